@@ -1,0 +1,173 @@
+// Command msgcenter runs the message center: its HTTP service and workers,
+// its migrations, and its admin tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "msgcenter:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `msgcenter — every customer-facing message of a store's order flow.
+
+Usage:
+  msgcenter serve [--demo] [--addr 127.0.0.1:8080] [--public-url URL] [--db URL]
+  msgcenter migrate [--db URL]
+  msgcenter admin create --email E --password P [--db URL]
+  msgcenter token create --email E [--db URL]
+
+--db defaults to $MSGCENTER_DATABASE_URL, else the SQLite file ./msgcenter.db;
+a postgres:// URL selects PostgreSQL.
+`
+
+// run dispatches a subcommand; getenv is the only way in to the environment.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr, getenv)
+	case "migrate":
+		return runMigrate(ctx, args[1:], stdout, stderr, getenv)
+	case "admin":
+		if len(args) > 1 && args[1] == "create" {
+			return runAdminCreate(ctx, args[2:], stdout, stderr, getenv)
+		}
+	case "token":
+		if len(args) > 1 && args[1] == "create" {
+			return runTokenCreate(ctx, args[2:], stdout, stderr, getenv)
+		}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// dbFlag registers --db with its environment default.
+func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	def := getenv("MSGCENTER_DATABASE_URL")
+	if def == "" {
+		def = DefaultDatabaseURL
+	}
+	return fs.String("db", def, "database URL: SQLite file path, or postgres://… (env MSGCENTER_DATABASE_URL)")
+}
+
+func newLogger(w io.Writer, getenv func(string) string) *slog.Logger {
+	level := slog.LevelInfo
+	if getenv("MSGCENTER_LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs, getenv)
+	addr := fs.String("addr", DefaultAddr, "address to listen on")
+	publicURL := fs.String("public-url", getenv("MSGCENTER_PUBLIC_URL"), "base URL of every customer link (default http://<addr>/; env MSGCENTER_PUBLIC_URL)")
+	demo := fs.Bool("demo", false, "on an empty database, create a demo admin, store and API token and print them")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := NewMain()
+	m.Config.DatabaseURL = *db
+	m.Config.Addr = *addr
+	m.Config.PublicURL = *publicURL
+	m.Config.Demo = *demo
+	m.Config.Logger = newLogger(stderr, getenv)
+	m.Config.Stdout = stdout
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Config.Logger.Info("shutting down")
+	return m.Close()
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Fprintln(stdout, "migrations applied")
+	return nil
+}
+
+func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs, getenv)
+	email := fs.String("email", "", "the admin's email")
+	password := fs.String("password", "", "the admin's password (at least 8 characters)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	u, err := newServices(d).users.CreateUser(ctx, *email, *password)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "admin %s created (id %d)\n", u.Email, u.ID)
+	return nil
+}
+
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs, getenv)
+	email := fs.String("email", "", "the admin the token acts for")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc := newServices(d)
+	u, err := svc.users.FindUserByEmail(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	token, err := svc.users.CreateAPIToken(ctx, u.ID, *name)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}

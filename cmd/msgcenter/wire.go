@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/sqlstore"
+)
+
+// Defaults of the embedded set-up.
+const (
+	DefaultDatabaseURL = "./msgcenter.db"
+	DefaultAddr        = "127.0.0.1:8080"
+)
+
+// Config is everything Main needs; main fills it from flags and the environment.
+type Config struct {
+	DatabaseURL string
+	Addr        string
+	PublicURL   string
+	Demo        bool
+	Logger      *slog.Logger
+	Stdout      io.Writer
+	Now         func() time.Time
+}
+
+// Main is the whole program, so end-to-end tests can start it on ":0".
+type Main struct {
+	Config Config
+	DB     *sqlstore.DB
+	HTTP   *mchttp.Server
+}
+
+// NewMain returns a Main with the embedded defaults.
+func NewMain() *Main {
+	return &Main{Config: Config{
+		DatabaseURL: DefaultDatabaseURL,
+		Addr:        DefaultAddr,
+		Logger:      slog.Default(),
+		Stdout:      io.Discard,
+	}}
+}
+
+type services struct {
+	users    msgcenter.UserService
+	stores   msgcenter.StoreService
+	messages msgcenter.MessageConfigService
+}
+
+func newServices(db *sqlstore.DB) services {
+	return services{
+		users:    sqlstore.NewUserService(db),
+		stores:   sqlstore.NewStoreService(db),
+		messages: sqlstore.NewMessageConfigService(db),
+	}
+}
+
+func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// Run opens the database, applies migrations and starts serving. It returns
+// once the service is up; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	c := &m.Config
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Stdout == nil {
+		c.Stdout = io.Discard
+	}
+	db, err := openDB(ctx, c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	if c.Now != nil {
+		db.Now = c.Now
+	}
+	m.DB = db
+	svc := newServices(db)
+
+	var public *url.URL
+	if c.PublicURL != "" {
+		public, err = parsePublicURL(c.PublicURL)
+		if err != nil {
+			return err
+		}
+	}
+	m.HTTP, err = mchttp.NewServer(mchttp.Config{
+		Addr:      c.Addr,
+		PublicURL: public,
+		Logger:    c.Logger,
+		Now:       c.Now,
+		Users:     svc.users,
+		Stores:    svc.stores,
+		Messages:  svc.messages,
+		Health:    db.Ping,
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.HTTP.Open(); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
+		slog.String("database", db.Engine()))
+	if c.Demo {
+		if err := m.seedDemo(ctx, svc); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close stops the HTTP server, letting requests in flight finish, then the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTP != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.HTTP.Close(ctx))
+		cancel()
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// parsePublicURL checks the base of customer links and gives it a trailing slash.
+func parsePublicURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--public-url %q: must be an absolute http(s) URL such as https://shop.example.com/", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+// seedDemo creates, on an empty database, a demo admin with a store and an
+// API token, and prints how to use them.
+func (m *Main) seedDemo(ctx context.Context, svc services) error {
+	const email = "demo@msgcenter.local"
+	if _, err := svc.users.FindUserByEmail(ctx, email); err == nil {
+		fmt.Fprintf(m.Config.Stdout, "demo: already set up; sign in as %s (password printed at first start)\n", email)
+		return nil
+	} else if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+		return err
+	}
+	pw := make([]byte, 8)
+	if _, err := rand.Read(pw); err != nil {
+		return err
+	}
+	password := hex.EncodeToString(pw)
+	u, err := svc.users.CreateUser(ctx, email, password)
+	if err != nil {
+		return err
+	}
+	st := &msgcenter.Store{Name: "Kopi Nusantara", OwnerID: u.ID, Address: "Jl. Braga No. 12, Bandung"}
+	if err := svc.stores.CreateStore(ctx, st); err != nil {
+		return err
+	}
+	token, err := svc.users.CreateAPIToken(ctx, u.ID, "demo")
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(m.HTTP.URL(), "/")
+	lines := map[string]string{
+		"admin":     email + " / " + password,
+		"store":     fmt.Sprintf("%s (id %d, slug %s)", st.Name, st.ID, st.Slug),
+		"api token": token,
+		"try":       fmt.Sprintf("curl -H 'Authorization: Bearer %s' %s/api/v1/stores/%d/message-center", token, base, st.ID),
+	}
+	keys := make([]string, 0, len(lines))
+	for k := range lines {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(m.Config.Stdout, "demo set up:")
+	for _, k := range keys {
+		fmt.Fprintf(m.Config.Stdout, "  %-10s %s\n", k+":", lines[k])
+	}
+	return nil
+}
+
+// describe turns a domain error into a readable CLI error.
+func describe(err error) error {
+	if f := msgcenter.ErrorFields(err); len(f) > 0 {
+		parts := make([]string, 0, len(f))
+		for k, v := range f {
+			parts = append(parts, k+" "+v)
+		}
+		sort.Strings(parts)
+		return fmt.Errorf("%s (%s)", msgcenter.ErrorMessage(err), strings.Join(parts, "; "))
+	}
+	return errors.New(msgcenter.ErrorMessage(err))
+}

@@ -1,0 +1,223 @@
+package msgcenter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DeliveryKind tells an automation message from the WhatsApp fallback sent in its place.
+type DeliveryKind string
+
+// The delivery kinds.
+const (
+	KindAutomation DeliveryKind = "automation"
+	KindFallback   DeliveryKind = "fallback"
+)
+
+// DeliveryStatus is where one message is.
+type DeliveryStatus string
+
+// The delivery statuses. Summaries count sent and failed; skipped is not counted.
+const (
+	StatusQueued  DeliveryStatus = "queued"
+	StatusSent    DeliveryStatus = "sent"
+	StatusFailed  DeliveryStatus = "failed"
+	StatusSkipped DeliveryStatus = "skipped"
+)
+
+// Reason says why a message was not sent. The list is closed.
+type Reason string
+
+// The reasons, each with human text in English and Indonesian (ReasonText).
+const (
+	ReasonSessionExpired      Reason = "session_expired"
+	ReasonAutomationDisabled  Reason = "automation_disabled"
+	ReasonNoRoom              Reason = "no_room"
+	ReasonUndeliverable       Reason = "undeliverable"
+	ReasonProviderError       Reason = "provider_error"
+	ReasonTemplateNotApproved Reason = "template_not_approved"
+	ReasonInsufficientCredits Reason = "insufficient_credits"
+	ReasonParameterMismatch   Reason = "parameter_mismatch"
+)
+
+// reasonTexts is the human text of every reason: English, then Indonesian.
+func reasonTexts() map[Reason][2]string {
+	return map[Reason][2]string{
+		ReasonSessionExpired: {"WhatsApp session expired: the customer has not written in the last 24 hours.",
+			"Sesi WhatsApp berakhir: pelanggan belum mengirim pesan dalam 24 jam terakhir."},
+		ReasonAutomationDisabled: {"Automation message is turned off for this event.",
+			"Pesan otomatis dinonaktifkan untuk peristiwa ini."},
+		ReasonNoRoom: {"No chat room: the order did not come from a chat and no room matches the customer's phone.",
+			"Tidak ada ruang obrolan: pesanan tidak berasal dari chat dan tidak ada ruang yang cocok dengan nomor pelanggan."},
+		ReasonUndeliverable: {"The channel refused the message for this customer.",
+			"Kanal menolak pesan untuk pelanggan ini."},
+		ReasonProviderError: {"The messaging provider kept failing; the message was not delivered.",
+			"Penyedia pesan terus gagal; pesan tidak terkirim."},
+		ReasonTemplateNotApproved: {"The WhatsApp fallback template is no longer approved.",
+			"Template fallback WhatsApp tidak lagi disetujui."},
+		ReasonInsufficientCredits: {"Not enough WhatsApp credits to send the fallback template.",
+			"Kredit WhatsApp tidak cukup untuk mengirim template fallback."},
+		ReasonParameterMismatch: {"The template's variables do not match what WhatsApp expects.",
+			"Variabel template tidak sesuai dengan yang diharapkan WhatsApp."},
+	}
+}
+
+// Valid reports whether r is in the closed list (the empty reason is not).
+func (r Reason) Valid() bool { _, ok := reasonTexts()[r]; return ok }
+
+// Text returns the human text of r in lang.
+func (r Reason) Text(lang Language) string {
+	t, ok := reasonTexts()[r]
+	if !ok {
+		return string(r)
+	}
+	if lang == LanguageIndonesian {
+		return t[1]
+	}
+	return t[0]
+}
+
+// SubjectType names what an event occurrence is about.
+type SubjectType string
+
+// The subject types.
+const (
+	SubjectOrder          SubjectType = "order"
+	SubjectFailedCheckout SubjectType = "failed_checkout"
+	SubjectCheckout       SubjectType = "checkout"
+	SubjectClick          SubjectType = "click"
+	SubjectTest           SubjectType = "test"
+)
+
+// Delivery is one message: one per (subject, event, room, kind).
+type Delivery struct {
+	ID          int64          `json:"id"`
+	StoreID     int64          `json:"-"`
+	SubjectType SubjectType    `json:"subject_type"`
+	SubjectID   int64          `json:"subject_id"`
+	OrderID     *int64         `json:"order_id,omitempty"`
+	Event       Event          `json:"event"`
+	RoomID      *int64         `json:"room_id"`
+	Kind        DeliveryKind   `json:"kind"`
+	Status      DeliveryStatus `json:"status"`
+	Reason      Reason         `json:"reason,omitempty"`
+	ChannelID   *int64         `json:"channel_id,omitempty"`
+	ChannelType ChannelType    `json:"channel_type,omitempty"`
+	// Content is exactly what was (or would have been) sent.
+	Text        string     `json:"text"`
+	ButtonLabel string     `json:"button_label,omitempty"`
+	ButtonURL   string     `json:"button_url,omitempty"`
+	Attempts    []Attempt  `json:"attempts"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	SentAt      *time.Time `json:"sent_at,omitempty"`
+}
+
+// Attempt is one try at handing a message to the provider.
+type Attempt struct {
+	N                 int       `json:"n"`
+	At                time.Time `json:"at"`
+	Outcome           string    `json:"outcome"` // sent, retry, failed
+	ProviderMessageID string    `json:"provider_message_id,omitempty"`
+	Error             string    `json:"error,omitempty"`
+}
+
+// DeliverySummary counts an order's messages by final status.
+type DeliverySummary struct {
+	Sent   int `json:"sent"`
+	Failed int `json:"failed"`
+	Queued int `json:"queued"`
+}
+
+// Summarize counts deliveries by status; skipped ones are not counted.
+func Summarize(ds []*Delivery) DeliverySummary {
+	var s DeliverySummary
+	for _, d := range ds {
+		switch d.Status {
+		case StatusSent:
+			s.Sent++
+		case StatusFailed:
+			s.Failed++
+		case StatusQueued:
+			s.Queued++
+		}
+	}
+	return s
+}
+
+// DeliveryFilter narrows FindDeliveries.
+type DeliveryFilter struct {
+	OrderID *int64
+	// NoOrder selects deliveries that belong to no order.
+	NoOrder bool
+	Event   *Event
+	RoomID  *int64
+	Limit   int
+}
+
+// Button is a message's call to action.
+type Button struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// OutboundMessage is a session message to a room.
+type OutboundMessage struct {
+	StoreID int64
+	Room    *Room
+	Text    string
+	Button  *Button
+	// Key identifies the message across retries, for providers that de-duplicate.
+	Key string
+}
+
+// SendResult is the provider's answer to a send.
+type SendResult struct {
+	ProviderMessageID string
+}
+
+// ProviderErrorKind says what a provider failure means for the message.
+type ProviderErrorKind int
+
+// The provider error kinds.
+const (
+	// ProviderTransient failures may succeed on retry.
+	ProviderTransient ProviderErrorKind = iota + 1
+	// ProviderPermanent failures will fail again; Reason says why.
+	ProviderPermanent
+	// ProviderSessionExpired: the WhatsApp 24-hour window is closed.
+	ProviderSessionExpired
+)
+
+// ProviderError is the typed error every provider returns, so that retries
+// are decided by kind, never by matching text.
+type ProviderError struct {
+	Kind    ProviderErrorKind
+	Reason  Reason
+	Message string
+}
+
+// Error implements error.
+func (e *ProviderError) Error() string {
+	kind := map[ProviderErrorKind]string{ProviderTransient: "transient", ProviderPermanent: "permanent", ProviderSessionExpired: "session expired"}[e.Kind]
+	return fmt.Sprintf("provider: %s: %s", kind, e.Message)
+}
+
+// ProviderErrorOf returns the *ProviderError in err's chain; any other error
+// counts as transient (a timeout, a reset connection).
+func ProviderErrorOf(err error) *ProviderError {
+	var pe *ProviderError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return &ProviderError{Kind: ProviderTransient, Reason: ReasonProviderError, Message: err.Error()}
+}
+
+// Provider is the omnichannel platform messages go out through. It is never
+// called inside a database transaction.
+type Provider interface {
+	// Send sends a session message to a room. Errors are *ProviderError.
+	Send(ctx context.Context, m *OutboundMessage) (*SendResult, error)
+}

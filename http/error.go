@@ -1,0 +1,115 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// codes maps each domain error code to its HTTP status; the one table.
+var codes = map[string]int{
+	msgcenter.ECONFLICT:     http.StatusConflict,
+	msgcenter.EINVALID:      http.StatusUnprocessableEntity,
+	msgcenter.ENOTFOUND:     http.StatusNotFound,
+	msgcenter.EUNAUTHORIZED: http.StatusUnauthorized,
+	msgcenter.EFORBIDDEN:    http.StatusForbidden,
+	msgcenter.ETEMPORARY:    http.StatusServiceUnavailable,
+	msgcenter.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	msgcenter.EINTERNAL:     http.StatusInternalServerError,
+	ebadrequest:             http.StatusBadRequest,
+	eratelimited:            http.StatusTooManyRequests,
+}
+
+// Codes known only to the HTTP layer: malformed requests and rate limits.
+const (
+	ebadrequest  = "EBADREQUEST"
+	eratelimited = "ERATELIMITED"
+)
+
+// errorStatus returns the HTTP status for err's code.
+func errorStatus(err error) int {
+	if s, ok := codes[msgcenter.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// wantsJSON reports whether the client should get JSON rather than a page.
+func wantsJSON(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/hooks/") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
+}
+
+// Error writes err as JSON or as a page, by path and Accept, and logs
+// internal errors with their context.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := msgcenter.ErrorCode(err)
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		code = msgcenter.ETOOLARGE
+		err = msgcenter.Errorf(msgcenter.ETOOLARGE, "The request body is larger than %d bytes.", maxErr.Limit)
+	}
+	status := errorStatus(err)
+	if code == msgcenter.EINTERNAL {
+		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	if !wantsJSON(r) && s.pages != nil {
+		s.pages.errorPage(w, r, status, msgcenter.ErrorMessage(err))
+		return
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = msgcenter.ErrorMessage(err)
+	body.Error.Fields = msgcenter.ErrorFields(err)
+	writeJSON(w, status, body)
+}
+
+// writeJSON writes v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// decodeJSON reads the request body into v, answering malformed JSON with
+// ebadrequest and an oversize body with ETOOLARGE.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var maxErr *http.MaxBytesError
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &maxErr):
+			return msgcenter.Errorf(msgcenter.ETOOLARGE, "The request body is larger than %d bytes.", maxErr.Limit)
+		case errors.As(err, &syn):
+			return msgcenter.Errorf(ebadrequest, "Malformed JSON at byte %d: %v.", syn.Offset, syn)
+		case errors.As(err, &typ):
+			return &msgcenter.Error{Code: ebadrequest, Message: "Malformed JSON: a field has the wrong type.",
+				Fields: map[string]string{typ.Field: "must be a " + typ.Type.String()}}
+		default:
+			return msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
+		}
+	}
+	if dec.More() {
+		return msgcenter.Errorf(ebadrequest, "Malformed JSON: more than one value in the body.")
+	}
+	return nil
+}

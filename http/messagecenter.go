@@ -1,0 +1,274 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// messageConfigJSON is one event's entry of the message center.
+type messageConfigJSON struct {
+	Event             msgcenter.Event           `json:"event"`
+	Title             string                    `json:"title"`
+	Type              msgcenter.MessageType     `json:"type"`
+	Language          msgcenter.Language        `json:"language"`
+	Body              string                    `json:"body"`
+	ButtonLabel       string                    `json:"button_label"`
+	AutomationEnabled *bool                     `json:"automation_enabled,omitempty"`
+	Fallback          *msgcenter.FallbackConfig `json:"fallback,omitempty"`
+	Version           int                       `json:"version"`
+	UpdatedBy         string                    `json:"updated_by"`
+	UpdatedAt         time.Time                 `json:"updated_at"`
+}
+
+func newMessageConfigJSON(c *msgcenter.MessageConfig) messageConfigJSON {
+	out := messageConfigJSON{
+		Event: c.Event, Title: c.Event.Title(), Type: c.Type, Language: c.Language,
+		Body: c.Body, ButtonLabel: c.ButtonLabel, Fallback: c.Fallback,
+		Version: c.Version, UpdatedBy: c.UpdatedBy, UpdatedAt: c.UpdatedAt,
+	}
+	if c.Event.Automatic() {
+		on := c.AutomationEnabled
+		out.AutomationEnabled = &on
+	}
+	return out
+}
+
+// messageConfigInput is a draft: the body of PUT and preview. Absent fields
+// keep their current value.
+type messageConfigInput struct {
+	Type              *msgcenter.MessageType    `json:"type"`
+	Language          *msgcenter.Language       `json:"language"`
+	Body              *string                   `json:"body"`
+	ButtonLabel       *string                   `json:"button_label"`
+	AutomationEnabled *bool                     `json:"automation_enabled"`
+	Fallback          *msgcenter.FallbackConfig `json:"fallback"`
+	Version           *int                      `json:"version"`
+}
+
+// apply returns a copy of cur with the draft's fields set, and the field
+// errors of fields that may not be set on this event at all.
+func (in messageConfigInput) apply(cur *msgcenter.MessageConfig) (*msgcenter.MessageConfig, map[string]string) {
+	c := *cur
+	fields := map[string]string{}
+	if in.Type != nil {
+		c.Type = *in.Type
+	}
+	if in.Language != nil {
+		c.Language = *in.Language
+	}
+	if in.Body != nil {
+		c.Body = *in.Body
+	}
+	if in.ButtonLabel != nil {
+		c.ButtonLabel = *in.ButtonLabel
+	}
+	if in.AutomationEnabled != nil {
+		if !c.Event.Automatic() {
+			fields["automation_enabled"] = "cannot be set on share_microsite_url, which agents send by hand"
+		}
+		c.AutomationEnabled = *in.AutomationEnabled
+	}
+	if in.Fallback != nil {
+		if !c.Event.HasFallback() {
+			fields["fallback"] = "is available on order_placed and order_paid only"
+		}
+		fb := *in.Fallback
+		c.Fallback = &fb
+	}
+	if in.Version != nil {
+		c.Version = *in.Version
+	}
+	return &c, fields
+}
+
+// checkMessageConfig validates a configuration in full: its structure, then
+// the placeholders of a custom body, then the fallback. extra holds field
+// errors found while applying the draft.
+func (s *Server) checkMessageConfig(c *msgcenter.MessageConfig, extra map[string]string) error {
+	fields := map[string]string{}
+	for k, v := range extra {
+		fields[k] = v
+	}
+	for k, v := range msgcenter.ErrorFields(c.Validate()) {
+		fields[k] = v
+	}
+	if c.Event.Valid() {
+		for k, v := range msgcenter.ErrorFields(render.CheckConfig(c)) {
+			if _, ok := fields[k]; !ok {
+				fields[k] = v
+			}
+		}
+	}
+	if c.Fallback != nil && c.Fallback.Enabled {
+		fields["fallback.enabled"] = "WhatsApp Fallback cannot be enabled yet: no fallback template can be configured"
+	}
+	if len(fields) > 0 {
+		return msgcenter.Invalid("The message configuration is not valid.", fields)
+	}
+	return nil
+}
+
+// eventFrom parses {event}, answering ENOTFOUND for an unknown one.
+func eventFrom(r *http.Request) (msgcenter.Event, error) {
+	e := msgcenter.Event(r.PathValue("event"))
+	if !e.Valid() {
+		return "", msgcenter.Errorf(msgcenter.ENOTFOUND, "Unknown event %q: use one of %s.", string(e), msgcenter.EventList())
+	}
+	return e, nil
+}
+
+func (s *Server) handleMessageCenter(w http.ResponseWriter, r *http.Request) {
+	cfgs, err := s.Messages.FindMessageConfigs(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]messageConfigJSON, 0, len(cfgs))
+	for _, c := range cfgs {
+		out = append(out, newMessageConfigJSON(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// draftConfig reads a draft for {event} and applies it to the current configuration.
+func (s *Server) draftConfig(r *http.Request) (*msgcenter.MessageConfig, map[string]string, error) {
+	event, err := eventFrom(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.Messages.FindMessageConfig(r.Context(), storeFrom(r.Context()).ID, event)
+	if err != nil {
+		return nil, nil, err
+	}
+	var in messageConfigInput
+	if err := decodeJSON(r, &in); err != nil {
+		return nil, nil, err
+	}
+	c, fields := in.apply(cur)
+	return c, fields, nil
+}
+
+func (s *Server) handleMessageConfigPut(w http.ResponseWriter, r *http.Request) {
+	c, fields, err := s.draftConfig(r)
+	if err == nil {
+		err = s.checkMessageConfig(c, fields)
+	}
+	if err == nil {
+		err = s.Messages.SaveMessageConfig(r.Context(), c, userFrom(r.Context()).Email)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newMessageConfigJSON(c))
+}
+
+func (s *Server) handleMessageConfigVersions(w http.ResponseWriter, r *http.Request) {
+	event, err := eventFrom(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	versions, err := s.Messages.FindMessageConfigVersions(r.Context(), storeFrom(r.Context()).ID, event)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	type versionJSON struct {
+		Version   int               `json:"version"`
+		CreatedBy string            `json:"created_by"`
+		CreatedAt time.Time         `json:"created_at"`
+		Config    messageConfigJSON `json:"config"`
+	}
+	out := make([]versionJSON, 0, len(versions))
+	for _, v := range versions {
+		out = append(out, versionJSON{Version: v.Version, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt, Config: newMessageConfigJSON(v.Config)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": out})
+}
+
+func (s *Server) handleMessageConfigRevert(w http.ResponseWriter, r *http.Request) {
+	event, err := eventFrom(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var in struct {
+		Version *int   `json:"version"`
+		To      string `json:"to"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	c, err := s.revertedConfig(r, event, in.Version, in.To)
+	if err == nil {
+		err = s.Messages.SaveMessageConfig(r.Context(), c, userFrom(r.Context()).Email)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newMessageConfigJSON(c))
+}
+
+// revertedConfig builds the configuration a revert saves: an old version
+// whole, or the store-creation message with today's toggle and fallback.
+func (s *Server) revertedConfig(r *http.Request, event msgcenter.Event, version *int, to string) (*msgcenter.MessageConfig, error) {
+	st := storeFrom(r.Context())
+	cur, err := s.Messages.FindMessageConfig(r.Context(), st.ID, event)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case to == "default" && version == nil:
+		d := msgcenter.DefaultMessageConfig(st.ID, event)
+		d.AutomationEnabled, d.Fallback, d.Version = cur.AutomationEnabled, cur.Fallback, cur.Version
+		return d, nil
+	case to == "" && version != nil:
+		v, err := s.Messages.FindMessageConfigVersion(r.Context(), st.ID, event, *version)
+		if err != nil {
+			return nil, err
+		}
+		c := *v.Config
+		c.StoreID, c.Event, c.Version = st.ID, event, cur.Version
+		// An old version is checked again: rules may have tightened since.
+		if err := s.checkMessageConfig(&c, nil); err != nil {
+			return nil, err
+		}
+		return &c, nil
+	}
+	return nil, msgcenter.Invalid("Say what to revert to.", map[string]string{
+		"version": `give {"version": N} to restore version N, or {"to": "default"} to restore the default message`,
+	})
+}
+
+func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Request) {
+	c, fields, err := s.draftConfig(r)
+	if err == nil {
+		err = s.checkMessageConfig(c, fields)
+	}
+	var msg *render.Message
+	if err == nil {
+		msg, err = render.RenderMessage(c, render.SampleData(storeFrom(r.Context()).Name, s.publicLink("")))
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, msg)
+}
+
+func (s *Server) handlePlaceholders(w http.ResponseWriter, r *http.Request) {
+	event := msgcenter.Event(r.URL.Query().Get("event"))
+	if !event.Valid() {
+		s.Error(w, r, msgcenter.Invalid("Unknown event.", map[string]string{
+			"event": "must be one of " + msgcenter.EventList(),
+		}))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"event": event, "placeholders": render.Placeholders(event)})
+}

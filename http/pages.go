@@ -1,0 +1,84 @@
+package http
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds the parsed page templates: each page is the layout plus its
+// own file, parsed once at start-up so a broken template fails the start.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// parsePages parses every page template with the layout.
+func parsePages(funcs template.FuncMap) (*pages, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		if name == "templates/layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		p.byName[name[len("templates/"):]] = t
+	}
+	return p, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean 500 rather than half a page.
+func (p *pages) render(w http.ResponseWriter, status int, name string, data any) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// errorPage answers with the error page.
+func (p *pages) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
+	data := map[string]any{"Title": http.StatusText(status), "Status": status, "Message": message}
+	if err := p.render(w, status, "error.html", data); err != nil {
+		http.Error(w, message, status)
+	}
+}
+
+// staticHandler serves the embedded CSS and JavaScript.
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.FileServer(http.FS(sub))
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		fsrv.ServeHTTP(w, r)
+	}))
+}
+
+// templateFuncs are the functions every page template may call.
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"publicLink": s.publicLink,
+	}
+}

@@ -1,0 +1,183 @@
+// Package http serves msgcenter over HTTP: the JSON API, the admin pages,
+// the customer pages and the omnichannel webhooks.
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// DefaultMaxBodyBytes bounds every request body unless Config says otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config holds what the server needs; cmd fills it.
+type Config struct {
+	Addr         string
+	PublicURL    *url.URL
+	Logger       *slog.Logger
+	Now          func() time.Time
+	MaxBodyBytes int64
+
+	Users    msgcenter.UserService
+	Stores   msgcenter.StoreService
+	Messages msgcenter.MessageConfigService
+
+	// Health reports whether the service's dependencies are up; nil means up.
+	Health func(ctx context.Context) error
+}
+
+// Server is the HTTP server of msgcenter.
+type Server struct {
+	Config
+	mux      *http.ServeMux
+	patterns []string
+	server   *http.Server
+	ln       net.Listener
+	pages    *pages
+}
+
+// NewServer builds the server, parses its pages and registers every route.
+func NewServer(c Config) (*Server, error) {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	s := &Server{Config: c, mux: http.NewServeMux()}
+	s.server = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(c.Logger.Handler(), slog.LevelWarn),
+	}
+	p, err := parsePages(s.templateFuncs())
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
+	s.routes()
+	return s, nil
+}
+
+// handle registers h for pattern and remembers the pattern, so tests can
+// walk every route the router knows.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.HandleFunc(pattern, h)
+}
+
+// Routes returns every registered pattern ("METHOD /path/{param}"), sorted.
+func (s *Server) Routes() []string {
+	out := append([]string(nil), s.patterns...)
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) routes() {
+	s.handle("GET /healthz", s.handleHealthz)
+	s.mux.Handle("GET /static/", staticHandler())
+
+	s.handle("GET /api/v1/placeholders", s.apiUser(s.handlePlaceholders))
+	s.handle("GET /api/v1/stores", s.apiUser(s.handleStoreList))
+	s.handle("POST /api/v1/stores", s.apiUser(s.handleStoreCreate))
+	s.handle("GET /api/v1/stores/{store}", s.apiStore(s.handleStoreGet))
+	s.handle("PATCH /api/v1/stores/{store}", s.apiStore(s.handleStoreUpdate))
+	s.handle("GET /api/v1/stores/{store}/message-center", s.apiStore(s.handleMessageCenter))
+	s.handle("PUT /api/v1/stores/{store}/message-center/{event}", s.apiStore(s.handleMessageConfigPut))
+	s.handle("GET /api/v1/stores/{store}/message-center/{event}/versions", s.apiStore(s.handleMessageConfigVersions))
+	s.handle("POST /api/v1/stores/{store}/message-center/{event}/revert", s.apiStore(s.handleMessageConfigRevert))
+	s.handle("POST /api/v1/stores/{store}/message-center/{event}/preview", s.apiStore(s.handleMessageConfigPreview))
+
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
+	})
+}
+
+// Handler returns the root handler: security headers and body limit around the router.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		// Customer links carry secret tokens: never leak them in Referer.
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if s.PublicURL != nil && s.PublicURL.Scheme == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// Open starts listening on Addr and serving in the background.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	if s.PublicURL == nil {
+		// The default public URL is where we listen, known only now for ":0".
+		s.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String(), Path: "/"}
+	}
+	go func() {
+		if err := s.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http serve", slog.Any("err", err))
+		}
+	}()
+	return nil
+}
+
+// URL returns the address the server listens on, as http://host:port.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// Close stops accepting requests and waits for those in flight until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	return s.server.Shutdown(ctx)
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	status := map[string]string{"status": "ok", "database": "ok"}
+	code := http.StatusOK
+	if s.Health != nil {
+		if err := s.Health(r.Context()); err != nil {
+			status["status"], status["database"] = "unavailable", err.Error()
+			code = http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, code, status)
+}
+
+// publicLink joins path to the public base URL with exactly one slash.
+func (s *Server) publicLink(path string) string {
+	base := "/"
+	if s.PublicURL != nil {
+		base = s.PublicURL.String()
+	}
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+}

@@ -1,0 +1,83 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// storeJSON is a store as the API shows it.
+type storeJSON struct {
+	*msgcenter.Store
+	IncompleteDelayMinutes int `json:"order_incomplete_delay_minutes"`
+}
+
+func newStoreJSON(st *msgcenter.Store) storeJSON {
+	return storeJSON{Store: st, IncompleteDelayMinutes: int(st.IncompleteDelay / time.Minute)}
+}
+
+// storeInput is the body of POST and PATCH on stores; nil fields are absent.
+type storeInput struct {
+	Name                   *string             `json:"name"`
+	Address                *string             `json:"address"`
+	TimeZone               *string             `json:"time_zone"`
+	Language               *msgcenter.Language `json:"language"`
+	IncompleteDelayMinutes *int                `json:"order_incomplete_delay_minutes"`
+}
+
+func (in storeInput) update() msgcenter.StoreUpdate {
+	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language}
+	if in.IncompleteDelayMinutes != nil {
+		d := time.Duration(*in.IncompleteDelayMinutes) * time.Minute
+		upd.IncompleteDelay = &d
+	}
+	return upd
+}
+
+func (s *Server) handleStoreList(w http.ResponseWriter, r *http.Request) {
+	stores, err := s.Stores.FindStores(r.Context(), userFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]storeJSON, 0, len(stores))
+	for _, st := range stores {
+		out = append(out, newStoreJSON(st))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"stores": out})
+}
+
+func (s *Server) handleStoreCreate(w http.ResponseWriter, r *http.Request) {
+	var in storeInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st := &msgcenter.Store{OwnerID: userFrom(r.Context()).ID}
+	in.update().Apply(st)
+	if err := s.Stores.CreateStore(r.Context(), st); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newStoreJSON(st))
+}
+
+func (s *Server) handleStoreGet(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, newStoreJSON(storeFrom(r.Context())))
+}
+
+func (s *Server) handleStoreUpdate(w http.ResponseWriter, r *http.Request) {
+	var in storeInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st := storeFrom(r.Context())
+	updated, err := s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, in.update())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newStoreJSON(updated))
+}

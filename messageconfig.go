@@ -1,0 +1,133 @@
+package msgcenter
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// Channel limits on what an admin may write.
+const (
+	MaxBodyLength        = 4096
+	MaxButtonLabelLength = 20
+)
+
+// MessageConfig is how one store sends the message of one event.
+type MessageConfig struct {
+	StoreID     int64       `json:"-"`
+	Event       Event       `json:"event"`
+	Type        MessageType `json:"type"`
+	Language    Language    `json:"language"`
+	Body        string      `json:"body"`
+	ButtonLabel string      `json:"button_label"`
+	// AutomationEnabled is meaningful on automatic events only.
+	AutomationEnabled bool `json:"automation_enabled"`
+	// Fallback is set on events that have a WhatsApp fallback.
+	Fallback  *FallbackConfig `json:"fallback,omitempty"`
+	Version   int             `json:"version"`
+	UpdatedBy string          `json:"updated_by"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// FallbackConfig is the WhatsApp template sent when a session message cannot be.
+type FallbackConfig struct {
+	Enabled          bool      `json:"enabled"`
+	ChannelID        int64     `json:"channel_id,omitempty"`
+	TemplateType     string    `json:"template_type,omitempty"`
+	TemplateCategory string    `json:"template_category,omitempty"`
+	TemplateName     string    `json:"template_name,omitempty"`
+	TemplateLanguage string    `json:"template_language,omitempty"`
+	Variables        []Binding `json:"variables,omitempty"`
+	Button           *Binding  `json:"button,omitempty"`
+}
+
+// Binding fills one template variable with custom text or a placeholder.
+type Binding struct {
+	Text        string `json:"text,omitempty"`
+	Placeholder string `json:"placeholder,omitempty"`
+}
+
+// DefaultMessageConfig is the configuration of event on a new store, and
+// what "revert to default" returns type, language, body and label to.
+func DefaultMessageConfig(storeID int64, event Event) *MessageConfig {
+	c := &MessageConfig{
+		StoreID:           storeID,
+		Event:             event,
+		Type:              MessageTypeDefault,
+		Language:          LanguageEnglish,
+		AutomationEnabled: event.Automatic(),
+	}
+	if event.HasFallback() {
+		c.Fallback = &FallbackConfig{}
+	}
+	return c
+}
+
+// Validate checks the structure of c: its sets and lengths. Placeholders are
+// checked by the render package, which owns their table.
+func (c *MessageConfig) Validate() error {
+	fields := map[string]string{}
+	if !c.Event.Valid() {
+		fields["event"] = "must be one of " + EventList()
+	}
+	if !c.Type.Valid() {
+		fields["type"] = "must be one of default, custom"
+	}
+	if !c.Language.Valid() {
+		fields["language"] = "must be one of en, id"
+	}
+	if c.Type == MessageTypeCustom {
+		switch n := utf8.RuneCountInString(c.Body); {
+		case n == 0:
+			fields["body"] = "is required for a custom message"
+		case n > MaxBodyLength:
+			fields["body"] = "must be at most 4096 characters"
+		}
+		switch n := utf8.RuneCountInString(c.ButtonLabel); {
+		case n == 0:
+			fields["button_label"] = "is required for a custom message"
+		case n > MaxButtonLabelLength:
+			fields["button_label"] = "must be at most 20 characters"
+		}
+	}
+	if !c.Event.Automatic() && c.AutomationEnabled {
+		fields["automation_enabled"] = "cannot be set on share_microsite_url, which agents send by hand"
+	}
+	if c.Fallback != nil && !c.Event.HasFallback() {
+		fields["fallback"] = "is available on order_placed and order_paid only"
+	}
+	if len(fields) > 0 {
+		return Invalid("The message configuration is not valid.", fields)
+	}
+	return nil
+}
+
+// MessageConfigVersion is one saved state of an event's configuration.
+type MessageConfigVersion struct {
+	Version   int            `json:"version"`
+	Config    *MessageConfig `json:"config"`
+	CreatedBy string         `json:"created_by"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+// MessageConfigService stores message configurations and their history.
+// Every method is scoped by store id; callers resolve the store for the admin first.
+type MessageConfigService interface {
+	// FindMessageConfigs returns the five configurations of the store in tab order.
+	FindMessageConfigs(ctx context.Context, storeID int64) ([]*MessageConfig, error)
+
+	// FindMessageConfig returns ENOTFOUND for an unknown store or event.
+	FindMessageConfig(ctx context.Context, storeID int64, event Event) (*MessageConfig, error)
+
+	// SaveMessageConfig stores c as the next version, made by editor. The
+	// caller has validated c. Returns ECONFLICT when the current version is
+	// no longer c.Version (someone saved in between), ENOTFOUND for an
+	// unknown store or event. On success c holds the new version.
+	SaveMessageConfig(ctx context.Context, c *MessageConfig, editor string) error
+
+	// FindMessageConfigVersions lists the versions of one event, newest first.
+	FindMessageConfigVersions(ctx context.Context, storeID int64, event Event) ([]*MessageConfigVersion, error)
+
+	// FindMessageConfigVersion returns ENOTFOUND for an unknown version.
+	FindMessageConfigVersion(ctx context.Context, storeID int64, event Event, version int) (*MessageConfigVersion, error)
+}

@@ -1,0 +1,63 @@
+package msgcenter
+
+import (
+	"context"
+	"time"
+)
+
+// FailedCheckout records a checkout that could not become an order, the
+// subject of its order_failed message.
+type FailedCheckout struct {
+	ID            int64             `json:"id"`
+	StoreID       int64             `json:"-"`
+	RoomID        *int64            `json:"room_id"`
+	CustomerName  string            `json:"customer_name"`
+	Items         []OrderItem       `json:"items"`
+	Unprocessed   []UnprocessedItem `json:"unprocessed"`
+	Reason        string            `json:"reason"`
+	MicrositeLink string            `json:"-"`
+	CreatedAt     time.Time         `json:"created_at"`
+}
+
+// OrderFlowService runs the order flow's state changes. Each change that
+// raises an event commits, in the same transaction, the event's message rows
+// and their delivery jobs; repeating a change raises nothing twice.
+type OrderFlowService interface {
+	// PlaceOrder reserves stock and creates the order, raising order_placed.
+	// When any item is unknown, inactive or out of stock, or the delivery or
+	// payment method is invalid, no order is created: the failure is
+	// recorded, order_failed is raised for the room, and the answer is the
+	// failure with a nil order. Returns EINVALID for a malformed request and
+	// ENOTFOUND for a room or checkout of another store.
+	PlaceOrder(ctx context.Context, storeID int64, req *OrderRequest) (*Order, *FailedCheckout, error)
+
+	// PayOrder marks the order paid and raises order_paid, once however
+	// often it is called. Returns ECONFLICT for a cancelled or refunded order.
+	PayOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
+
+	// CancelOrder and RefundOrder change the status; ECONFLICT when the
+	// change does not apply (refunding an unpaid order, cancelling a refunded one).
+	CancelOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
+	RefundOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
+
+	// StartCheckout records that a customer proceeded to checkout from a
+	// room; the room's open checkout is replaced. A checkout from a WhatsApp
+	// room is due for order_incomplete after the store's delay.
+	StartCheckout(ctx context.Context, storeID, roomID int64, items []CartItem) (*Checkout, error)
+
+	// FindCheckout returns ENOTFOUND for another store's checkout.
+	FindCheckout(ctx context.Context, storeID, id int64) (*Checkout, error)
+
+	// RaiseDueCheckouts raises order_incomplete for every open WhatsApp
+	// checkout whose delay has passed at the store's clock, once each, and
+	// returns how many it raised.
+	RaiseDueCheckouts(ctx context.Context) (int, error)
+}
+
+// DeliveryService reads the messages of a store.
+type DeliveryService interface {
+	// FindDeliveries lists a store's messages, newest first, with attempts.
+	FindDeliveries(ctx context.Context, storeID int64, f DeliveryFilter) ([]*Delivery, error)
+	// FindDelivery returns ENOTFOUND for another store's message.
+	FindDelivery(ctx context.Context, storeID, id int64) (*Delivery, error)
+}

@@ -1,0 +1,63 @@
+package msgcenter
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// User is an admin of one or more stores.
+type User struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ValidateCredentials checks an email and password before an account is made.
+func ValidateCredentials(email, password string) error {
+	fields := map[string]string{}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email, "@") {
+		fields["email"] = "must be an email address such as admin@example.com"
+	}
+	if n := len([]rune(password)); n < 8 {
+		fields["password"] = "must be at least 8 characters"
+	} else if len(password) > 72 {
+		fields["password"] = "must be at most 72 bytes"
+	}
+	if len(fields) > 0 {
+		return Invalid("The account is not valid.", fields)
+	}
+	return nil
+}
+
+// UserService manages admin users, their API tokens and their sign-in sessions.
+type UserService interface {
+	// CreateUser stores a new admin with a hashed password.
+	// Returns EINVALID for a bad email or password, ECONFLICT if the email is taken.
+	CreateUser(ctx context.Context, email, password string) (*User, error)
+
+	// FindUserByEmail returns ENOTFOUND when no user has that email.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+
+	// Authenticate checks a password. Returns EUNAUTHORIZED on any mismatch,
+	// without saying whether the email exists.
+	Authenticate(ctx context.Context, email, password string) (*User, error)
+
+	// CreateAPIToken makes a new bearer token for the user and returns it in
+	// plain text; only its hash is stored. Returns ENOTFOUND for an unknown user.
+	CreateAPIToken(ctx context.Context, userID int64, name string) (string, error)
+
+	// FindUserByAPIToken returns EUNAUTHORIZED for an unknown or revoked token.
+	FindUserByAPIToken(ctx context.Context, token string) (*User, error)
+
+	// CreateSession makes a dashboard session valid until expires and returns
+	// its token in plain text; only its hash is stored.
+	CreateSession(ctx context.Context, userID int64, expires time.Time) (string, error)
+
+	// FindUserBySession returns EUNAUTHORIZED for an unknown or expired session.
+	FindUserBySession(ctx context.Context, token string) (*User, error)
+
+	// DeleteSession ends a session; deleting an unknown one is not an error.
+	DeleteSession(ctx context.Context, token string) error
+}
