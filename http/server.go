@@ -30,6 +30,10 @@ type Config struct {
 	Users    msgcenter.UserService
 	Stores   msgcenter.StoreService
 	Messages msgcenter.MessageConfigService
+	// Commerce, Orders and Deliveries serve the order flow; nil until wired.
+	Commerce   msgcenter.CommerceService
+	Orders     msgcenter.OrderFlowService
+	Deliveries msgcenter.DeliveryService
 
 	// Health reports whether the service's dependencies are up; nil means up.
 	Health func(ctx context.Context) error

@@ -95,6 +95,10 @@ func TestOpen(t *testing.T) {
 			ctx := context.Background()
 			db := open(t)
 			u := mustCreateUser(t, db, "owner@example.com")
+			var applied int
+			if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil {
+				t.Fatal(err)
+			}
 			db.Close()
 
 			db = open(t)
@@ -105,8 +109,8 @@ func TestOpen(t *testing.T) {
 			if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
-			if n != 1 {
-				t.Fatalf("schema_migrations has %d rows, want 1", n)
+			if n != applied || n < 1 {
+				t.Fatalf("schema_migrations has %d rows after reopening, want the %d of the first open", n, applied)
 			}
 			if _, err := newUserService(db).FindUserByEmail(ctx, u.Email); err != nil {
 				t.Fatalf("data lost on reopen: %v", err)
@@ -138,7 +142,7 @@ func TestOpen(t *testing.T) {
 				db2.Close()
 				t.Fatal("Open on a newer schema succeeded, want an error")
 			}
-			if !strings.Contains(err.Error(), "schema is at version 9999, newer than version 1") {
+			if !strings.Contains(err.Error(), "schema is at version 9999, newer than version") {
 				t.Fatalf("Open error = %v, want one about the newer schema", err)
 			}
 		})
