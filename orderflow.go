@@ -61,3 +61,47 @@ type DeliveryService interface {
 	// FindDelivery returns ENOTFOUND for another store's message.
 	FindDelivery(ctx context.Context, storeID, id int64) (*Delivery, error)
 }
+
+// DeliveryWork is everything a worker needs to render and send one message,
+// read at send time so the configuration saved last is the one used.
+type DeliveryWork struct {
+	Delivery *Delivery
+	Store    *Store
+	Config   *MessageConfig
+	// Room is nil when the subject has no room.
+	Room *Room
+	// Channel is the room's channel.
+	Channel *Channel
+	// One of these is set, by Delivery.SubjectType.
+	Order          *Order
+	FailedCheckout *FailedCheckout
+	Checkout       *Checkout
+	// MicrositeToken is the personalised microsite link's token, for
+	// share_microsite_url and order_failed.
+	MicrositeToken string
+}
+
+// DeliveryResult is what one step of a worker records about a message.
+type DeliveryResult struct {
+	// Attempt is the try made; nil when no provider was called (skipped,
+	// no room, session expired before sending).
+	Attempt *Attempt
+	// Status is the message's new status: queued (a retry follows), sent,
+	// failed or skipped.
+	Status DeliveryStatus
+	Reason Reason
+	// Content as rendered, kept even when sending failed.
+	Text, ButtonLabel, ButtonURL string
+	ChannelID                    *int64
+	ChannelType                  ChannelType
+}
+
+// DeliveryWorkStore is what the delivery worker reads and writes.
+type DeliveryWorkStore interface {
+	// LoadDeliveryWork returns ENOTFOUND for an unknown delivery.
+	LoadDeliveryWork(ctx context.Context, deliveryID int64) (*DeliveryWork, error)
+	// RecordDeliveryResult appends the attempt and sets the status, in one
+	// transaction, only while the message is still queued; it reports false
+	// when the message was already final (another worker finished it).
+	RecordDeliveryResult(ctx context.Context, deliveryID int64, r DeliveryResult) (bool, error)
+}
