@@ -328,6 +328,8 @@ const (
 	CheckoutCompleted CheckoutStatus = "completed"
 	CheckoutFailed    CheckoutStatus = "failed"
 	CheckoutReplaced  CheckoutStatus = "replaced"
+	// CheckoutIncomplete: the delay passed and order_incomplete was raised.
+	CheckoutIncomplete CheckoutStatus = "incomplete"
 )
 
 // Checkout records that a customer proceeded to checkout from a room.

@@ -35,6 +35,11 @@ type Config struct {
 	Orders     msgcenter.OrderFlowService
 	Deliveries msgcenter.DeliveryService
 
+	// Metrics serves /metrics (Prometheus); Sandbox serves /sandbox, the
+	// simulated omnichannel's pages. Nil leaves the route out.
+	Metrics http.Handler
+	Sandbox http.Handler
+
 	// Health reports whether the service's dependencies are up; nil means up.
 	Health func(ctx context.Context) error
 }
@@ -47,6 +52,7 @@ type Server struct {
 	server   *http.Server
 	ln       net.Listener
 	pages    *pages
+	csrf     *http.CrossOriginProtection
 }
 
 // NewServer builds the server, parses its pages and registers every route.
@@ -60,7 +66,7 @@ func NewServer(c Config) (*Server, error) {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &Server{Config: c, mux: http.NewServeMux()}
+	s := &Server{Config: c, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
 	s.server = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -94,7 +100,16 @@ func (s *Server) Routes() []string {
 
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.handleHealthz)
+	s.handle("GET /order/{token}", s.handleOrderPage)
+	s.handle("GET /receipt/{file}", s.handleReceipt) // {token} or {token}.pdf
 	s.mux.Handle("GET /static/", staticHandler())
+	if s.Metrics != nil {
+		s.mux.Handle("GET /metrics", s.Metrics)
+	}
+	if s.Sandbox != nil {
+		s.mux.Handle("/sandbox", s.Sandbox)
+		s.mux.Handle("/sandbox/", s.Sandbox)
+	}
 
 	s.handle("GET /api/v1/placeholders", s.apiUser(s.handlePlaceholders))
 	s.handle("GET /api/v1/stores", s.apiUser(s.handleStoreList))
@@ -107,6 +122,25 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/stores/{store}/message-center/{event}/revert", s.apiStore(s.handleMessageConfigRevert))
 	s.handle("POST /api/v1/stores/{store}/message-center/{event}/preview", s.apiStore(s.handleMessageConfigPreview))
 
+	s.handle("GET /api/v1/stores/{store}/products", s.apiStore(s.handleProductList))
+	s.handle("POST /api/v1/stores/{store}/products", s.apiStore(s.handleProductCreate))
+	s.handle("PATCH /api/v1/stores/{store}/products/{id}", s.apiStore(s.handleProductUpdate))
+	s.handle("GET /api/v1/stores/{store}/channels", s.apiStore(s.handleChannelList))
+	s.handle("POST /api/v1/stores/{store}/channels", s.apiStore(s.handleChannelCreate))
+	s.handle("PATCH /api/v1/stores/{store}/channels/{id}", s.apiStore(s.handleChannelUpdate))
+	s.handle("GET /api/v1/stores/{store}/rooms", s.apiStore(s.handleRoomList))
+	s.handle("POST /api/v1/stores/{store}/rooms", s.apiStore(s.handleRoomCreate))
+	s.handle("PATCH /api/v1/stores/{store}/rooms/{id}", s.apiStore(s.handleRoomUpdate))
+	s.handle("POST /api/v1/stores/{store}/checkouts", s.apiStore(s.handleCheckoutCreate))
+	s.handle("GET /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderList))
+	s.handle("POST /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderCreate))
+	s.handle("GET /api/v1/stores/{store}/orders/{id}", s.apiStore(s.handleOrderGet))
+	s.handle("POST /api/v1/stores/{store}/orders/{id}/pay", s.apiStore(s.handleOrderAction("pay")))
+	s.handle("POST /api/v1/stores/{store}/orders/{id}/cancel", s.apiStore(s.handleOrderAction("cancel")))
+	s.handle("POST /api/v1/stores/{store}/orders/{id}/refund", s.apiStore(s.handleOrderAction("refund")))
+	s.handle("GET /api/v1/stores/{store}/orders/{id}/deliveries", s.apiStore(s.handleOrderDeliveries))
+	s.handle("GET /api/v1/stores/{store}/deliveries", s.apiStore(s.handleDeliveryList))
+
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
 	})
@@ -114,6 +148,10 @@ func (s *Server) routes() {
 
 // Handler returns the root handler: security headers and body limit around the router.
 func (s *Server) Handler() http.Handler {
+	// Forms are protected against cross-site posts by the browser's
+	// Sec-Fetch-Site and Origin headers; API clients and webhooks send
+	// neither and pass, as they authenticate by token or secret.
+	inner := s.csrf.Handler(s.mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -129,12 +167,22 @@ func (s *Server) Handler() http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
 		}
-		s.mux.ServeHTTP(w, r)
+		inner.ServeHTTP(w, r)
 	})
 }
 
-// Open starts listening on Addr and serving in the background.
+// Open listens on Addr and serves in the background.
 func (s *Server) Open() error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	s.Serve()
+	return nil
+}
+
+// Listen binds Addr without serving yet, so the caller learns the address
+// (and the default public URL) before the first request can arrive.
+func (s *Server) Listen() error {
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return err
@@ -144,12 +192,16 @@ func (s *Server) Open() error {
 		// The default public URL is where we listen, known only now for ":0".
 		s.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String(), Path: "/"}
 	}
+	return nil
+}
+
+// Serve answers requests on the listener in the background.
+func (s *Server) Serve() {
 	go func() {
-		if err := s.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.server.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http serve", slog.Any("err", err))
 		}
 	}()
-	return nil
 }
 
 // URL returns the address the server listens on, as http://host:port.

@@ -6,8 +6,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,6 +43,15 @@ type DB struct {
 	// Now returns the current time. Tests replace it to move the clock; it
 	// must be set before the DB is shared between goroutines.
 	Now func() time.Time
+
+	// Enqueue, when set, is called inside the transaction of every state
+	// change that raised messages, with the ids of the deliveries it created
+	// (never of ones that already existed), so that the delivery jobs commit
+	// or roll back together with the change. The delivery package sets it to
+	// insert its jobs; nil enqueues nothing, as in tools and store tests. An
+	// error rolls the whole change back. It must be set before the DB is
+	// shared between goroutines.
+	Enqueue func(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error
 }
 
 // Open connects to the database named by url and applies the migrations it
@@ -151,11 +162,67 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// WithTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise. It lets code outside the package raise messages with RaiseTx
+// in the same transaction as its own writes.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.withTx(ctx, fn)
+}
+
 // querier is what read helpers need: a *sql.DB or a *sql.Tx.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// randomToken returns a customer-facing token: 32 random bytes (256 bits)
+// in unpadded base64url, 43 characters, safe in a URL path.
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("sqlstore: random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// placeholders returns n numbered placeholders starting at $from, joined
+// by commas ("$3, $4, $5"), for IN lists and multi-row inserts.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+// nullInt64 is the stored form of an optional id.
+func nullInt64(v *int64) sql.NullInt64 {
+	if v == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *v, Valid: true}
+}
+
+// int64Ptr reads an optional id back.
+func int64Ptr(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+// timePtr reads an optional time back, in UTC.
+func timePtr(v sql.NullTime) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := v.Time.UTC()
+	return &t
 }
 
 // isUniqueViolation reports whether err is a unique or primary key violation

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -73,6 +75,14 @@ func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("db", def, "database URL: SQLite file path, or postgres://… (env MSGCENTER_DATABASE_URL)")
 }
 
+// envInt reads an integer setting from the environment, or def.
+func envInt(getenv func(string) string, name string, def int) int {
+	if v, err := strconv.Atoi(getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
 func newLogger(w io.Writer, getenv func(string) string) *slog.Logger {
 	level := slog.LevelInfo
 	if getenv("MSGCENTER_LOG_LEVEL") == "debug" {
@@ -88,6 +98,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	addr := fs.String("addr", DefaultAddr, "address to listen on")
 	publicURL := fs.String("public-url", getenv("MSGCENTER_PUBLIC_URL"), "base URL of every customer link (default http://<addr>/; env MSGCENTER_PUBLIC_URL)")
 	demo := fs.Bool("demo", false, "on an empty database, create a demo admin, store and API token and print them")
+	workers := fs.Int("workers", envInt(getenv, "MSGCENTER_WORKERS", 50), "messages sent at once by this process (env MSGCENTER_WORKERS)")
+	attempts := fs.Int("max-attempts", envInt(getenv, "MSGCENTER_MAX_ATTEMPTS", 8), "tries of one message before it fails (env MSGCENTER_MAX_ATTEMPTS)")
+	retryBase := fs.Duration("retry-base", time.Second, "first retry delay, doubled per attempt with jitter")
+	retryMax := fs.Duration("retry-max", 10*time.Minute, "longest retry delay")
+	jobTimeout := fs.Duration("job-timeout", 30*time.Second, "longest one send may take")
+	rescueAfter := fs.Duration("rescue-after", time.Minute, "when a send whose process died is tried again (must exceed --job-timeout)")
+	latency := fs.Duration("sandbox-latency", 0, "delay added to every sandbox send")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,6 +115,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.Demo = *demo
 	m.Config.Logger = newLogger(stderr, getenv)
 	m.Config.Stdout = stdout
+	m.Config.SandboxLatency = *latency
+	m.Config.Delivery = DeliveryConfig{Work: true, MaxWorkers: *workers, MaxAttempts: *attempts, RetryBase: *retryBase,
+		RetryMax: *retryMax, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 	main "github.com/qiscus/msgcenter/cmd/msgcenter"
@@ -27,16 +29,37 @@ type App struct {
 // MustRunMain starts the program on a fresh database at dbURL.
 func MustRunMain(tb testing.TB, dbURL string) *App {
 	tb.Helper()
+	return MustRunMainWith(tb, dbURL, nil)
+}
+
+// MustRunMainWith starts the program after configure has adjusted its
+// configuration: fast retries and sweeps, for tests.
+func MustRunMainWith(tb testing.TB, dbURL string, configure func(*main.Config)) *App {
+	tb.Helper()
 	m := main.NewMain()
 	m.Config.DatabaseURL = dbURL
 	m.Config.Addr = "127.0.0.1:0"
-	m.Config.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	m.Config.Logger = slog.New(slog.NewTextHandler(testLogOutput(), nil))
+	m.Config.Delivery.RetryBase = 5 * time.Millisecond
+	m.Config.Delivery.RetryMax = 50 * time.Millisecond
+	m.Config.Delivery.SweepInterval = 50 * time.Millisecond
+	if configure != nil {
+		configure(&m.Config)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		tb.Fatalf("run: %v", err)
 	}
 	tb.Cleanup(func() { m.Close() })
 	a := &App{tb: tb, Main: m, Base: m.HTTP.URL()}
+	users := sqlstore.NewUserService(m.DB)
+	if u, err := users.FindUserByEmail(context.Background(), "admin@example.com"); err == nil {
+		// A restart on the same database keeps its admin.
+		if a.Token, err = users.CreateAPIToken(context.Background(), u.ID, "test"); err != nil {
+			tb.Fatal(err)
+		}
+		return a
+	}
 	a.Token = a.NewAdmin("admin@example.com")
 	return a
 }
@@ -434,4 +457,13 @@ func checkSecurityHeaders(t *testing.T, what string, resp *http.Response) {
 	if csp := resp.Header.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("%s: CSP allows inline: %s", what, csp)
 	}
+}
+
+// testLogOutput is where the program's logs go in tests: nowhere, unless
+// MSGCENTER_TEST_LOG is set.
+func testLogOutput() io.Writer {
+	if os.Getenv("MSGCENTER_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

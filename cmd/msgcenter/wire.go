@@ -13,8 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/delivery"
 	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
@@ -33,13 +39,31 @@ type Config struct {
 	Logger      *slog.Logger
 	Stdout      io.Writer
 	Now         func() time.Time
+
+	// Delivery tunes the workers; zero values take the delivery package's defaults.
+	Delivery DeliveryConfig
+	// SandboxLatency is added to every sandbox send (a demo of slow providers).
+	SandboxLatency time.Duration
+}
+
+// DeliveryConfig holds the worker settings of serve.
+type DeliveryConfig struct {
+	Work                             bool
+	MaxWorkers, MaxAttempts          int
+	RetryBase, RetryMax              time.Duration
+	JobTimeout, RescueAfter          time.Duration
+	FetchCooldown, FetchPollInterval time.Duration
+	SweepInterval                    time.Duration
 }
 
 // Main is the whole program, so end-to-end tests can start it on ":0".
 type Main struct {
-	Config Config
-	DB     *sqlstore.DB
-	HTTP   *mchttp.Server
+	Config   Config
+	DB       *sqlstore.DB
+	HTTP     *mchttp.Server
+	Sandbox  *sandbox.Provider
+	Delivery *delivery.Service
+	Registry *prometheus.Registry
 }
 
 // NewMain returns a Main with the embedded defaults.
@@ -49,20 +73,27 @@ func NewMain() *Main {
 		Addr:        DefaultAddr,
 		Logger:      slog.Default(),
 		Stdout:      io.Discard,
+		Delivery:    DeliveryConfig{Work: true},
 	}}
 }
 
 type services struct {
-	users    msgcenter.UserService
-	stores   msgcenter.StoreService
-	messages msgcenter.MessageConfigService
+	users      msgcenter.UserService
+	stores     msgcenter.StoreService
+	messages   msgcenter.MessageConfigService
+	commerce   msgcenter.CommerceService
+	orders     msgcenter.OrderFlowService
+	deliveries *sqlstore.DeliveryService
 }
 
 func newServices(db *sqlstore.DB) services {
 	return services{
-		users:    sqlstore.NewUserService(db),
-		stores:   sqlstore.NewStoreService(db),
-		messages: sqlstore.NewMessageConfigService(db),
+		users:      sqlstore.NewUserService(db),
+		stores:     sqlstore.NewStoreService(db),
+		messages:   sqlstore.NewMessageConfigService(db),
+		commerce:   sqlstore.NewCommerceService(db),
+		orders:     sqlstore.NewOrderFlowService(db),
+		deliveries: sqlstore.NewDeliveryService(db),
 	}
 }
 
@@ -93,6 +124,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.DB = db
 	svc := newServices(db)
+	now := c.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
 
 	var public *url.URL
 	if c.PublicURL != "" {
@@ -101,22 +136,54 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	m.Sandbox = sandbox.New(db.SQL(), now)
+	m.Sandbox.SetLatency(c.SandboxLatency)
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
-		Addr:      c.Addr,
-		PublicURL: public,
-		Logger:    c.Logger,
-		Now:       c.Now,
-		Users:     svc.users,
-		Stores:    svc.stores,
-		Messages:  svc.messages,
-		Health:    db.Ping,
+		Addr:       c.Addr,
+		PublicURL:  public,
+		Logger:     c.Logger,
+		Now:        c.Now,
+		Users:      svc.users,
+		Stores:     svc.stores,
+		Messages:   svc.messages,
+		Commerce:   svc.commerce,
+		Orders:     svc.orders,
+		Deliveries: svc.deliveries,
+		Metrics:    promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Sandbox:    m.Sandbox.Handler(sandbox.HandlerConfig{}),
+		Health:     db.Ping,
 	})
 	if err != nil {
 		return err
 	}
-	if err := m.HTTP.Open(); err != nil {
+	// Bind first: the default public URL is the address we get. Serve only
+	// once jobs can be enqueued, so no request raises an event without one.
+	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+
+	dc := c.Delivery
+	dcfg := delivery.Config{
+		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Provider: m.Sandbox,
+		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
+		Work: dc.Work, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
+		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
+		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
+	}
+	if db.Engine() == sqlstore.EnginePostgres {
+		dcfg.PostgresURL = c.DatabaseURL
+	}
+	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
+		return err
+	}
+	db.Enqueue = m.Delivery.EnqueueTx
+	if err := m.Delivery.Start(ctx); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	m.HTTP.Serve()
 	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
 		slog.String("database", db.Engine()))
 	if c.Demo {
@@ -127,12 +194,18 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the HTTP server, letting requests in flight finish, then the database.
+// Close stops the HTTP server, letting requests in flight finish, then the
+// workers, letting sends in flight finish, then the database.
 func (m *Main) Close() error {
 	var errs []error
 	if m.HTTP != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.HTTP.Close(ctx))
+		cancel()
+	}
+	if m.Delivery != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.Delivery.Stop(ctx))
 		cancel()
 	}
 	if m.DB != nil {

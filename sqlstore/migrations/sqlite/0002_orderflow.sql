@@ -134,6 +134,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_store_order ON deliveries (store_id, order_id);
 CREATE INDEX deliveries_store_id ON deliveries (store_id, id);
+CREATE INDEX deliveries_queued ON deliveries (status, updated_at); -- the recovery sweep
 
 CREATE TABLE delivery_attempts (
 	delivery_id         INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,

@@ -1,0 +1,296 @@
+// Package delivery turns raised events into messages: it works the delivery
+// jobs that the store commits with each state change, resolves the store's
+// configuration at send time, renders, applies the WhatsApp 24-hour rule,
+// sends through the provider and records every outcome. Jobs run on River,
+// on SQLite or PostgreSQL.
+package delivery
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// QueueDeliveries is the River queue of message jobs.
+const QueueDeliveries = "deliveries"
+
+// Config holds what the service needs and its tunables; zero values take
+// the defaults documented on each field.
+type Config struct {
+	// SQL is the database handle the store uses; jobs live in it too.
+	SQL *sql.DB
+	// PostgresURL, when set, selects PostgreSQL: jobs are inserted through
+	// SQL inside the store's transactions and workers are woken by
+	// LISTEN/NOTIFY on a small pgx pool of their own. Empty means SQLite.
+	PostgresURL string
+
+	Store    msgcenter.DeliveryWorkStore
+	Commerce msgcenter.CommerceService
+	Flow     msgcenter.OrderFlowService
+	Provider msgcenter.Provider
+
+	// PublicURL is the base of every customer link, with a trailing slash.
+	PublicURL string
+	Now       func() time.Time
+	Logger    *slog.Logger
+	Metrics   *Metrics
+
+	// Work runs workers in this process; false makes an insert-only client.
+	Work bool
+	// MaxWorkers is how many messages one process sends at once (default 50).
+	MaxWorkers int
+	// MaxAttempts bounds the tries of one message (default 8).
+	MaxAttempts int
+	// RetryBase is the first retry's delay, doubled per attempt up to
+	// RetryMax (defaults 1 s and 10 min), with jitter.
+	RetryBase, RetryMax time.Duration
+	// JobTimeout bounds one send (default 30 s); RescueAfter is when a job
+	// whose process died is tried again (default 2 × JobTimeout).
+	JobTimeout, RescueAfter time.Duration
+	// FetchCooldown and FetchPollInterval tune River's fetch loop (defaults
+	// 2 ms and 50 ms on SQLite, 2 ms and 1 s on PostgreSQL, where
+	// LISTEN/NOTIFY wakes the workers).
+	FetchCooldown, FetchPollInterval time.Duration
+	// SweepInterval is how often due checkouts raise order_incomplete
+	// (default 5 s).
+	SweepInterval time.Duration
+}
+
+// Service works delivery jobs and inserts them inside the store's transactions.
+type Service struct {
+	cfg    Config
+	client *river.Client[*sql.Tx]
+	pool   *pgxpool.Pool
+}
+
+// DeliverArgs is the job of sending one message.
+type DeliverArgs struct {
+	DeliveryID int64 `json:"delivery_id"`
+}
+
+// Kind implements river.JobArgs.
+func (DeliverArgs) Kind() string { return "deliver" }
+
+// InsertOpts puts message jobs on their own queue.
+func (DeliverArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueDeliveries} }
+
+// SweepArgs is the periodic job that raises order_incomplete for due checkouts.
+type SweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SweepArgs) Kind() string { return "sweep_checkouts" }
+
+func (c *Config) defaults() {
+	if c.Now == nil {
+		c.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxWorkers <= 0 {
+		c.MaxWorkers = 50
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = time.Second
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 10 * time.Minute
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = 30 * time.Second
+	}
+	if c.RescueAfter <= c.JobTimeout {
+		c.RescueAfter = 2 * c.JobTimeout
+	}
+	if c.FetchCooldown <= 0 {
+		c.FetchCooldown = 2 * time.Millisecond
+	}
+	if c.FetchPollInterval <= 0 {
+		c.FetchPollInterval = 50 * time.Millisecond
+		if c.PostgresURL != "" {
+			c.FetchPollInterval = time.Second
+		}
+	}
+	if c.FetchPollInterval < c.FetchCooldown {
+		c.FetchPollInterval = c.FetchCooldown
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = 5 * time.Second
+	}
+	if !strings.HasSuffix(c.PublicURL, "/") {
+		c.PublicURL += "/"
+	}
+}
+
+// New migrates River's tables and builds the client; Start begins work.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	cfg.defaults()
+	s := &Service{cfg: cfg}
+	var driver riverdriver.Driver[*sql.Tx]
+	if cfg.PostgresURL != "" {
+		pc, err := pgxpool.ParseConfig(cfg.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("delivery: listener pool: %w", err)
+		}
+		pc.MinConns, pc.MaxConns = 0, 2
+		if s.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			return nil, fmt.Errorf("delivery: listener pool: %w", err)
+		}
+		driver = riverdatabasesql.NewWithPgxListener(cfg.SQL, s.pool)
+	} else {
+		driver = riversqlite.New(cfg.SQL)
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(cfg.Logger)})
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("delivery: river migrator: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		s.close()
+		return nil, fmt.Errorf("delivery: river migrations: %w", err)
+	}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliverWorker{s: s})
+	river.AddWorker(workers, &sweepWorker{s: s})
+	rc := &river.Config{
+		Workers:              workers,
+		MaxAttempts:          cfg.MaxAttempts,
+		RetryPolicy:          &backoff{base: cfg.RetryBase, max: cfg.RetryMax},
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		FetchCooldown:        cfg.FetchCooldown,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		Logger:               quietLogger(cfg.Logger),
+	}
+	if cfg.Work {
+		rc.Queues = map[string]river.QueueConfig{
+			QueueDeliveries:    {MaxWorkers: cfg.MaxWorkers},
+			river.QueueDefault: {MaxWorkers: 2},
+		}
+		rc.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		}
+	}
+	if s.client, err = river.NewClient(driver, rc); err != nil {
+		s.close()
+		return nil, fmt.Errorf("delivery: river client: %w", err)
+	}
+	return s, nil
+}
+
+// quietLogger keeps River's own logs to warnings and above.
+func quietLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(levelHandler{min: slog.LevelWarn, Handler: l.Handler()})
+}
+
+type levelHandler struct {
+	min slog.Level
+	slog.Handler
+}
+
+func (h levelHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.min }
+
+// Start begins working jobs when the service was built with Work.
+func (s *Service) Start(ctx context.Context) error {
+	if !s.cfg.Work {
+		return nil
+	}
+	return s.client.Start(ctx)
+}
+
+// Stop lets the sends in flight finish until ctx ends, then cancels them;
+// a cancelled send is retried by whichever process works the queue next.
+func (s *Service) Stop(ctx context.Context) error {
+	var err error
+	if s.cfg.Work {
+		err = s.client.Stop(ctx)
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err = s.client.StopAndCancel(cctx)
+			cancel()
+		}
+	}
+	s.close()
+	return err
+}
+
+func (s *Service) close() {
+	if s.pool != nil {
+		s.pool.Close()
+		s.pool = nil
+	}
+}
+
+// EnqueueTx inserts the jobs of newly raised messages inside the store's
+// transaction, so a message and its job commit or vanish together.
+func (s *Service) EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error {
+	if len(deliveryIDs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(deliveryIDs))
+	for i, id := range deliveryIDs {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
+	}
+	if _, err := s.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("delivery: enqueue: %w", err)
+	}
+	s.cfg.Metrics.raised(len(deliveryIDs))
+	return nil
+}
+
+// Client returns the River client, for health checks and the benchmark.
+func (s *Service) Client() *river.Client[*sql.Tx] { return s.client }
+
+// backoff is exponential backoff with full jitter: base × 2^(attempt-1),
+// capped at max.
+type backoff struct{ base, max time.Duration }
+
+// NextRetry implements river.ClientRetryPolicy.
+func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := b.base
+	for i := 1; i < job.Attempt && d < b.max; i++ {
+		d *= 2
+	}
+	d = min(d, b.max)
+	// Half fixed, half random: retries of many messages spread out.
+	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return time.Now().Add(d)
+}
+
+type sweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	s *Service
+}
+
+// Work raises order_incomplete for every checkout that is due.
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	if w.s.cfg.Flow == nil {
+		return nil
+	}
+	n, err := w.s.cfg.Flow.RaiseDueCheckouts(ctx)
+	if n > 0 {
+		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
+	}
+	return err
+}

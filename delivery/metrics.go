@@ -1,0 +1,62 @@
+package delivery
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// Metrics are the pipeline's Prometheus series. A nil *Metrics records nothing.
+type Metrics struct {
+	events   prometheus.Counter
+	messages *prometheus.CounterVec
+	attempts *prometheus.CounterVec
+	latency  prometheus.Histogram
+}
+
+// NewMetrics registers the series on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		events: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "msgcenter_messages_raised_total", Help: "Messages raised by events and queued for delivery.",
+		}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "msgcenter_messages_total", Help: "Messages that reached a final status, by event, kind, status and reason.",
+		}, []string{"event", "kind", "status", "reason"}),
+		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "msgcenter_delivery_attempts_total", Help: "Provider send attempts by outcome (sent, retry, failed).",
+		}, []string{"outcome"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "msgcenter_provider_send_seconds", Help: "Latency of provider sends.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}),
+	}
+	reg.MustRegister(m.events, m.messages, m.attempts, m.latency)
+	return m
+}
+
+func (m *Metrics) raised(n int) {
+	if m != nil {
+		m.events.Add(float64(n))
+	}
+}
+
+func (m *Metrics) providerLatency(d time.Duration) {
+	if m != nil {
+		m.latency.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) recorded(d *msgcenter.Delivery, r msgcenter.DeliveryResult) {
+	if m == nil {
+		return
+	}
+	if r.Attempt != nil {
+		m.attempts.WithLabelValues(r.Attempt.Outcome).Inc()
+	}
+	if r.Status != msgcenter.StatusQueued {
+		m.messages.WithLabelValues(string(d.Event), string(d.Kind), string(r.Status), string(r.Reason)).Inc()
+	}
+}

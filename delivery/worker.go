@@ -1,0 +1,197 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/render"
+)
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	s *Service
+}
+
+// Work sends one message. A returned error makes River retry the job; every
+// final outcome is recorded on the message and returns nil.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	return w.s.Deliver(ctx, job.Args.DeliveryID, job.Attempt, job.MaxAttempts)
+}
+
+// Deliver makes attempt number attempt (of maxAttempts) at one message. It
+// returns an error only when a retry should follow.
+func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts int) error {
+	work, err := s.cfg.Store.LoadDeliveryWork(ctx, id)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		return nil // the store or the message is gone: nothing to send
+	} else if err != nil {
+		return fmt.Errorf("load delivery %d: %w", id, err)
+	}
+	d := work.Delivery
+	if d.Status != msgcenter.StatusQueued {
+		return nil // already final: a duplicate job or a rescued one that finished
+	}
+	cfg := work.Config
+	if d.Event.Automatic() && !cfg.AutomationEnabled {
+		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusSkipped, Reason: msgcenter.ReasonAutomationDisabled})
+	}
+
+	msg, err := render.RenderMessage(cfg, s.data(ctx, work))
+	if err != nil {
+		// A saved configuration always renders; reaching here is a bug, and
+		// retrying will not help.
+		s.cfg.Logger.Error("render stored configuration", slog.Int64("delivery", id), slog.Any("err", err))
+		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: msgcenter.ReasonUndeliverable,
+			Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "render: " + msgcenter.ErrorMessage(err)}})
+	}
+	res := msgcenter.DeliveryResult{Text: msg.Text, ButtonLabel: msg.Button.Label, ButtonURL: msg.Button.URL}
+	room := work.Room
+	if room == nil {
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonNoRoom
+		return s.record(ctx, work, res)
+	}
+	res.ChannelID, res.ChannelType = &room.ChannelID, room.ChannelType
+	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+		return s.record(ctx, work, res)
+	}
+
+	out := &msgcenter.OutboundMessage{StoreID: d.StoreID, Room: room, Text: msg.Text, Key: fmt.Sprintf("msgcenter-%d", d.ID)}
+	if msg.Button.URL != "" {
+		out.Button = &msgcenter.Button{Label: msg.Button.Label, URL: msg.Button.URL}
+	}
+	start := time.Now()
+	sent, sendErr := s.cfg.Provider.Send(ctx, out)
+	s.cfg.Metrics.providerLatency(time.Since(start))
+	a := &msgcenter.Attempt{At: s.cfg.Now()}
+	res.Attempt = a
+	if sendErr == nil {
+		a.Outcome, a.ProviderMessageID = "sent", sent.ProviderMessageID
+		res.Status = msgcenter.StatusSent
+		return s.record(ctx, work, res)
+	}
+	pe := msgcenter.ProviderErrorOf(sendErr)
+	a.Error = pe.Message
+	switch {
+	case pe.Kind == msgcenter.ProviderSessionExpired:
+		a.Outcome = "failed"
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+	case pe.Kind == msgcenter.ProviderPermanent:
+		a.Outcome = "failed"
+		res.Status, res.Reason = msgcenter.StatusFailed, pe.Reason
+		if !res.Reason.Valid() {
+			res.Reason = msgcenter.ReasonUndeliverable
+		}
+	case attempt < maxAttempts:
+		a.Outcome = "retry"
+		res.Status = msgcenter.StatusQueued
+		if err := s.record(ctx, work, res); err != nil {
+			return err
+		}
+		return sendErr
+	default:
+		a.Outcome = "failed"
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonProviderError
+	}
+	return s.record(ctx, work, res)
+}
+
+// record stores a step's result. An error here makes River retry the job;
+// the message's status guard keeps a finished message from changing again.
+func (s *Service) record(ctx context.Context, work *msgcenter.DeliveryWork, res msgcenter.DeliveryResult) error {
+	if res.Attempt != nil {
+		// A send that happened must be recorded even if the job's context
+		// ended meanwhile (shutdown): a detached context keeps the record.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+	}
+	d := work.Delivery
+	changed, err := s.cfg.Store.RecordDeliveryResult(ctx, d.ID, res)
+	if err != nil {
+		return fmt.Errorf("record delivery %d: %w", d.ID, err)
+	}
+	if changed {
+		s.cfg.Metrics.recorded(d, res)
+	}
+	return nil
+}
+
+// data gathers the values of the message's placeholders and button.
+func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.Data {
+	st := w.Store
+	d := &render.Data{StoreName: st.Name, Currency: st.Currency, BaseURL: s.cfg.PublicURL}
+	if w.Room != nil {
+		d.CustomerName = w.Room.CustomerName
+	}
+	if w.MicrositeToken != "" {
+		d.MicrositeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "?t=" + url.QueryEscape(w.MicrositeToken)
+	}
+	switch {
+	case w.Order != nil:
+		o := w.Order
+		if o.CustomerName != "" {
+			d.CustomerName = o.CustomerName
+		}
+		d.OrderNumber = o.Number
+		d.Items = renderItems(o.Items)
+		d.ProductSubtotal, d.DeliveryFee, d.ServiceFee, d.GrandTotal = o.Subtotal, o.DeliveryFee, o.ServiceFee, o.GrandTotal
+		d.DetailsPath, d.ReceiptPath = "order/"+o.Token, "receipt/"+o.Token
+	case w.FailedCheckout != nil:
+		fc := w.FailedCheckout
+		if fc.CustomerName != "" {
+			d.CustomerName = fc.CustomerName
+		}
+		d.Items = renderItems(fc.Items)
+		for _, u := range fc.Unprocessed {
+			d.Unprocessed = append(d.Unprocessed, render.Item{Name: u.Name, Quantity: u.Quantity, UnitPrice: u.UnitPrice})
+		}
+		for _, it := range fc.Items {
+			d.ProductSubtotal += it.LineTotal()
+		}
+	case w.Checkout != nil:
+		c := w.Checkout
+		d.ResumeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "/checkout/" + url.PathEscape(c.Token)
+		d.Items, d.ProductSubtotal = s.pricedCart(ctx, st.ID, c.Items)
+	}
+	return d
+}
+
+// pricedCart prices a checkout's cart at today's product prices.
+func (s *Service) pricedCart(ctx context.Context, storeID int64, cart []msgcenter.CartItem) ([]render.Item, int64) {
+	if s.cfg.Commerce == nil {
+		return nil, 0
+	}
+	products, err := s.cfg.Commerce.FindProducts(ctx, storeID)
+	if err != nil {
+		s.cfg.Logger.Warn("price checkout", slog.Int64("store", storeID), slog.Any("err", err))
+		return nil, 0
+	}
+	byID := make(map[int64]*msgcenter.Product, len(products))
+	for _, p := range products {
+		byID[p.ID] = p
+	}
+	var items []render.Item
+	var subtotal int64
+	for _, c := range cart {
+		if p, ok := byID[c.ProductID]; ok {
+			items = append(items, render.Item{Name: p.Name, Quantity: c.Quantity, UnitPrice: p.Price})
+			subtotal += int64(c.Quantity) * p.Price
+		}
+	}
+	return items, subtotal
+}
+
+func renderItems(items []msgcenter.OrderItem) []render.Item {
+	out := make([]render.Item, len(items))
+	for i, it := range items {
+		out[i] = render.Item{Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice}
+	}
+	return out
+}

@@ -1,0 +1,329 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// idFrom parses the path value name as a positive id; anything else is not found.
+func idFrom(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+func (s *Server) handleProductList(w http.ResponseWriter, r *http.Request) {
+	ps, err := s.Commerce.FindProducts(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"products": ps})
+}
+
+func (s *Server) handleProductCreate(w http.ResponseWriter, r *http.Request) {
+	var in msgcenter.ProductUpdate
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := &msgcenter.Product{StoreID: storeFrom(r.Context()).ID, Active: true}
+	in.Apply(p)
+	if err := s.Commerce.CreateProduct(r.Context(), p); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, p)
+}
+
+func (s *Server) handleProductUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := idFrom(r, "id")
+	var in msgcenter.ProductUpdate
+	if err == nil {
+		err = decodeJSON(r, &in)
+	}
+	var p *msgcenter.Product
+	if err == nil {
+		p, err = s.Commerce.UpdateProduct(r.Context(), storeFrom(r.Context()).ID, id, in)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) handleChannelList(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.Commerce.FindChannels(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channels": cs})
+}
+
+func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) {
+	var c msgcenter.Channel
+	if err := decodeJSON(r, &c); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	c.ID, c.StoreID = 0, storeFrom(r.Context()).ID
+	if err := s.Commerce.CreateChannel(r.Context(), &c); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &c)
+}
+
+func (s *Server) handleChannelUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := idFrom(r, "id")
+	var in struct {
+		Name *string `json:"name"`
+	}
+	if err == nil {
+		err = decodeJSON(r, &in)
+	}
+	var c *msgcenter.Channel
+	if err == nil {
+		c, err = s.Commerce.UpdateChannel(r.Context(), storeFrom(r.Context()).ID, id, in.Name)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) handleRoomList(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.Commerce.FindRooms(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rooms": rs})
+}
+
+func (s *Server) handleRoomCreate(w http.ResponseWriter, r *http.Request) {
+	var room msgcenter.Room
+	if err := decodeJSON(r, &room); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	room.ID, room.StoreID = 0, storeFrom(r.Context()).ID
+	if room.LastInboundAt.IsZero() {
+		// A room exists because the customer wrote: its window opens now.
+		room.LastInboundAt = s.Now()
+	}
+	if err := s.Commerce.CreateRoom(r.Context(), &room); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &room)
+}
+
+func (s *Server) handleRoomUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := idFrom(r, "id")
+	var in msgcenter.RoomUpdate
+	if err == nil {
+		err = decodeJSON(r, &in)
+	}
+	var room *msgcenter.Room
+	if err == nil {
+		room, err = s.Commerce.UpdateRoom(r.Context(), storeFrom(r.Context()).ID, id, in)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, room)
+}
+
+func (s *Server) handleCheckoutCreate(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		RoomID int64                `json:"room_id"`
+		Items  []msgcenter.CartItem `json:"items"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if in.RoomID <= 0 {
+		s.Error(w, r, msgcenter.Invalid("The checkout is not valid.", map[string]string{"room_id": "is required"}))
+		return
+	}
+	c, err := s.Orders.StartCheckout(r.Context(), storeFrom(r.Context()).ID, in.RoomID, in.Items)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// orderJSON is an order with the summary of its messages.
+type orderJSON struct {
+	*msgcenter.Order
+	Messages *msgcenter.DeliverySummary `json:"messages,omitempty"`
+}
+
+func (s *Server) handleOrderCreate(w http.ResponseWriter, r *http.Request) {
+	var req msgcenter.OrderRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	o, failed, err := s.Orders.PlaceOrder(r.Context(), storeFrom(r.Context()).ID, &req)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if failed != nil {
+		writeJSON(w, http.StatusConflict, orderFailureBody(failed))
+		return
+	}
+	writeJSON(w, http.StatusCreated, orderJSON{Order: o})
+}
+
+// orderFailureBody is the 409 answer of a checkout that could not become an
+// order: the usual error shape, naming every unprocessed product.
+func orderFailureBody(f *msgcenter.FailedCheckout) map[string]any {
+	names := make([]string, 0, len(f.Unprocessed))
+	for _, u := range f.Unprocessed {
+		names = append(names, u.Name+" ("+strings.ReplaceAll(u.Reason, "_", " ")+")")
+	}
+	msg := "The order could not be created."
+	if len(names) > 0 {
+		msg = "The order could not be created: " + strings.Join(names, ", ") + "."
+	}
+	if f.Reason != "" && len(names) == 0 {
+		msg = "The order could not be created: " + f.Reason + "."
+	}
+	var body errorBody
+	body.Error.Code = msgcenter.ECONFLICT
+	body.Error.Message = msg
+	return map[string]any{"error": body.Error, "failed_checkout_id": f.ID, "unprocessed": f.Unprocessed}
+}
+
+func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
+	f := msgcenter.OrderFilter{Limit: 100}
+	if st := r.URL.Query().Get("status"); st != "" {
+		status := msgcenter.OrderStatus(st)
+		f.Status = &status
+	}
+	os, err := s.Commerce.FindOrders(r.Context(), storeFrom(r.Context()).ID, f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"orders": os})
+}
+
+func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	id, err := idFrom(r, "id")
+	var o *msgcenter.Order
+	if err == nil {
+		o, err = s.Commerce.FindOrder(r.Context(), st.ID, id)
+	}
+	var ds []*msgcenter.Delivery
+	if err == nil {
+		ds, err = s.Deliveries.FindDeliveries(r.Context(), st.ID, msgcenter.DeliveryFilter{OrderID: &id})
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	sum := msgcenter.Summarize(ds)
+	writeJSON(w, http.StatusOK, orderJSON{Order: o, Messages: &sum})
+}
+
+// handleOrderAction serves pay, cancel and refund.
+func (s *Server) handleOrderAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		storeID := storeFrom(r.Context()).ID
+		id, err := idFrom(r, "id")
+		var o *msgcenter.Order
+		if err == nil {
+			switch action {
+			case "pay":
+				o, err = s.Orders.PayOrder(r.Context(), storeID, id)
+			case "cancel":
+				o, err = s.Orders.CancelOrder(r.Context(), storeID, id)
+			case "refund":
+				o, err = s.Orders.RefundOrder(r.Context(), storeID, id)
+			}
+		}
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, orderJSON{Order: o})
+	}
+}
+
+// deliveryJSON is a message with its reason in words.
+type deliveryJSON struct {
+	*msgcenter.Delivery
+	ReasonText string `json:"reason_text,omitempty"`
+}
+
+func deliveriesJSON(ds []*msgcenter.Delivery, lang msgcenter.Language) []deliveryJSON {
+	out := make([]deliveryJSON, len(ds))
+	for i, d := range ds {
+		out[i] = deliveryJSON{Delivery: d}
+		if d.Reason != "" {
+			out[i].ReasonText = d.Reason.Text(lang)
+		}
+	}
+	return out
+}
+
+func (s *Server) handleOrderDeliveries(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	id, err := idFrom(r, "id")
+	if err == nil {
+		_, err = s.Commerce.FindOrder(r.Context(), st.ID, id)
+	}
+	var ds []*msgcenter.Delivery
+	if err == nil {
+		ds, err = s.Deliveries.FindDeliveries(r.Context(), st.ID, msgcenter.DeliveryFilter{OrderID: &id})
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"summary": msgcenter.Summarize(ds), "deliveries": deliveriesJSON(ds, st.Language)})
+}
+
+func (s *Server) handleDeliveryList(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	f := msgcenter.DeliveryFilter{NoOrder: true}
+	q := r.URL.Query()
+	if e := q.Get("event"); e != "" {
+		ev := msgcenter.Event(e)
+		if !ev.Valid() {
+			s.Error(w, r, msgcenter.Invalid("Unknown event.", map[string]string{"event": "must be one of " + msgcenter.EventList()}))
+			return
+		}
+		f.Event = &ev
+	}
+	if room := q.Get("room"); room != "" {
+		id, err := strconv.ParseInt(room, 10, 64)
+		if err != nil {
+			s.Error(w, r, msgcenter.Invalid("Bad room.", map[string]string{"room": "must be a room id"}))
+			return
+		}
+		f.RoomID = &id
+	}
+	ds, err := s.Deliveries.FindDeliveries(r.Context(), st.ID, f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": deliveriesJSON(ds, st.Language)})
+}

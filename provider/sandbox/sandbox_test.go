@@ -1,0 +1,430 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/sandbox"
+	"github.com/qiscus/msgcenter/sqlstore"
+	"github.com/qiscus/msgcenter/sqlstore/sqltest"
+)
+
+// clock is a settable time source.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fixture is two stores: the first with a WhatsApp and an Instagram room
+// whose customers wrote an hour ago, the second with one WhatsApp room.
+type fixture struct {
+	db         *sqlstore.DB
+	clock      *clock
+	p          *sandbox.Provider
+	store      int64
+	other      int64
+	wa, ig     *msgcenter.Room
+	otherRoom  *msgcenter.Room
+	waChannel  int64
+	otherStore string
+}
+
+func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
+	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now)}
+	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, "owner@example.com", "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := sqlstore.NewStoreService(db)
+	s1 := &msgcenter.Store{Name: "Kopi Senja", OwnerID: owner.ID}
+	s2 := &msgcenter.Store{Name: "Toko Lain", OwnerID: owner.ID}
+	for _, s := range []*msgcenter.Store{s1, s2} {
+		if err := stores.CreateStore(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.store, f.other, f.otherStore = s1.ID, s2.ID, s2.Name
+	f.waChannel = mustChannel(t, db, f.store, msgcenter.ChannelWhatsApp, "WA Official")
+	igChannel := mustChannel(t, db, f.store, msgcenter.ChannelInstagram, "@kopisenja")
+	otherChannel := mustChannel(t, db, f.other, msgcenter.ChannelWhatsApp, "WA Lain")
+	lastInbound := clk.Now().Add(-time.Hour)
+	f.wa = mustRoom(t, db, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Budi", "+6281234567890", lastInbound)
+	f.ig = mustRoom(t, db, f.store, igChannel, msgcenter.ChannelInstagram, "Sari", "", lastInbound)
+	f.otherRoom = mustRoom(t, db, f.other, otherChannel, msgcenter.ChannelWhatsApp, "Hidden Customer", "", lastInbound)
+	return f
+}
+
+func mustChannel(t testing.TB, db *sqlstore.DB, storeID int64, typ msgcenter.ChannelType, name string) int64 {
+	t.Helper()
+	var id int64
+	err := db.SQL().QueryRow(`INSERT INTO channels (store_id, type, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		storeID, string(typ), name, time.Now().UTC()).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func mustRoom(t testing.TB, db *sqlstore.DB, storeID, channelID int64, typ msgcenter.ChannelType, name, phone string, lastInbound time.Time) *msgcenter.Room {
+	t.Helper()
+	r := &msgcenter.Room{StoreID: storeID, ChannelID: channelID, ChannelType: typ, CustomerName: name, CustomerPhone: phone, LastInboundAt: lastInbound}
+	err := db.SQL().QueryRow(`INSERT INTO rooms (store_id, channel_id, customer_name, customer_phone, last_inbound_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		storeID, channelID, name, phone, lastInbound, lastInbound).Scan(&r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func (f *fixture) lastInbound(t *testing.T, roomID int64) time.Time {
+	t.Helper()
+	var at time.Time
+	if err := f.db.SQL().QueryRow(`SELECT last_inbound_at FROM rooms WHERE id = $1`, roomID).Scan(&at); err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+func (f *fixture) messages(t *testing.T, storeID, roomID int64) []*sandbox.Message {
+	t.Helper()
+	ms, err := f.p.Messages(context.Background(), storeID, roomID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+func (f *fixture) send(room *msgcenter.Room, text string) (*msgcenter.SendResult, error) {
+	return f.p.Send(context.Background(), &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: text})
+}
+
+// wantProviderError fails unless err is a *msgcenter.ProviderError of kind
+// and reason.
+func wantProviderError(t *testing.T, err error, kind msgcenter.ProviderErrorKind, reason msgcenter.Reason) {
+	t.Helper()
+	var pe *msgcenter.ProviderError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *msgcenter.ProviderError", err)
+	}
+	if pe.Kind != kind || pe.Reason != reason {
+		t.Fatalf("err = %+v, want kind %d reason %s", pe, kind, reason)
+	}
+}
+
+func TestProvider_Send(t *testing.T) {
+	t.Parallel()
+	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+
+		t.Run("Sent", func(t *testing.T) {
+			res, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "Hi Budi\n2 x Kopi Susu",
+				Button: &msgcenter.Button{Label: "See order", URL: "https://shop.example/order/abc"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms := f.messages(t, f.store, f.wa.ID)
+			if len(ms) != 1 {
+				t.Fatalf("got %d messages, want 1", len(ms))
+			}
+			m := ms[0]
+			if res.ProviderMessageID != fmt.Sprintf("sbx-%d", m.ID) || m.ProviderMessageID != res.ProviderMessageID {
+				t.Fatalf("provider message id %q, stored message %+v", res.ProviderMessageID, m)
+			}
+			if m.Direction != "out" || m.Kind != "text" || m.Text != "Hi Budi\n2 x Kopi Susu" ||
+				m.ButtonLabel != "See order" || m.ButtonURL != "https://shop.example/order/abc" || !m.CreatedAt.Equal(f.clock.Now()) {
+				t.Fatalf("stored message = %+v", m)
+			}
+			var channelID int64
+			if err := db.SQL().QueryRow(`SELECT channel_id FROM sandbox_messages WHERE id = $1`, m.ID).Scan(&channelID); err != nil {
+				t.Fatal(err)
+			}
+			if channelID != f.waChannel {
+				t.Fatalf("channel_id = %d, want the room's %d", channelID, f.waChannel)
+			}
+		})
+
+		t.Run("SessionExpired", func(t *testing.T) {
+			f.clock.Add(24 * time.Hour) // the inbound message is now 25 h old
+			defer f.clock.Add(-24 * time.Hour)
+			before := len(f.messages(t, f.store, f.wa.ID))
+			_, err := f.send(f.wa, "too late")
+			wantProviderError(t, err, msgcenter.ProviderSessionExpired, msgcenter.ReasonSessionExpired)
+			if n := len(f.messages(t, f.store, f.wa.ID)); n != before {
+				t.Fatalf("an expired send stored a message")
+			}
+
+			t.Run("InstagramUnaffected", func(t *testing.T) {
+				if _, err := f.send(f.ig, "still fine"); err != nil {
+					t.Fatal(err)
+				}
+			})
+		})
+
+		t.Run("StaleRoomCopy", func(t *testing.T) {
+			// The platform's own record decides, not the caller's copy of the room.
+			stale := *f.wa
+			stale.LastInboundAt = f.clock.Now().Add(-48 * time.Hour)
+			if _, err := f.send(&stale, "the sandbox knows better"); err != nil {
+				t.Fatal(err)
+			}
+		})
+
+		t.Run("AgeRoomCloses", func(t *testing.T) {
+			if err := f.p.AgeRoom(ctx, f.store, f.wa.ID, 25*time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := f.lastInbound(t, f.wa.ID), f.clock.Now().Add(-25*time.Hour); !got.Equal(want) {
+				t.Fatalf("last_inbound_at = %s, want %s", got, want)
+			}
+			_, err := f.send(f.wa, "closed")
+			wantProviderError(t, err, msgcenter.ProviderSessionExpired, msgcenter.ReasonSessionExpired)
+		})
+
+		t.Run("PostInboundReopens", func(t *testing.T) {
+			f.clock.Add(time.Minute)
+			if err := f.p.PostInbound(ctx, f.store, f.wa.ID, "  Halo, pesanan saya?  "); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.lastInbound(t, f.wa.ID); !got.Equal(f.clock.Now()) {
+				t.Fatalf("last_inbound_at = %s, want now %s", got, f.clock.Now())
+			}
+			ms := f.messages(t, f.store, f.wa.ID)
+			last := ms[len(ms)-1]
+			if last.Direction != "in" || last.Text != "Halo, pesanan saya?" || !last.CreatedAt.Equal(f.clock.Now()) {
+				t.Fatalf("inbound message = %+v", last)
+			}
+			if _, err := f.send(f.wa, "reopened"); err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i < len(ms); i++ {
+				if ms[i].ID <= ms[i-1].ID {
+					t.Fatal("messages are not oldest first")
+				}
+			}
+		})
+
+		t.Run("OtherStoresRoom", func(t *testing.T) {
+			_, err := f.send(f.otherRoom, "not yours")
+			wantProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
+			_, err = f.send(&msgcenter.Room{ID: 999999}, "nobody")
+			wantProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
+			if ms := f.messages(t, f.other, f.otherRoom.ID); len(ms) != 0 {
+				t.Fatalf("other store's room got %d messages", len(ms))
+			}
+			if ms := f.messages(t, f.store, f.otherRoom.ID); len(ms) != 0 {
+				t.Fatalf("Messages crossed stores: %d", len(ms))
+			}
+		})
+
+		t.Run("ENOTFOUND", func(t *testing.T) {
+			if err := f.p.PostInbound(ctx, f.store, f.otherRoom.ID, "hi"); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+				t.Fatalf("PostInbound on another store's room: %v", err)
+			}
+			if err := f.p.AgeRoom(ctx, f.store, f.otherRoom.ID, time.Hour); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+				t.Fatalf("AgeRoom on another store's room: %v", err)
+			}
+			if got := f.lastInbound(t, f.otherRoom.ID); !got.Equal(f.otherRoom.LastInboundAt) {
+				t.Fatalf("another store's room changed: %s", got)
+			}
+		})
+
+		t.Run("PostInboundEmpty", func(t *testing.T) {
+			if err := f.p.PostInbound(ctx, f.store, f.wa.ID, "   "); msgcenter.ErrorCode(err) != msgcenter.EINVALID {
+				t.Fatalf("err = %v, want EINVALID", err)
+			}
+		})
+
+		t.Run("Latency", func(t *testing.T) {
+			f.p.SetLatency(time.Hour)
+			defer f.p.SetLatency(0)
+			before := len(f.messages(t, f.store, f.ig.ID))
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+			defer cancel()
+			_, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "slow"})
+			wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
+			if len(f.messages(t, f.store, f.ig.ID)) != before {
+				t.Fatal("a send cancelled during its latency stored a message")
+			}
+		})
+	})
+}
+
+func TestProvider_InjectFaults(t *testing.T) {
+	t.Parallel()
+	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+		count := func() int { return len(f.messages(t, f.store, f.ig.ID)) }
+
+		tests := []struct {
+			mode   sandbox.FaultMode
+			kind   msgcenter.ProviderErrorKind
+			reason msgcenter.Reason
+			stored bool
+		}{
+			{sandbox.FaultTransient, msgcenter.ProviderTransient, msgcenter.ReasonProviderError, false},
+			{sandbox.FaultPermanent, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable, false},
+			{sandbox.FaultTimeout, msgcenter.ProviderTransient, msgcenter.ReasonProviderError, false},
+			{sandbox.FaultAnswerLost, msgcenter.ProviderTransient, msgcenter.ReasonProviderError, true},
+			{sandbox.FaultSessionExpired, msgcenter.ProviderSessionExpired, msgcenter.ReasonSessionExpired, false},
+		}
+		for _, tt := range tests {
+			t.Run(string(tt.mode), func(t *testing.T) {
+				if err := f.p.InjectFaults(ctx, tt.mode, 1); err != nil {
+					t.Fatal(err)
+				}
+				before := count()
+				sendCtx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+				_, err := f.p.Send(sendCtx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "faulty " + string(tt.mode)})
+				wantProviderError(t, err, tt.kind, tt.reason)
+				if tt.mode == sandbox.FaultTimeout && sendCtx.Err() == nil {
+					t.Fatal("timeout fault returned before the send's context was done")
+				}
+				want := before
+				if tt.stored {
+					want++
+				}
+				if got := count(); got != want {
+					t.Fatalf("messages: %d, want %d", got, want)
+				}
+				// One fault, one failed send.
+				if _, err := f.send(f.ig, "after "+string(tt.mode)); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+
+		t.Run("AnswerLostDelivered", func(t *testing.T) {
+			var found bool
+			for _, m := range f.messages(t, f.store, f.ig.ID) {
+				found = found || m.Text == "faulty answer_lost"
+			}
+			if !found {
+				t.Fatal("the answer_lost message is not in the room")
+			}
+		})
+
+		t.Run("Pending", func(t *testing.T) {
+			if err := f.p.InjectFaults(ctx, sandbox.FaultPermanent, 3); err != nil {
+				t.Fatal(err)
+			}
+			pending, err := f.p.PendingFaults(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pending) != 1 || pending[sandbox.FaultPermanent] != 3 {
+				t.Fatalf("pending = %v", pending)
+			}
+			if err := f.p.ClearFaults(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.send(f.ig, "cleared"); err != nil {
+				t.Fatal(err)
+			}
+		})
+
+		t.Run("EINVALID", func(t *testing.T) {
+			err := f.p.InjectFaults(ctx, "flaky", 0)
+			if msgcenter.ErrorCode(err) != msgcenter.EINVALID {
+				t.Fatalf("err = %v, want EINVALID", err)
+			}
+			if fields := msgcenter.ErrorFields(err); fields["mode"] == "" || fields["n"] == "" {
+				t.Fatalf("fields = %v", fields)
+			}
+		})
+	})
+}
+
+// TestProvider_InjectFaults_Concurrent checks that under concurrent sends
+// each fault fails exactly one send, across several injections.
+func TestProvider_InjectFaults_Concurrent(t *testing.T) {
+	t.Parallel()
+	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+		// Two rows, so a send that lost the race for the first must still
+		// find the second.
+		for _, n := range []int{2, 3} {
+			if err := f.p.InjectFaults(ctx, sandbox.FaultTransient, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const sends = 20
+		var wg sync.WaitGroup
+		errs := make(chan error, sends)
+		for i := range sends {
+			wg.Go(func() {
+				_, err := f.send(f.ig, fmt.Sprintf("concurrent %d", i))
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		failed := 0
+		for err := range errs {
+			if err != nil {
+				wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
+				failed++
+			}
+		}
+		if failed != 5 {
+			t.Fatalf("%d sends failed, want 5", failed)
+		}
+		if n := len(f.messages(t, f.store, f.ig.ID)); n != sends-5 {
+			t.Fatalf("%d messages stored, want %d", n, sends-5)
+		}
+		pending, err := f.p.PendingFaults(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pending) != 0 {
+			t.Fatalf("pending = %v", pending)
+		}
+	})
+}
+
+// BenchmarkProvider_Send measures the send path without faults: one
+// statement reads the room and the pending-fault flag, one stores the message.
+func BenchmarkProvider_Send(b *testing.B) {
+	for _, engine := range []string{sqlstore.EngineSQLite, sqlstore.EnginePostgres} {
+		b.Run(engine, func(b *testing.B) {
+			f := mustFixture(b, sqltest.Open(b, sqltest.URL(b, engine)))
+			m := &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "Order #1 is placed",
+				Button: &msgcenter.Button{Label: "See order", URL: "https://shop.example/order/abc"}}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := f.p.Send(ctx, m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}

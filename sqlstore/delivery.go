@@ -1,0 +1,326 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+var (
+	_ msgcenter.DeliveryService   = (*DeliveryService)(nil)
+	_ msgcenter.DeliveryWorkStore = (*DeliveryService)(nil)
+)
+
+// Limits of FindDeliveries and FindQueuedDeliveryIDs.
+const (
+	defaultDeliveryLimit = 100
+	maxDeliveryLimit     = 500
+)
+
+// DeliveryService reads a store's messages, and is what the delivery worker
+// loads its work from and records its results in.
+type DeliveryService struct {
+	db *DB
+}
+
+// NewDeliveryService returns a DeliveryService on db.
+func NewDeliveryService(db *DB) *DeliveryService { return &DeliveryService{db: db} }
+
+// FindDeliveries lists the store's messages matching f, newest first, each
+// with its attempts. The limit defaults to 100 and is at most 500.
+func (s *DeliveryService) FindDeliveries(ctx context.Context, storeID int64, f msgcenter.DeliveryFilter) ([]*msgcenter.Delivery, error) {
+	where, args := []string{"store_id = $1"}, []any{storeID}
+	if f.OrderID != nil {
+		args = append(args, *f.OrderID)
+		where = append(where, fmt.Sprintf("order_id = $%d", len(args)))
+	}
+	if f.NoOrder {
+		where = append(where, "order_id IS NULL")
+	}
+	if f.Event != nil {
+		args = append(args, string(*f.Event))
+		where = append(where, fmt.Sprintf("event = $%d", len(args)))
+	}
+	if f.RoomID != nil {
+		args = append(args, *f.RoomID)
+		where = append(where, fmt.Sprintf("room_id = $%d", len(args)))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultDeliveryLimit
+	} else if limit > maxDeliveryLimit {
+		limit = maxDeliveryLimit
+	}
+	args = append(args, limit)
+	return findDeliveries(ctx, s.db.db, fmt.Sprintf(`WHERE %s ORDER BY id DESC LIMIT $%d`, strings.Join(where, " AND "), len(args)), args...)
+}
+
+// FindDelivery returns one message of the store with its attempts,
+// ENOTFOUND for another store's.
+func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (*msgcenter.Delivery, error) {
+	return findDelivery(ctx, s.db.db, `WHERE store_id = $1 AND id = $2`, storeID, id)
+}
+
+// LoadDeliveryWork reads what a worker needs to send a message: the
+// delivery, its store, the store's configuration of the event as it is now,
+// the room and its channel when there is a room, and the subject. Returns
+// ENOTFOUND for an unknown delivery.
+func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
+	q := s.db.db
+	d, err := findDelivery(ctx, q, `WHERE id = $1`, deliveryID)
+	if err != nil {
+		return nil, err
+	}
+	w := &msgcenter.DeliveryWork{Delivery: d}
+	if w.Store, err = findStore(ctx, q, `WHERE id = $1`, d.StoreID); err != nil {
+		return nil, err
+	}
+	if w.Config, err = findMessageConfig(ctx, q, d.StoreID, d.Event, ""); err != nil {
+		return nil, err
+	}
+	if d.RoomID != nil {
+		if w.Room, err = findRoom(ctx, q, d.StoreID, *d.RoomID, ""); err != nil {
+			return nil, err
+		}
+		if w.Channel, err = findChannel(ctx, q, d.StoreID, w.Room.ChannelID, ""); err != nil {
+			return nil, err
+		}
+	}
+	switch d.SubjectType {
+	case msgcenter.SubjectOrder:
+		w.Order, err = findOrder(ctx, q, `WHERE store_id = $1 AND id = $2`, d.StoreID, d.SubjectID)
+	case msgcenter.SubjectFailedCheckout:
+		w.FailedCheckout, w.MicrositeToken, err = findFailedCheckout(ctx, q, d.StoreID, d.SubjectID)
+	case msgcenter.SubjectCheckout:
+		w.Checkout, err = findCheckout(ctx, q, d.StoreID, d.SubjectID, "")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// RecordDeliveryResult records one step of a worker in one transaction:
+// the attempt, numbered after the last, when r has one; the status, reason
+// and rendered content; sent_at when sent. It writes nothing and reports
+// false when the message is no longer queued. Returns ENOTFOUND for an
+// unknown delivery and EINVALID for an unknown status or reason.
+func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID int64, r msgcenter.DeliveryResult) (bool, error) {
+	switch r.Status {
+	case msgcenter.StatusQueued, msgcenter.StatusSent, msgcenter.StatusFailed, msgcenter.StatusSkipped:
+	default:
+		return false, msgcenter.Invalid("The delivery result is not valid.", map[string]string{"status": "must be one of queued, sent, failed, skipped"})
+	}
+	if r.Reason != "" && !r.Reason.Valid() {
+		return false, msgcenter.Invalid("The delivery result is not valid.", map[string]string{"reason": "is not a known reason"})
+	}
+	var recorded bool
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		recorded, err = s.recordDeliveryResult(ctx, tx, deliveryID, r)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	return recorded, nil
+}
+
+func (s *DeliveryService) recordDeliveryResult(ctx context.Context, tx *sql.Tx, deliveryID int64, r msgcenter.DeliveryResult) (bool, error) {
+	var status string
+	err := tx.QueryRowContext(ctx, `SELECT status FROM deliveries WHERE id = $1`+s.db.forUpdate(), deliveryID).Scan(&status)
+	if err == sql.ErrNoRows {
+		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+	} else if err != nil {
+		return false, fmt.Errorf("sqlstore: find delivery: %w", err)
+	}
+	if msgcenter.DeliveryStatus(status) != msgcenter.StatusQueued {
+		return false, nil
+	}
+	now := s.db.now()
+	if r.Attempt != nil {
+		if err := insertAttempt(ctx, tx, deliveryID, *r.Attempt, now); err != nil {
+			return false, err
+		}
+	}
+	var sentAt sql.NullTime
+	if r.Status == msgcenter.StatusSent {
+		sentAt = sql.NullTime{Time: now, Valid: true}
+	}
+	res, err := tx.ExecContext(ctx, `
+		UPDATE deliveries
+		SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+			updated_at = $8, sent_at = $9
+		WHERE id = $10 AND status = $11`,
+		string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+		now, sentAt, deliveryID, string(msgcenter.StatusQueued),
+	)
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: update delivery: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, fmt.Errorf("sqlstore: update delivery: %w", err)
+	} else if n != 1 {
+		return false, fmt.Errorf("sqlstore: delivery %d left the queued status while locked", deliveryID)
+	}
+	return true, nil
+}
+
+// insertAttempt appends a to the delivery's attempts as number count+1; a
+// zero time is now.
+func insertAttempt(ctx context.Context, tx *sql.Tx, deliveryID int64, a msgcenter.Attempt, now time.Time) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_attempts WHERE delivery_id = $1`, deliveryID).Scan(&n); err != nil {
+		return fmt.Errorf("sqlstore: count attempts: %w", err)
+	}
+	at := now
+	if !a.At.IsZero() {
+		at = a.At.UTC().Truncate(time.Microsecond)
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		deliveryID, n+1, at, a.Outcome, a.ProviderMessageID, a.Error,
+	)
+	if err != nil {
+		return fmt.Errorf("sqlstore: insert attempt: %w", err)
+	}
+	return nil
+}
+
+// FindQueuedDeliveryIDs returns, oldest first, the ids of up to limit
+// messages of any store still queued and untouched since olderThan: the
+// ones a recovery sweep re-enqueues when their job was lost. A limit of 0
+// or less means 100.
+func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, limit int) ([]int64, error) {
+	if limit <= 0 {
+		limit = defaultDeliveryLimit
+	}
+	rows, err := s.db.db.QueryContext(ctx, `
+		SELECT id FROM deliveries
+		WHERE status = $1 AND updated_at < $2
+		ORDER BY id
+		LIMIT $3`,
+		string(msgcenter.StatusQueued), olderThan.UTC().Truncate(time.Microsecond), limit,
+	)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find queued deliveries: %w", err)
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlstore: scan delivery id: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find queued deliveries: %w", err)
+	}
+	return ids, nil
+}
+
+const deliveryColumns = `id, store_id, subject_type, subject_id, order_id, event, room_id, kind, status, reason,
+	channel_id, channel_type, text, button_label, button_url, created_at, updated_at, sent_at`
+
+// findDelivery returns the one delivery matching where, with its attempts;
+// ENOTFOUND when there is none.
+func findDelivery(ctx context.Context, q querier, where string, args ...any) (*msgcenter.Delivery, error) {
+	ds, err := findDeliveries(ctx, q, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+	}
+	return ds[0], nil
+}
+
+// findDeliveries returns the deliveries matching where, with their
+// attempts read in one more query.
+func findDeliveries(ctx context.Context, q querier, where string, args ...any) ([]*msgcenter.Delivery, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find deliveries: %w", err)
+	}
+	ds := []*msgcenter.Delivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	// Closed before the attempts are read: on SQLite's single connection a
+	// second query would wait for this one forever.
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find deliveries: %w", err)
+	}
+	if err := loadAttempts(ctx, q, ds); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+func scanDelivery(rows *sql.Rows) (*msgcenter.Delivery, error) {
+	var d msgcenter.Delivery
+	var subject, event, kind, status, reason, channelType string
+	var orderID, roomID, channelID sql.NullInt64
+	var sentAt sql.NullTime
+	err := rows.Scan(&d.ID, &d.StoreID, &subject, &d.SubjectID, &orderID, &event, &roomID, &kind, &status, &reason,
+		&channelID, &channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &sentAt)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: scan delivery: %w", err)
+	}
+	d.SubjectType, d.Event, d.Kind = msgcenter.SubjectType(subject), msgcenter.Event(event), msgcenter.DeliveryKind(kind)
+	d.Status, d.Reason, d.ChannelType = msgcenter.DeliveryStatus(status), msgcenter.Reason(reason), msgcenter.ChannelType(channelType)
+	d.OrderID, d.RoomID, d.ChannelID = int64Ptr(orderID), int64Ptr(roomID), int64Ptr(channelID)
+	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sentAt)
+	d.Attempts = []msgcenter.Attempt{}
+	return &d, nil
+}
+
+// loadAttempts fills the attempts of ds, by number.
+func loadAttempts(ctx context.Context, q querier, ds []*msgcenter.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*msgcenter.Delivery, len(ds))
+	args := make([]any, 0, len(ds))
+	for _, d := range ds {
+		byID[d.ID] = d
+		args = append(args, d.ID)
+	}
+	rows, err := q.QueryContext(ctx, `
+		SELECT delivery_id, n, at, outcome, provider_message_id, error
+		FROM delivery_attempts
+		WHERE delivery_id IN (`+placeholders(1, len(args))+`)
+		ORDER BY delivery_id, n`,
+		args...,
+	)
+	if err != nil {
+		return fmt.Errorf("sqlstore: find attempts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a msgcenter.Attempt
+		if err := rows.Scan(&id, &a.N, &a.At, &a.Outcome, &a.ProviderMessageID, &a.Error); err != nil {
+			return fmt.Errorf("sqlstore: scan attempt: %w", err)
+		}
+		a.At = a.At.UTC()
+		d := byID[id]
+		d.Attempts = append(d.Attempts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: find attempts: %w", err)
+	}
+	return nil
+}

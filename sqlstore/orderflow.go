@@ -1,0 +1,400 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
+
+// Reasons of an unprocessed cart line.
+const (
+	unprocessedUnknown       = "unknown"
+	unprocessedInactive      = "inactive"
+	unprocessedOutOfStock    = "out_of_stock"
+	unprocessedCheckoutError = "checkout_error"
+)
+
+// OrderFlowService runs the order flow's state changes; each one that raises
+// an event records the event's delivery, and enqueues its job through
+// DB.Enqueue, in the change's transaction.
+type OrderFlowService struct {
+	db *DB
+}
+
+// NewOrderFlowService returns an OrderFlowService on db.
+func NewOrderFlowService(db *DB) *OrderFlowService { return &OrderFlowService{db: db} }
+
+// PlaceOrder places an order in one transaction. The room is req.RoomID,
+// else the room of req.CheckoutID, else the store's room whose customer
+// phone is req.CustomerPhone and who wrote last, else none. Products are
+// locked in ascending id order, so concurrent orders on PostgreSQL queue
+// for them instead of deadlocking, and stock is taken with a guarded update.
+//
+// When a line's product is unknown, inactive or short of stock, or the
+// delivery or payment method is invalid, nothing is ordered: the failed
+// checkout is recorded with a fresh microsite link for the room, order_failed
+// is raised, the checkout (if any) is marked failed, and the answer is the
+// failure with a nil order. With an invalid method every line that was
+// otherwise fine is unprocessed as checkout_error.
+//
+// Returns EINVALID for a malformed request, ENOTFOUND for an unknown store
+// or another store's room or checkout.
+func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
+	if req == nil {
+		return nil, nil, msgcenter.Invalid("The order is not valid.", map[string]string{"items": "must hold at least one product"})
+	}
+	if err := req.Validate(); err != nil {
+		return nil, nil, err
+	}
+	var order *msgcenter.Order
+	var failed *msgcenter.FailedCheckout
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		order, failed, err = s.placeOrder(ctx, tx, storeID, req)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return order, failed, nil
+}
+
+func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
+	now := s.db.now()
+	if err := storeExists(ctx, tx, storeID); err != nil {
+		return nil, nil, err
+	}
+	var checkout *msgcenter.Checkout
+	if req.CheckoutID != nil {
+		var err error
+		if checkout, err = findCheckout(ctx, tx, storeID, *req.CheckoutID, s.db.forUpdate()); err != nil {
+			return nil, nil, err
+		}
+	}
+	room, err := orderRoom(ctx, tx, storeID, req, checkout)
+	if err != nil {
+		return nil, nil, err
+	}
+	var roomID *int64
+	name, phone := req.CustomerName, req.CustomerPhone
+	if room != nil {
+		roomID = &room.ID
+		if name == "" {
+			name = room.CustomerName
+		}
+		if phone == "" {
+			phone = room.CustomerPhone
+		}
+	}
+
+	products, err := s.lockProducts(ctx, tx, storeID, req.Items)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, unprocessed, reasons := classifyItems(req.Items, products)
+	method, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
+	if !methodOK {
+		reasons = append(reasons, "delivery_method: unknown")
+	}
+	paymentOK := msgcenter.ValidPaymentMethod(req.PaymentMethod)
+	if !paymentOK {
+		reasons = append(reasons, "payment_method: unknown")
+	}
+	if !methodOK || !paymentOK {
+		for _, it := range items {
+			unprocessed = append(unprocessed, msgcenter.UnprocessedItem{
+				ProductID: it.ProductID, Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice,
+				Reason: unprocessedCheckoutError,
+			})
+		}
+		items = []msgcenter.OrderItem{}
+	}
+	if len(reasons) > 0 {
+		fc := &msgcenter.FailedCheckout{
+			StoreID: storeID, RoomID: roomID, CustomerName: name,
+			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
+		}
+		if err := s.failCheckout(ctx, tx, fc, checkout, now); err != nil {
+			return nil, nil, err
+		}
+		return nil, fc, nil
+	}
+
+	if err := takeStock(ctx, tx, storeID, items); err != nil {
+		return nil, nil, err
+	}
+	o := &msgcenter.Order{
+		StoreID: storeID, RoomID: roomID, CheckoutID: req.CheckoutID,
+		CustomerName: name, CustomerPhone: phone, Address: req.Address, Items: items,
+		DeliveryMethod: method.Code, DeliveryFee: method.Fee, ServiceFee: msgcenter.ServiceFee,
+		PaymentMethod: req.PaymentMethod, Status: msgcenter.OrderPlaced, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, it := range items {
+		o.Subtotal += it.LineTotal()
+	}
+	o.GrandTotal = o.Subtotal + o.DeliveryFee + o.ServiceFee
+	if o.Number, err = nextOrderNumber(ctx, tx, storeID); err != nil {
+		return nil, nil, err
+	}
+	if o.Token, err = randomToken(); err != nil {
+		return nil, nil, err
+	}
+	if err := insertOrder(ctx, tx, o); err != nil {
+		return nil, nil, err
+	}
+	if checkout != nil {
+		if err := setCheckoutStatus(ctx, tx, storeID, checkout.ID, msgcenter.CheckoutCompleted, now); err != nil {
+			return nil, nil, err
+		}
+	}
+	_, _, err = s.db.raise(ctx, tx, occurrence{
+		storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
+		event: msgcenter.EventOrderPlaced, roomID: roomID, kind: msgcenter.KindAutomation,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, nil, nil
+}
+
+// orderRoom resolves the room an order comes from: the request's, the
+// checkout's, the latest room of the customer's phone, or none (nil).
+func orderRoom(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
+	switch {
+	case req.RoomID != nil:
+		return findRoom(ctx, tx, storeID, *req.RoomID, "")
+	case checkout != nil:
+		return findRoom(ctx, tx, storeID, checkout.RoomID, "")
+	case req.CustomerPhone != "":
+		rooms, err := findRooms(ctx, tx, `WHERE r.store_id = $1 AND r.customer_phone = $2 ORDER BY r.last_inbound_at DESC, r.id DESC LIMIT 1`,
+			storeID, req.CustomerPhone)
+		if err != nil || len(rooms) == 0 {
+			return nil, err
+		}
+		return rooms[0], nil
+	}
+	return nil, nil
+}
+
+// lockProducts reads the store's products named by items, locking them in
+// ascending id order on PostgreSQL.
+func (s *OrderFlowService) lockProducts(ctx context.Context, tx *sql.Tx, storeID int64, items []msgcenter.CartItem) (map[int64]*msgcenter.Product, error) {
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.ProductID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, storeID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	// Rows are locked as the sorted result is produced, so in id order.
+	ps, err := findProducts(ctx, tx, `WHERE store_id = $1 AND id IN (`+placeholders(2, len(ids))+`) ORDER BY id`+s.db.forUpdate(), args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*msgcenter.Product, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	return byID, nil
+}
+
+// classifyItems splits cart lines into the order's items, priced now, and
+// the unprocessed ones with their reason; reasons sums up the failure for
+// the failed checkout ("items: out_of_stock"), empty when every line is fine.
+// Lines of one product share its stock.
+func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Product) (items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string) {
+	items, unprocessed = []msgcenter.OrderItem{}, []msgcenter.UnprocessedItem{}
+	left := make(map[int64]int, len(products))
+	for id, p := range products {
+		left[id] = p.Stock
+	}
+	var kinds []string
+	for _, line := range lines {
+		p, ok := products[line.ProductID]
+		reason := ""
+		switch {
+		case !ok:
+			reason = unprocessedUnknown
+		case !p.Active:
+			reason = unprocessedInactive
+		case line.Quantity > left[p.ID]:
+			reason = unprocessedOutOfStock
+		}
+		if reason == "" {
+			left[p.ID] -= line.Quantity
+			items = append(items, msgcenter.OrderItem{ProductID: p.ID, Name: p.Name, Quantity: line.Quantity, UnitPrice: p.Price})
+			continue
+		}
+		u := msgcenter.UnprocessedItem{ProductID: line.ProductID, Quantity: line.Quantity, Reason: reason}
+		if ok {
+			u.Name, u.UnitPrice = p.Name, p.Price
+		}
+		unprocessed = append(unprocessed, u)
+		if !slices.Contains(kinds, reason) {
+			kinds = append(kinds, reason)
+		}
+	}
+	if len(kinds) > 0 {
+		reasons = append(reasons, "items: "+strings.Join(kinds, ", "))
+	}
+	return items, unprocessed, reasons
+}
+
+// takeStock takes the items' quantities from stock. The update is guarded
+// so stock never goes below zero, whatever the isolation; the rows are
+// already locked, so a refused update is a bug, not a race.
+func takeStock(ctx context.Context, tx *sql.Tx, storeID int64, items []msgcenter.OrderItem) error {
+	qty := map[int64]int{}
+	var ids []int64
+	for _, it := range items {
+		if _, ok := qty[it.ProductID]; !ok {
+			ids = append(ids, it.ProductID)
+		}
+		qty[it.ProductID] += it.Quantity
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - $1 WHERE store_id = $2 AND id = $3 AND stock >= $1`,
+			qty[id], storeID, id)
+		if err != nil {
+			return fmt.Errorf("sqlstore: take stock: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: take stock: %w", err)
+		} else if n != 1 {
+			return fmt.Errorf("sqlstore: take stock: product %d changed while locked", id)
+		}
+	}
+	return nil
+}
+
+// nextOrderNumber takes the store's next order number. The update locks the
+// store's row, so numbers are given in commit order without gaps.
+func nextOrderNumber(ctx context.Context, tx *sql.Tx, storeID int64) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq`, storeID).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+	} else if err != nil {
+		return 0, fmt.Errorf("sqlstore: next order number: %w", err)
+	}
+	return n, nil
+}
+
+// failCheckout records fc with a fresh microsite link for its room, raises
+// order_failed for it, and marks the checkout failed.
+func (s *OrderFlowService) failCheckout(ctx context.Context, tx *sql.Tx, fc *msgcenter.FailedCheckout, checkout *msgcenter.Checkout, now time.Time) error {
+	token, err := insertMicrositeLink(ctx, tx, fc.StoreID, fc.RoomID, fc.CustomerName, now)
+	if err != nil {
+		return err
+	}
+	if err := insertFailedCheckout(ctx, tx, fc, token); err != nil {
+		return err
+	}
+	if checkout != nil {
+		if err := setCheckoutStatus(ctx, tx, fc.StoreID, checkout.ID, msgcenter.CheckoutFailed, now); err != nil {
+			return err
+		}
+	}
+	_, _, err = s.db.raise(ctx, tx, occurrence{
+		storeID: fc.StoreID, subject: msgcenter.SubjectFailedCheckout, subjectID: fc.ID,
+		event: msgcenter.EventOrderFailed, roomID: fc.RoomID, kind: msgcenter.KindAutomation,
+	})
+	return err
+}
+
+// PayOrder marks the store's order paid and raises order_paid. An order
+// already paid is answered as it is and raises nothing, so repeated and
+// concurrent calls give one message. Returns ENOTFOUND, or ECONFLICT for a
+// cancelled or refunded order.
+func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
+	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
+		switch o.Status {
+		case msgcenter.OrderPaid:
+			return false, nil
+		case msgcenter.OrderCancelled, msgcenter.OrderRefunded:
+			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
+		}
+		paidAt := o.UpdatedAt
+		o.Status, o.PaidAt = msgcenter.OrderPaid, &paidAt
+		return true, nil
+	}, msgcenter.EventOrderPaid)
+}
+
+// CancelOrder cancels the store's placed or paid order; a cancelled order
+// is answered as it is. Returns ENOTFOUND, or ECONFLICT for a refunded order.
+func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
+	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
+		switch o.Status {
+		case msgcenter.OrderCancelled:
+			return false, nil
+		case msgcenter.OrderRefunded:
+			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is refunded; it cannot be cancelled.", o.Number)
+		}
+		o.Status = msgcenter.OrderCancelled
+		return true, nil
+	}, "")
+}
+
+// RefundOrder refunds the store's paid order; a refunded order is answered
+// as it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
+func (s *OrderFlowService) RefundOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
+	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
+		switch o.Status {
+		case msgcenter.OrderRefunded:
+			return false, nil
+		case msgcenter.OrderPaid:
+			o.Status = msgcenter.OrderRefunded
+			return true, nil
+		}
+		return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s, not paid; it cannot be refunded.", o.Number, o.Status)
+	}, "")
+}
+
+// transition locks the store's order and lets change decide: it reports
+// whether it changed the order, which is then written and, when event is
+// set, raises it.
+func (s *OrderFlowService) transition(ctx context.Context, storeID, orderID int64, change func(o *msgcenter.Order) (bool, error), event msgcenter.Event) (*msgcenter.Order, error) {
+	var o *msgcenter.Order
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if o, err = findOrder(ctx, tx, `WHERE store_id = $1 AND id = $2`+s.db.forUpdate(), storeID, orderID); err != nil {
+			return err
+		}
+		prev := *o
+		o.UpdatedAt = s.db.now()
+		changed, err := change(o)
+		if err != nil {
+			return err
+		} else if !changed {
+			*o = prev
+			return nil
+		}
+		if err := updateOrderStatus(ctx, tx, o); err != nil {
+			return err
+		}
+		if event == "" {
+			return nil
+		}
+		_, _, err = s.db.raise(ctx, tx, occurrence{
+			storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
+			event: event, roomID: o.RoomID, kind: msgcenter.KindAutomation,
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// CreateRoom validates r and stores it. The room's channel must be one of
+// the same store (else EINVALID on channel_id); r.ChannelType is taken from
+// it. A zero LastInboundAt means the customer just wrote. On success r holds
+// its id, channel type and times. Returns EINVALID, or ENOTFOUND for an
+// unknown store.
+func (s *CommerceService) CreateRoom(ctx context.Context, r *msgcenter.Room) error {
+	room := *r
+	if err := room.Validate(); err != nil {
+		return err
+	}
+	room.CreatedAt = s.db.now()
+	if room.LastInboundAt.IsZero() {
+		room.LastInboundAt = room.CreatedAt
+	} else {
+		room.LastInboundAt = room.LastInboundAt.UTC().Truncate(time.Microsecond)
+	}
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		if err := storeExists(ctx, tx, room.StoreID); err != nil {
+			return err
+		}
+		c, err := findChannel(ctx, tx, room.StoreID, room.ChannelID, "")
+		if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+			return msgcenter.Invalid("The room is not valid.", map[string]string{"channel_id": "is not a channel of this store"})
+		} else if err != nil {
+			return err
+		}
+		room.ChannelType = c.Type
+		return insertRoom(ctx, tx, &room)
+	})
+	if err != nil {
+		return err
+	}
+	*r = room
+	return nil
+}
+
+func insertRoom(ctx context.Context, tx *sql.Tx, r *msgcenter.Room) error {
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO rooms (store_id, channel_id, external_id, customer_name, customer_phone, last_inbound_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		RETURNING id`,
+		r.StoreID, r.ChannelID, r.ExternalID, r.CustomerName, r.CustomerPhone, r.LastInboundAt, r.CreatedAt,
+	).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: insert room: %w", err)
+	}
+	return nil
+}
+
+// FindRooms lists the store's rooms, oldest first.
+func (s *CommerceService) FindRooms(ctx context.Context, storeID int64) ([]*msgcenter.Room, error) {
+	return findRooms(ctx, s.db.db, `WHERE r.store_id = $1 ORDER BY r.id`, storeID)
+}
+
+// FindRoom returns one room of the store, ENOTFOUND for another store's.
+func (s *CommerceService) FindRoom(ctx context.Context, storeID, id int64) (*msgcenter.Room, error) {
+	return findRoom(ctx, s.db.db, storeID, id, "")
+}
+
+// UpdateRoom applies upd to the store's room and validates the result; a
+// refused update writes nothing. Returns ENOTFOUND or EINVALID.
+func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {
+	var r *msgcenter.Room
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if r, err = findRoom(ctx, tx, storeID, id, s.db.forUpdateOf("r")); err != nil {
+			return err
+		}
+		if upd.CustomerName != nil {
+			r.CustomerName = *upd.CustomerName
+		}
+		if upd.CustomerPhone != nil {
+			r.CustomerPhone = *upd.CustomerPhone
+		}
+		if upd.LastInboundAt != nil {
+			r.LastInboundAt = upd.LastInboundAt.UTC().Truncate(time.Microsecond)
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE rooms SET customer_name = $1, customer_phone = $2, last_inbound_at = $3
+			WHERE store_id = $4 AND id = $5`,
+			r.CustomerName, r.CustomerPhone, r.LastInboundAt, storeID, id,
+		)
+		if err != nil {
+			return fmt.Errorf("sqlstore: update room: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// forUpdateOf is forUpdate limited to one table of a join, so that reading
+// a room locks the room and not its channel.
+func (db *DB) forUpdateOf(table string) string {
+	if db.engine == EnginePostgres {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
+// roomColumns read a room joined, as r, with its channel, as c.
+const roomColumns = `r.id, r.store_id, r.channel_id, c.type, r.external_id, r.customer_name, r.customer_phone, r.last_inbound_at, r.created_at`
+
+// findRoom reads one room of the store; lock is "" or a locking clause.
+func findRoom(ctx context.Context, q querier, storeID, id int64, lock string) (*msgcenter.Room, error) {
+	rs, err := findRooms(ctx, q, `WHERE r.store_id = $1 AND r.id = $2`+lock, storeID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
+	}
+	return rs[0], nil
+}
+
+// findRooms returns the rooms matching where, which names the rooms table r.
+func findRooms(ctx context.Context, q querier, where string, args ...any) ([]*msgcenter.Room, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+roomColumns+` FROM rooms r JOIN channels c ON c.id = r.channel_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find rooms: %w", err)
+	}
+	defer rows.Close()
+	rooms := []*msgcenter.Room{}
+	for rows.Next() {
+		var r msgcenter.Room
+		var typ string
+		err := rows.Scan(&r.ID, &r.StoreID, &r.ChannelID, &typ, &r.ExternalID, &r.CustomerName, &r.CustomerPhone, &r.LastInboundAt, &r.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan room: %w", err)
+		}
+		r.ChannelType = msgcenter.ChannelType(typ)
+		r.LastInboundAt, r.CreatedAt = r.LastInboundAt.UTC(), r.CreatedAt.UTC()
+		rooms = append(rooms, &r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find rooms: %w", err)
+	}
+	return rooms, nil
+}
