@@ -10,9 +10,6 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-// msgcenter.CheckoutIncomplete is the status of a checkout whose order_incomplete was
-// raised. The domain has no constant for it: to customers and the API it is
-// a checkout that is no longer open.
 
 // dueCheckoutBatch is how many due checkouts RaiseDueCheckouts handles per
 // transaction.
