@@ -34,6 +34,8 @@ type Config struct {
 	Commerce   msgcenter.CommerceService
 	Orders     msgcenter.OrderFlowService
 	Deliveries msgcenter.DeliveryService
+	// Providers resolves each store's omnichannel provider.
+	Providers msgcenter.Providers
 
 	// Metrics serves /metrics (Prometheus); Sandbox serves /sandbox, the
 	// simulated omnichannel's pages. Nil leaves the route out.
@@ -140,6 +142,9 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/stores/{store}/orders/{id}/refund", s.apiStore(s.handleOrderAction("refund")))
 	s.handle("GET /api/v1/stores/{store}/orders/{id}/deliveries", s.apiStore(s.handleOrderDeliveries))
 	s.handle("GET /api/v1/stores/{store}/deliveries", s.apiStore(s.handleDeliveryList))
+
+	s.adminRoutes()
+	s.micrositeRoutes()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))

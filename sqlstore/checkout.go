@@ -10,7 +10,6 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-
 // dueCheckoutBatch is how many due checkouts RaiseDueCheckouts handles per
 // transaction.
 const dueCheckoutBatch = 100

@@ -1,0 +1,160 @@
+package msgcenter
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+)
+
+// WhatsApp template types, categories and statuses, as the platform names them.
+const (
+	TemplateType24Hour    = "24-Hour Message"
+	TemplateTypeBroadcast = "Broadcast Message"
+
+	CategoryMarketing         = "Marketing"
+	CategoryUtility           = "Utility"
+	CategoryAuthentication    = "Authentication"
+	CategoryMarketingFlow     = "Marketing Flow"
+	CategoryMarketingCarousel = "Marketing Carousel"
+	CategoryUtilityFlow       = "Utility Flow"
+
+	TemplateApproved = "approved"
+	TemplatePending  = "pending"
+	TemplateRejected = "rejected"
+	TemplatePaused   = "paused"
+	TemplateDisabled = "disabled"
+)
+
+// TemplateTypes returns the template types a fallback may use.
+func TemplateTypes() []string { return []string{TemplateType24Hour, TemplateTypeBroadcast} }
+
+// TemplateCategories returns every category, usable or not.
+func TemplateCategories() []string {
+	return []string{CategoryMarketing, CategoryUtility, CategoryAuthentication, CategoryMarketingFlow, CategoryMarketingCarousel, CategoryUtilityFlow}
+}
+
+// TemplateStatuses returns every template status.
+func TemplateStatuses() []string {
+	return []string{TemplateApproved, TemplatePending, TemplateRejected, TemplatePaused, TemplateDisabled}
+}
+
+// FallbackCategoryAllowed reports whether templates of category may serve
+// as fallback: the spec excludes Authentication, Marketing Flow, Marketing
+// Carousel and Utility Flow.
+func FallbackCategoryAllowed(category string) bool {
+	return category == CategoryMarketing || category == CategoryUtility
+}
+
+// Template button types.
+const (
+	ButtonURL        = "url"
+	ButtonQuickReply = "quick_reply"
+	ButtonPhone      = "phone"
+)
+
+// TemplateButton is one button of a WhatsApp template.
+type TemplateButton struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+	// URL is the whole link of a static URL button, or the base of a dynamic
+	// one, to which the message's suffix is appended.
+	URL     string `json:"url,omitempty"`
+	Dynamic bool   `json:"dynamic,omitempty"`
+	Phone   string `json:"phone,omitempty"`
+}
+
+// WhatsAppTemplate is a message template of one WhatsApp channel.
+type WhatsAppTemplate struct {
+	ChannelID int64            `json:"channel_id"`
+	Name      string           `json:"name"`
+	Language  string           `json:"language"`
+	Category  string           `json:"category"`
+	Type      string           `json:"type"`
+	Status    string           `json:"status"`
+	Header    string           `json:"header,omitempty"`
+	Body      string           `json:"body"`
+	Buttons   []TemplateButton `json:"buttons,omitempty"`
+}
+
+var templateVar = regexp.MustCompile(`\{\{\s*(\d+)\s*\}\}`)
+
+// Variables returns how many body variables ({{1}}…{{n}}) the template has:
+// the highest number used.
+func (t *WhatsAppTemplate) Variables() int {
+	n := 0
+	for _, m := range templateVar.FindAllStringSubmatch(t.Body, -1) {
+		if v, err := strconv.Atoi(m[1]); err == nil && v > n {
+			n = v
+		}
+	}
+	return n
+}
+
+// DynamicButton returns the index and button of the dynamic URL button, if any.
+func (t *WhatsAppTemplate) DynamicButton() (int, *TemplateButton) {
+	for i := range t.Buttons {
+		if t.Buttons[i].Type == ButtonURL && t.Buttons[i].Dynamic {
+			return i, &t.Buttons[i]
+		}
+	}
+	return -1, nil
+}
+
+// UsableForFallback reports whether the template may be sent as a fallback
+// now: approved, of an allowed category and of a known type.
+func (t *WhatsAppTemplate) UsableForFallback() bool {
+	return t.Status == TemplateApproved && FallbackCategoryAllowed(t.Category) && slices.Contains(TemplateTypes(), t.Type)
+}
+
+// Identical reports whether o is the same template on another channel:
+// same name, language, header, body and buttons.
+func (t *WhatsAppTemplate) Identical(o *WhatsAppTemplate) bool {
+	return t.Name == o.Name && t.Language == o.Language && t.Header == o.Header && t.Body == o.Body &&
+		slices.Equal(t.Buttons, o.Buttons)
+}
+
+// TemplateMessage is a WhatsApp template sent to a phone on a channel.
+type TemplateMessage struct {
+	StoreID  int64
+	Channel  *Channel
+	To       string
+	Template *WhatsAppTemplate
+	// Params fill {{1}}…{{n}}, flattened to one line each.
+	Params []string
+	// ButtonSuffix completes the dynamic URL button, if the template has one.
+	ButtonSuffix string
+	Key          string
+}
+
+// TemplateProvider is the WhatsApp template side of a provider.
+type TemplateProvider interface {
+	// SendTemplate sends a template message, debiting the store's WhatsApp
+	// credits. Errors are *ProviderError: insufficient_credits,
+	// template_not_approved and parameter_mismatch are permanent.
+	SendTemplate(ctx context.Context, m *TemplateMessage) (*SendResult, error)
+	// Templates lists a WhatsApp channel's templates, every status.
+	Templates(ctx context.Context, storeID, channelID int64) ([]*WhatsAppTemplate, error)
+	// Credits returns the store's WhatsApp credit balance.
+	Credits(ctx context.Context, storeID int64) (int64, error)
+}
+
+// ButtonProvider creates the omnichannel custom button, where the platform allows.
+type ButtonProvider interface {
+	// EnsureCustomButton creates or updates the store's Share Microsite URL
+	// button. It returns false, nil where the platform has no API for it.
+	EnsureCustomButton(ctx context.Context, storeID int64, label, webhookURL string) (bool, error)
+}
+
+// Providers resolves the provider that carries a store's messages: the
+// store's own connected app, or the deployment's default.
+type Providers interface {
+	ProviderFor(ctx context.Context, storeID int64) (FullProvider, error)
+}
+
+// FullProvider is every capability a provider offers.
+type FullProvider interface {
+	Provider
+	TemplateProvider
+	ButtonProvider
+}
