@@ -145,6 +145,7 @@ func (s *Server) routes() {
 
 	s.adminRoutes()
 	s.micrositeRoutes()
+	s.integrationRoutes()
 
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
