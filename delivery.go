@@ -40,6 +40,7 @@ const (
 	ReasonTemplateNotApproved Reason = "template_not_approved"
 	ReasonInsufficientCredits Reason = "insufficient_credits"
 	ReasonParameterMismatch   Reason = "parameter_mismatch"
+	ReasonFallbackDisabled    Reason = "fallback_disabled"
 )
 
 // reasonTexts is the human text of every reason: English, then Indonesian.
@@ -61,6 +62,8 @@ func reasonTexts() map[Reason][2]string {
 			"Kredit WhatsApp tidak cukup untuk mengirim template fallback."},
 		ReasonParameterMismatch: {"The template's variables do not match what WhatsApp expects.",
 			"Variabel template tidak sesuai dengan yang diharapkan WhatsApp."},
+		ReasonFallbackDisabled: {"WhatsApp Fallback was turned off before the fallback could be sent.",
+			"WhatsApp Fallback dinonaktifkan sebelum pesan fallback terkirim."},
 	}
 }
 

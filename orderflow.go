@@ -104,4 +104,8 @@ type DeliveryWorkStore interface {
 	// transaction, only while the message is still queued; it reports false
 	// when the message was already final (another worker finished it).
 	RecordDeliveryResult(ctx context.Context, deliveryID int64, r DeliveryResult) (bool, error)
+	// RaiseFallback raises the WhatsApp fallback of an automation message:
+	// the same subject, event and room, kind fallback, with its job. Raising
+	// it again is a no-op, so a retried automation job adds no second one.
+	RaiseFallback(ctx context.Context, automation *Delivery) error
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // WhatsApp template types, categories and statuses, as the platform names them.
@@ -62,6 +63,15 @@ type TemplateButton struct {
 	URL     string `json:"url,omitempty"`
 	Dynamic bool   `json:"dynamic,omitempty"`
 	Phone   string `json:"phone,omitempty"`
+}
+
+// Link returns where a URL button leads: its URL, or for a dynamic button
+// its base joined to suffix with exactly one slash.
+func (b TemplateButton) Link(suffix string) string {
+	if !b.Dynamic {
+		return b.URL
+	}
+	return strings.TrimRight(b.URL, "/") + "/" + strings.TrimLeft(suffix, "/")
 }
 
 // WhatsAppTemplate is a message template of one WhatsApp channel.
@@ -157,4 +167,27 @@ type FullProvider interface {
 	Provider
 	TemplateProvider
 	ButtonProvider
+}
+
+// Fill returns the template's body with {{1}}…{{n}} replaced by params, as
+// the customer reads it. A variable without a parameter is left as is.
+func (t *WhatsAppTemplate) Fill(params []string) string {
+	return templateVar.ReplaceAllStringFunc(t.Body, func(s string) string {
+		i, err := strconv.Atoi(templateVar.FindStringSubmatch(s)[1])
+		if err != nil || i < 1 || i > len(params) {
+			return s
+		}
+		return params[i-1]
+	})
+}
+
+var blanks = regexp.MustCompile(`[\t\r\n ]+`)
+
+// FlattenParam makes a value fit a WhatsApp template parameter, which may hold
+// no new lines, no tabs and no more than four spaces in a row: every run of
+// white space becomes one space, and multi-line lists read "a; b".
+func FlattenParam(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "; ")
+	return blanks.ReplaceAllString(s, " ")
 }

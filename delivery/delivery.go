@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -39,10 +40,10 @@ type Config struct {
 	// LISTEN/NOTIFY on a small pgx pool of their own. Empty means SQLite.
 	PostgresURL string
 
-	Store    msgcenter.DeliveryWorkStore
-	Commerce msgcenter.CommerceService
-	Flow     msgcenter.OrderFlowService
-	Provider msgcenter.Provider
+	Store     msgcenter.DeliveryWorkStore
+	Commerce  msgcenter.CommerceService
+	Flow      msgcenter.OrderFlowService
+	Providers msgcenter.Providers
 
 	// PublicURL is the base of every customer link, with a trailing slash.
 	PublicURL string
@@ -54,8 +55,11 @@ type Config struct {
 	Work bool
 	// MaxWorkers is how many messages one process sends at once (default 50).
 	MaxWorkers int
-	// MaxAttempts bounds the tries of one message (default 8).
+	// MaxAttempts bounds the provider tries of one message (default 8).
 	MaxAttempts int
+	// JobMaxAttempts bounds the runs of one job, which also fail when the
+	// database is unreachable (default 25: hours, with RetryMax backoff).
+	JobMaxAttempts int
 	// RetryBase is the first retry's delay, doubled per attempt up to
 	// RetryMax (defaults 1 s and 10 min), with jitter.
 	RetryBase, RetryMax time.Duration
@@ -76,6 +80,8 @@ type Service struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
 	pool   *pgxpool.Pool
+
+	noopDone atomic.Int64
 }
 
 // DeliverArgs is the job of sending one message.
@@ -107,6 +113,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
+	}
+	if c.JobMaxAttempts < c.MaxAttempts {
+		c.JobMaxAttempts = max(25, c.MaxAttempts)
 	}
 	if c.RetryBase <= 0 {
 		c.RetryBase = time.Second
@@ -171,9 +180,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
+	river.AddWorker(workers, &noopWorker{done: &s.noopDone})
 	rc := &river.Config{
 		Workers:              workers,
-		MaxAttempts:          cfg.MaxAttempts,
+		MaxAttempts:          cfg.JobMaxAttempts,
 		RetryPolicy:          &backoff{base: cfg.RetryBase, max: cfg.RetryMax},
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
@@ -257,6 +267,20 @@ func (s *Service) EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64
 	}
 	s.cfg.Metrics.raised(len(deliveryIDs))
 	return nil
+}
+
+// Check reports whether the job client is up: an insert-only client always
+// is; a working one until it stops.
+func (s *Service) Check(context.Context) error {
+	if !s.cfg.Work {
+		return nil
+	}
+	select {
+	case <-s.client.Stopped():
+		return errors.New("job client stopped")
+	default:
+		return nil
+	}
 }
 
 // Client returns the River client, for health checks and the benchmark.

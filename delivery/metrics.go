@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,4 +60,20 @@ func (m *Metrics) recorded(d *msgcenter.Delivery, r msgcenter.DeliveryResult) {
 	if r.Status != msgcenter.StatusQueued {
 		m.messages.WithLabelValues(string(d.Event), string(d.Kind), string(r.Status), string(r.Reason)).Inc()
 	}
+}
+
+// RegisterQueueDepth adds a gauge of the messages waiting to be sent, read
+// from the database at each scrape so every process reports the same queue.
+func (s *Service) RegisterQueueDepth(reg prometheus.Registerer) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "msgcenter_messages_queued", Help: "Messages raised and not yet final (queued or retrying).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		var n int64
+		if err := s.cfg.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`).Scan(&n); err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
 }

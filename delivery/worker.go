@@ -21,12 +21,13 @@ type deliverWorker struct {
 // Work sends one message. A returned error makes River retry the job; every
 // final outcome is recorded on the message and returns nil.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	return w.s.Deliver(ctx, job.Args.DeliveryID, job.Attempt, job.MaxAttempts)
+	return w.s.Deliver(ctx, job.Args.DeliveryID)
 }
 
-// Deliver makes attempt number attempt (of maxAttempts) at one message. It
-// returns an error only when a retry should follow.
-func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts int) error {
+// Deliver makes one attempt at one message. It returns an error only when a
+// retry should follow: a transient provider error with tries left, or the
+// store unreachable.
+func (s *Service) Deliver(ctx context.Context, id int64) error {
 	work, err := s.cfg.Store.LoadDeliveryWork(ctx, id)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		return nil // the store or the message is gone: nothing to send
@@ -39,7 +40,11 @@ func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts in
 	}
 	cfg := work.Config
 	if d.Event.Automatic() && !cfg.AutomationEnabled {
+		// Automation off sends nothing for the event, fallback included.
 		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusSkipped, Reason: msgcenter.ReasonAutomationDisabled})
+	}
+	if d.Kind == msgcenter.KindFallback {
+		return s.deliverFallback(ctx, work)
 	}
 
 	msg, err := render.RenderMessage(cfg, s.data(ctx, work))
@@ -58,17 +63,27 @@ func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts in
 	}
 	res.ChannelID, res.ChannelType = &room.ChannelID, room.ChannelType
 	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
-		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
-		return s.record(ctx, work, res)
+		return s.sessionExpired(ctx, work, res, nil)
 	}
-
+	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	if err != nil {
+		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
+	}
 	out := &msgcenter.OutboundMessage{StoreID: d.StoreID, Room: room, Text: msg.Text, Key: fmt.Sprintf("msgcenter-%d", d.ID)}
 	if msg.Button.URL != "" {
 		out.Button = &msgcenter.Button{Label: msg.Button.Label, URL: msg.Button.URL}
 	}
 	start := time.Now()
-	sent, sendErr := s.cfg.Provider.Send(ctx, out)
+	sent, sendErr := provider.Send(ctx, out)
 	s.cfg.Metrics.providerLatency(time.Since(start))
+	return s.finish(ctx, work, res, sent, sendErr)
+}
+
+// finish records a send's outcome: sent; failed for good with its reason;
+// or, for a transient error with attempts left, an attempt and a returned
+// error so River retries. A session-expired answer hands over to the fallback.
+func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res msgcenter.DeliveryResult,
+	sent *msgcenter.SendResult, sendErr error) error {
 	a := &msgcenter.Attempt{At: s.cfg.Now()}
 	res.Attempt = a
 	if sendErr == nil {
@@ -81,14 +96,16 @@ func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts in
 	switch {
 	case pe.Kind == msgcenter.ProviderSessionExpired:
 		a.Outcome = "failed"
-		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+		return s.sessionExpired(ctx, work, res, a)
 	case pe.Kind == msgcenter.ProviderPermanent:
 		a.Outcome = "failed"
 		res.Status, res.Reason = msgcenter.StatusFailed, pe.Reason
 		if !res.Reason.Valid() {
 			res.Reason = msgcenter.ReasonUndeliverable
 		}
-	case attempt < maxAttempts:
+	case len(work.Delivery.Attempts)+1 < s.cfg.MaxAttempts:
+		// Tries are counted on the message, not the job: a job retried
+		// because the database was unreachable used none of them.
 		a.Outcome = "retry"
 		res.Status = msgcenter.StatusQueued
 		if err := s.record(ctx, work, res); err != nil {
@@ -98,6 +115,22 @@ func (s *Service) Deliver(ctx context.Context, id int64, attempt, maxAttempts in
 	default:
 		a.Outcome = "failed"
 		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonProviderError
+	}
+	return s.record(ctx, work, res)
+}
+
+// sessionExpired fails an automation message whose WhatsApp session window
+// is closed, raising its fallback first when the store enabled one: should
+// the process die between the two, the retried job raises the same fallback
+// again, which is a no-op.
+func (s *Service) sessionExpired(ctx context.Context, work *msgcenter.DeliveryWork, res msgcenter.DeliveryResult, a *msgcenter.Attempt) error {
+	res.Attempt, res.Status, res.Reason = a, msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+	d, fb := work.Delivery, work.Config.Fallback
+	if d.Kind == msgcenter.KindAutomation && d.Event.HasFallback() && fb != nil && fb.Enabled &&
+		work.Room != nil && work.Room.ChannelType == msgcenter.ChannelWhatsApp {
+		if err := s.cfg.Store.RaiseFallback(ctx, d); err != nil {
+			return fmt.Errorf("raise fallback of delivery %d: %w", d.ID, err)
+		}
 	}
 	return s.record(ctx, work, res)
 }

@@ -28,10 +28,28 @@ func storeFrom(ctx context.Context) *msgcenter.Store {
 	return st
 }
 
-// apiUser authenticates a bearer API token.
+// apiUser authenticates a bearer API token or, for the dashboard's own
+// scripts, the admin's session cookie, so that the pages call the same API
+// as every other client and each rule has one implementation. A request
+// with an Authorization header is judged by it alone. The cookie path needs
+// no token against cross-site requests: http.CrossOriginProtection, around
+// every route, refuses unsafe cross-origin requests by their Sec-Fetch-Site
+// and Origin headers, and the cookie is SameSite=Lax besides.
 func (s *Server) apiUser(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		auth := r.Header.Get("Authorization")
+		if auth == "" {
+			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+				u, err := s.Users.FindUserBySession(r.Context(), c.Value)
+				if err != nil {
+					s.Error(w, r, err)
+					return
+				}
+				w.Header().Set("Cache-Control", "private, no-store")
+				h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+				return
+			}
+		}
 		token, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="msgcenter"`)

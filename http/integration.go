@@ -1,5 +1,252 @@
 package http
 
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/qiscus/msgcenter"
+)
+
 // integrationRoutes registers the provider connection API and the
-// platform's inbound-message webhook.
-func (s *Server) integrationRoutes() {}
+// platform's inbound-message webhook. Without an IntegrationService they are
+// left out.
+func (s *Server) integrationRoutes() {
+	if s.Integrations == nil {
+		return
+	}
+	s.handle("GET /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationGet))
+	s.handle("PUT /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationPut))
+	s.handle("DELETE /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationDelete))
+	s.handle("POST /hooks/qiscus/{store}/inbound/{secret}", s.handleQiscusInbound)
+}
+
+// integrationJSON is a connection as the API shows it: never the secret key.
+type integrationJSON struct {
+	Provider          string    `json:"provider"`
+	AppID             string    `json:"app_id"`
+	BaseURL           string    `json:"base_url"`
+	ConnectedAt       time.Time `json:"connected_at"`
+	InboundWebhookURL string    `json:"inbound_webhook_url"`
+	// CustomButtonAPI is false: the platform has no API to create the
+	// custom button, so the admin adds it by hand.
+	CustomButtonAPI bool `json:"custom_button_api"`
+}
+
+func (s *Server) newIntegrationJSON(in *msgcenter.Integration) integrationJSON {
+	return integrationJSON{
+		Provider: in.Provider, AppID: in.AppID, BaseURL: in.BaseURL, ConnectedAt: in.ConnectedAt,
+		InboundWebhookURL: s.inboundWebhookURL(in),
+	}
+}
+
+// inboundWebhookURL is where the platform posts the store's customer messages.
+func (s *Server) inboundWebhookURL(in *msgcenter.Integration) string {
+	return s.publicLink("/hooks/qiscus/" + strconv.FormatInt(in.StoreID, 10) + "/inbound/" + in.InboundSecret)
+}
+
+func (s *Server) handleIntegrationGet(w http.ResponseWriter, r *http.Request) {
+	in, err := s.Integrations.FindIntegration(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newIntegrationJSON(in))
+}
+
+func (s *Server) handleIntegrationPut(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		AppID     string `json:"app_id"`
+		SecretKey string `json:"secret_key"`
+		BaseURL   string `json:"base_url"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	in, err := s.Integrations.ConnectQiscus(r.Context(), storeFrom(r.Context()).ID,
+		strings.TrimSpace(body.AppID), strings.TrimSpace(body.SecretKey), strings.TrimSpace(body.BaseURL))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.newIntegrationJSON(in))
+}
+
+func (s *Server) handleIntegrationDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.Integrations.DisconnectIntegration(r.Context(), storeFrom(r.Context()).ID); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// qiscusInbound is the part of the platform's message webhook (the bot
+// webhook and the new-session webhook share it) that msgcenter reads.
+type qiscusInbound struct {
+	Payload struct {
+		From struct {
+			Email string `json:"email"`
+			Name  string `json:"name"`
+		} `json:"from"`
+		Room struct {
+			ID    flexString `json:"id"`
+			IDStr flexString `json:"id_str"`
+			// Options is an object or an object encoded in a string.
+			Options json.RawMessage `json:"options"`
+		} `json:"room"`
+		Message struct {
+			Timestamp string `json:"timestamp"`
+		} `json:"message"`
+	} `json:"payload"`
+}
+
+// roomOptions is the room's options: its channel.
+type roomOptions struct {
+	Source         string `json:"source"`
+	Channel        string `json:"channel"`
+	ChannelDetails struct {
+		ChannelID flexString `json:"channel_id"`
+	} `json:"channel_details"`
+}
+
+func (in *qiscusInbound) options() roomOptions {
+	var o roomOptions
+	raw := in.Payload.Room.Options
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		raw = []byte(s)
+	}
+	_ = json.Unmarshal(raw, &o)
+	return o
+}
+
+// handleQiscusInbound answers POST /hooks/qiscus/{store}/inbound/{secret}: a
+// customer wrote in a room of the store's app. It sets the room's last
+// inbound time, which the 24-hour rule reads, creating the room on the
+// matching channel when msgcenter does not know it yet. An unknown store and
+// a wrong secret get the same 404. Messages of the app's admin bot
+// ({app_id}_admin@qismo.com, and any other @qismo.com sender) change nothing.
+func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
+	notFound := msgcenter.Errorf(msgcenter.ENOTFOUND, "Unknown webhook: copy the inbound webhook URL from the store's integration settings.")
+	storeID, err := strconv.ParseInt(r.PathValue("store"), 10, 64)
+	secret := r.PathValue("secret")
+	if err != nil || storeID <= 0 || secret == "" || len(secret) > 200 {
+		s.Error(w, r, notFound)
+		return
+	}
+	conn, err := s.Integrations.FindIntegration(r.Context(), storeID)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND ||
+		(err == nil && subtle.ConstantTimeCompare([]byte(conn.InboundSecret), []byte(secret)) != 1) {
+		s.Error(w, r, notFound)
+		return
+	} else if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var in qiscusInbound
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	roomExt := string(in.Payload.Room.ID)
+	if roomExt == "" {
+		roomExt = string(in.Payload.Room.IDStr)
+	}
+	if roomExt == "" {
+		s.Error(w, r, &msgcenter.Error{Code: ebadrequest, Message: "The payload has no room: the message webhook needs payload.room.id.",
+			Fields: map[string]string{"payload.room.id": "is required"}})
+		return
+	}
+	from := strings.TrimSpace(in.Payload.From.Email)
+	if strings.HasSuffix(strings.ToLower(from), "@qismo.com") {
+		writeJSON(w, http.StatusOK, map[string]any{"updated": false, "reason": "not a customer message"})
+		return
+	}
+
+	now := s.Now().UTC()
+	at := now
+	if t, err := time.Parse(time.RFC3339, in.Payload.Message.Timestamp); err == nil && t.Before(now) {
+		at = t.UTC()
+	}
+	room, err := s.inboundRoom(r, storeID, roomExt, at, &in)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if room == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"updated": false, "reason": "no channel of the store matches the room's channel"})
+		return
+	}
+	if room.LastInboundAt.Before(at) {
+		if room, err = s.Commerce.UpdateRoom(r.Context(), storeID, room.ID, msgcenter.RoomUpdate{LastInboundAt: &at}); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"updated": true, "room_id": room.ID, "last_inbound_at": room.LastInboundAt})
+}
+
+// inboundRoom finds the store's room with the platform's room id, or creates
+// it (its window opening at at) on the channel the payload names: the one with
+// that external id, else the store's only channel of that type. It returns
+// nil when no channel matches.
+func (s *Server) inboundRoom(r *http.Request, storeID int64, roomExt string, at time.Time, in *qiscusInbound) (*msgcenter.Room, error) {
+	ctx := r.Context()
+	rooms, err := s.Commerce.FindRooms(ctx, storeID)
+	if err != nil {
+		return nil, err
+	}
+	for _, room := range rooms {
+		if room.ExternalID == roomExt {
+			return room, nil
+		}
+	}
+	channels, err := s.Commerce.FindChannels(ctx, storeID)
+	if err != nil {
+		return nil, err
+	}
+	opts := in.options()
+	source := opts.Source
+	if source == "" {
+		source = opts.Channel
+	}
+	var channel *msgcenter.Channel
+	if ext := string(opts.ChannelDetails.ChannelID); ext != "" {
+		for _, c := range channels {
+			if c.ExternalID == ext {
+				channel = c
+			}
+		}
+	}
+	if t := channelTypeOf(source); channel == nil && t != "" {
+		var ofType []*msgcenter.Channel
+		for _, c := range channels {
+			if c.Type == t {
+				ofType = append(ofType, c)
+			}
+		}
+		if len(ofType) == 1 {
+			channel = ofType[0]
+		}
+	}
+	if channel == nil {
+		return nil, nil
+	}
+	room := &msgcenter.Room{StoreID: storeID, ChannelID: channel.ID, ExternalID: roomExt, LastInboundAt: at}
+	if name := strings.TrimSpace(in.Payload.From.Name); utf8.RuneCountInString(name) <= 100 {
+		room.CustomerName = name
+	}
+	// On WhatsApp the platform names the customer by phone number.
+	if phone := "+" + strings.TrimPrefix(strings.TrimSpace(in.Payload.From.Email), "+"); channel.Type == msgcenter.ChannelWhatsApp && msgcenter.ValidPhone(phone) {
+		room.CustomerPhone = phone
+	}
+	if err := s.Commerce.CreateRoom(ctx, room); err != nil {
+		return nil, err
+	}
+	return room, nil
+}

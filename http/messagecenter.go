@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -87,7 +88,7 @@ func (in messageConfigInput) apply(cur *msgcenter.MessageConfig) (*msgcenter.Mes
 // checkMessageConfig validates a configuration in full: its structure, then
 // the placeholders of a custom body, then the fallback. extra holds field
 // errors found while applying the draft.
-func (s *Server) checkMessageConfig(c *msgcenter.MessageConfig, extra map[string]string) error {
+func (s *Server) checkMessageConfig(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig, extra map[string]string) error {
 	fields := map[string]string{}
 	for k, v := range extra {
 		fields[k] = v
@@ -102,8 +103,12 @@ func (s *Server) checkMessageConfig(c *msgcenter.MessageConfig, extra map[string
 			}
 		}
 	}
-	if c.Fallback != nil && c.Fallback.Enabled {
-		fields["fallback.enabled"] = "WhatsApp Fallback cannot be enabled yet: no fallback template can be configured"
+	fb, err := s.checkFallback(ctx, st, c)
+	if err != nil {
+		return err
+	}
+	for k, v := range fb {
+		fields[k] = v
 	}
 	if len(fields) > 0 {
 		return msgcenter.Invalid("The message configuration is not valid.", fields)
@@ -130,7 +135,12 @@ func (s *Server) handleMessageCenter(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cfgs {
 		out = append(out, newMessageConfigJSON(c))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+	events, err := s.withCustomButton(r, out)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": events})
 }
 
 // draftConfig reads a draft for {event} and applies it to the current configuration.
@@ -154,7 +164,7 @@ func (s *Server) draftConfig(r *http.Request) (*msgcenter.MessageConfig, map[str
 func (s *Server) handleMessageConfigPut(w http.ResponseWriter, r *http.Request) {
 	c, fields, err := s.draftConfig(r)
 	if err == nil {
-		err = s.checkMessageConfig(c, fields)
+		err = s.checkMessageConfig(r.Context(), storeFrom(r.Context()), c, fields)
 	}
 	if err == nil {
 		err = s.Messages.SaveMessageConfig(r.Context(), c, userFrom(r.Context()).Email)
@@ -236,7 +246,7 @@ func (s *Server) revertedConfig(r *http.Request, event msgcenter.Event, version 
 		c := *v.Config
 		c.StoreID, c.Event, c.Version = st.ID, event, cur.Version
 		// An old version is checked again: rules may have tightened since.
-		if err := s.checkMessageConfig(&c, nil); err != nil {
+		if err := s.checkMessageConfig(r.Context(), st, &c, nil); err != nil {
 			return nil, err
 		}
 		return &c, nil
@@ -246,20 +256,64 @@ func (s *Server) revertedConfig(r *http.Request, event msgcenter.Event, version 
 	})
 }
 
+// previewJSON is a draft as the customer would see it, and its fallback.
+type previewJSON struct {
+	*render.Message
+	Fallback *render.Message `json:"fallback,omitempty"`
+}
+
 func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
 	c, fields, err := s.draftConfig(r)
 	if err == nil {
-		err = s.checkMessageConfig(c, fields)
+		err = s.checkMessageConfig(r.Context(), st, c, fields)
 	}
-	var msg *render.Message
+	var out previewJSON
+	sample := render.SampleData(st.Name, s.publicLink(""))
 	if err == nil {
-		msg, err = render.RenderMessage(c, render.SampleData(storeFrom(r.Context()).Name, s.publicLink("")))
+		out.Message, err = render.RenderMessage(c, sample)
+	}
+	if err == nil {
+		out.Fallback, err = s.previewFallback(r.Context(), st, c, sample)
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, msg)
+	writeJSON(w, http.StatusOK, out)
+}
+
+// previewFallback renders the chosen fallback template with the sample
+// order, exactly as the worker fills it; nil when no template is chosen.
+func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig, sample *render.Data) (*render.Message, error) {
+	fb := c.Fallback
+	if fb == nil || fb.TemplateName == "" || fb.ChannelID == 0 {
+		return nil, nil
+	}
+	p, err := s.Providers.ProviderFor(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := p.Templates(ctx, st.ID, fb.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	lang := c.Language
+	if c.Type == msgcenter.MessageTypeCustom {
+		lang = st.Language
+	}
+	for _, t := range list {
+		if t.Name != fb.TemplateName || t.Language != fb.TemplateLanguage {
+			continue
+		}
+		params, suffix := render.FallbackParams(t, fb, render.NewValues(sample, lang))
+		m := &render.Message{Text: t.Fill(params)}
+		if _, b := t.DynamicButton(); b != nil {
+			m.Button = render.Button{Label: b.Text, URL: b.Link(suffix)}
+		}
+		return m, nil
+	}
+	return nil, nil
 }
 
 func (s *Server) handlePlaceholders(w http.ResponseWriter, r *http.Request) {

@@ -36,14 +36,25 @@ type Config struct {
 	Deliveries msgcenter.DeliveryService
 	// Providers resolves each store's omnichannel provider.
 	Providers msgcenter.Providers
+	// Integrations stores each store's connection to its own omnichannel
+	// app; nil leaves the integration API and the inbound webhook out.
+	Integrations msgcenter.IntegrationService
+	// CustomButtons and Microsite serve Share Microsite URL: the custom
+	// button, its webhook, and the microsite with its checkout.
+	CustomButtons msgcenter.CustomButtonService
+	Microsite     msgcenter.MicrositeService
 
 	// Metrics serves /metrics (Prometheus); Sandbox serves /sandbox, the
 	// simulated omnichannel's pages. Nil leaves the route out.
 	Metrics http.Handler
 	Sandbox http.Handler
 
-	// Health reports whether the service's dependencies are up; nil means up.
-	Health func(ctx context.Context) error
+	// Checks are the dependencies /healthz reports, by name; a nil error
+	// means up.
+	Checks map[string]func(ctx context.Context) error
+	// HealthOnly serves /healthz and /metrics and nothing else: a process
+	// that only works jobs.
+	HealthOnly bool
 }
 
 // Server is the HTTP server of msgcenter.
@@ -102,6 +113,12 @@ func (s *Server) Routes() []string {
 
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.handleHealthz)
+	if s.HealthOnly {
+		if s.Metrics != nil {
+			s.mux.Handle("GET /metrics", s.Metrics)
+		}
+		return
+	}
 	s.handle("GET /order/{token}", s.handleOrderPage)
 	s.handle("GET /receipt/{file}", s.handleReceipt) // {token} or {token}.pdf
 	s.mux.Handle("GET /static/", staticHandler())
@@ -142,6 +159,8 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/stores/{store}/orders/{id}/refund", s.apiStore(s.handleOrderAction("refund")))
 	s.handle("GET /api/v1/stores/{store}/orders/{id}/deliveries", s.apiStore(s.handleOrderDeliveries))
 	s.handle("GET /api/v1/stores/{store}/deliveries", s.apiStore(s.handleDeliveryList))
+	s.handle("GET /api/v1/stores/{store}/whatsapp/templates", s.apiStore(s.handleTemplates))
+	s.handle("GET /api/v1/stores/{store}/whatsapp/credits", s.apiStore(s.handleCredits))
 
 	s.adminRoutes()
 	s.micrositeRoutes()
@@ -224,11 +243,12 @@ func (s *Server) Close(ctx context.Context) error {
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
-	status := map[string]string{"status": "ok", "database": "ok"}
+	status := map[string]string{"status": "ok"}
 	code := http.StatusOK
-	if s.Health != nil {
-		if err := s.Health(r.Context()); err != nil {
-			status["status"], status["database"] = "unavailable", err.Error()
+	for name, check := range s.Checks {
+		status[name] = "ok"
+		if err := check(r.Context()); err != nil {
+			status["status"], status[name] = "unavailable", err.Error()
 			code = http.StatusServiceUnavailable
 		}
 	}

@@ -60,6 +60,7 @@ func (s *Server) handleStoreCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.setupCustomButton(r.Context(), st)
 	writeJSON(w, http.StatusCreated, newStoreJSON(st))
 }
 

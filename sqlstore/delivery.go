@@ -97,6 +97,8 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 		w.FailedCheckout, w.MicrositeToken, err = findFailedCheckout(ctx, q, d.StoreID, d.SubjectID)
 	case msgcenter.SubjectCheckout:
 		w.Checkout, err = findCheckout(ctx, q, d.StoreID, d.SubjectID, "")
+	case msgcenter.SubjectClick:
+		w.MicrositeToken, err = findClickToken(ctx, q, d.StoreID, d.SubjectID)
 	}
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 func main() {
@@ -32,6 +35,7 @@ const usage = `msgcenter — every customer-facing message of a store's order fl
 Usage:
   msgcenter serve [--demo] [--addr 127.0.0.1:8080] [--public-url URL] [--db URL]
   msgcenter migrate [--db URL]
+  msgcenter bench [--orders 10000] [--db postgres://server/db] [--workers 50]
   msgcenter admin create --email E --password P [--db URL]
   msgcenter token create --email E [--db URL]
 
@@ -48,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr, getenv)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr, getenv)
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout, stderr, getenv)
 	case "admin":
@@ -105,8 +111,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	jobTimeout := fs.Duration("job-timeout", 30*time.Second, "longest one send may take")
 	rescueAfter := fs.Duration("rescue-after", time.Minute, "when a send whose process died is tried again (must exceed --job-timeout)")
 	latency := fs.Duration("sandbox-latency", 0, "delay added to every sandbox send")
+	provider := fs.String("provider", cmp.Or(getenv("MSGCENTER_PROVIDER"), "sandbox"),
+		"default provider: sandbox, or qiscus with QISCUS_APP_ID, QISCUS_SECRET_KEY and QISCUS_BASE_URL (env MSGCENTER_PROVIDER)")
+	role := fs.String("role", cmp.Or(getenv("MSGCENTER_ROLE"), RoleAll),
+		"what this process does: all, http (answers HTTP, works no jobs) or worker (works jobs, serves only /healthz and /metrics) (env MSGCENTER_ROLE)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *role != RoleAll && *role != RoleHTTP && *role != RoleWorker {
+		return fmt.Errorf("--role %q: must be all, http or worker", *role)
+	}
+	var key []byte
+	if v := getenv("MSGCENTER_SECRET_KEY"); v != "" {
+		var err error
+		if key, err = sqlstore.ParseSecretKey(v); err != nil {
+			return fmt.Errorf("MSGCENTER_SECRET_KEY: %w", err)
+		}
+	}
+	switch *provider {
+	case "sandbox":
+	case "qiscus":
+		for _, name := range []string{"QISCUS_APP_ID", "QISCUS_SECRET_KEY"} {
+			if getenv(name) == "" {
+				return fmt.Errorf("--provider qiscus needs %s in the environment", name)
+			}
+		}
+	default:
+		return fmt.Errorf("--provider %q: must be sandbox or qiscus", *provider)
 	}
 	m := NewMain()
 	m.Config.DatabaseURL = *db
@@ -116,6 +147,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.Logger = newLogger(stderr, getenv)
 	m.Config.Stdout = stdout
 	m.Config.SandboxLatency = *latency
+	m.Config.Role = *role
+	m.Config.Provider, m.Config.SecretKey = *provider, key
+	m.Config.QiscusAppID, m.Config.QiscusSecret = getenv("QISCUS_APP_ID"), getenv("QISCUS_SECRET_KEY")
+	m.Config.QiscusBaseURL = cmp.Or(getenv("QISCUS_BASE_URL"), "https://multichannel.qiscus.com")
 	m.Config.Delivery = DeliveryConfig{Work: true, MaxWorkers: *workers, MaxAttempts: *attempts, RetryBase: *retryBase,
 		RetryMax: *retryMax, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter}
 	if err := m.Run(ctx); err != nil {

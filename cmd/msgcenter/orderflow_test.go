@@ -53,8 +53,8 @@ func (a *App) NewShop(name string) *Shop {
 	a.tb.Helper()
 	sh := &Shop{App: a, Store: a.CreateStore(name)}
 	fmt.Sscan(sh.Store, &sh.StoreID)
-	sh.Kopi = a.create("products", sh.Store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 100})
-	sh.Roti = a.create("products", sh.Store, map[string]any{"name": "Roti Bakar", "price": 18000, "stock": 100})
+	sh.Kopi = a.create("products", sh.Store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 1000})
+	sh.Roti = a.create("products", sh.Store, map[string]any{"name": "Roti Bakar", "price": 18000, "stock": 1000})
 	sh.WhatsApp = a.create("channels", sh.Store, map[string]any{"type": "whatsapp", "name": "WA Toko"})
 	sh.IG = a.create("channels", sh.Store, map[string]any{"type": "instagram", "name": "IG Toko"})
 	sh.WARoom = a.create("rooms", sh.Store, map[string]any{"channel_id": sh.WhatsApp, "customer_name": "Budi", "customer_phone": "+6281234567890"})
@@ -118,7 +118,7 @@ type deliveriesOut struct {
 func (sh *Shop) WaitOrderDeliveries(orderID int64, n int) deliveriesOut {
 	sh.tb.Helper()
 	var out deliveriesOut
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		sh.MustJSON(200, "GET", fmt.Sprintf("/api/v1/stores/%s/orders/%d/deliveries", sh.Store, orderID), nil, &out)
 		if len(out.Deliveries) >= n && out.Summary.Queued == 0 {
@@ -135,7 +135,7 @@ func (sh *Shop) WaitOrderDeliveries(orderID int64, n int) deliveriesOut {
 func (sh *Shop) WaitStoreDeliveries(n int) []delivery {
 	sh.tb.Helper()
 	var out deliveriesOut
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/deliveries", nil, &out)
 		queued := 0
@@ -188,6 +188,7 @@ func TestOrderFlow(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sqltest.Engines(t, func(t *testing.T, dbURL string) { tc.fn(t, dbURL) })
 		})
 	}

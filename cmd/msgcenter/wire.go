@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +18,16 @@ import (
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
 	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/provider/qiscus"
 	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
+)
+
+// The roles of a serve process: answer HTTP, work jobs, or both.
+const (
+	RoleAll    = "all"
+	RoleHTTP   = "http"
+	RoleWorker = "worker"
 )
 
 // Defaults of the embedded set-up.
@@ -40,10 +46,21 @@ type Config struct {
 	Stdout      io.Writer
 	Now         func() time.Time
 
+	// Role says what this process does: RoleAll (default), RoleHTTP or RoleWorker.
+	Role string
+
 	// Delivery tunes the workers; zero values take the delivery package's defaults.
 	Delivery DeliveryConfig
 	// SandboxLatency is added to every sandbox send (a demo of slow providers).
 	SandboxLatency time.Duration
+
+	// Provider is the default provider of stores without their own
+	// connection: "sandbox" (default) or "qiscus" with the Qiscus fields.
+	Provider                                 string
+	QiscusAppID, QiscusSecret, QiscusBaseURL string
+	// SecretKey encrypts stores' provider credentials (32 bytes); without
+	// it stores cannot connect their own apps.
+	SecretKey []byte
 }
 
 // DeliveryConfig holds the worker settings of serve.
@@ -138,23 +155,49 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Sandbox = sandbox.New(db.SQL(), now)
 	m.Sandbox.SetLatency(c.SandboxLatency)
+	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
+	if err != nil {
+		return err
+	}
+	var fallback msgcenter.FullProvider = m.Sandbox
+	if c.Provider == "qiscus" {
+		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
+			Channels: svc.commerce, Now: now})
+	}
+	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now})
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	// The custom button's URL is on the public base URL, known once the
+	// server listens; the service asks for it only when it needs it.
+	buttons := sqlstore.NewCustomButtonService(db,
+		func(ctx context.Context, storeID int64) (msgcenter.ButtonProvider, error) {
+			return providers.ProviderFor(ctx, storeID)
+		},
+		func() string { return m.HTTP.PublicURL.String() })
+	buttons.Logger = c.Logger
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
-		Addr:       c.Addr,
-		PublicURL:  public,
-		Logger:     c.Logger,
-		Now:        c.Now,
-		Users:      svc.users,
-		Stores:     svc.stores,
-		Messages:   svc.messages,
-		Commerce:   svc.commerce,
-		Orders:     svc.orders,
-		Deliveries: svc.deliveries,
-		Metrics:    promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
-		Sandbox:    m.Sandbox.Handler(sandbox.HandlerConfig{}),
-		Health:     db.Ping,
+		Addr:          c.Addr,
+		PublicURL:     public,
+		Logger:        c.Logger,
+		Now:           c.Now,
+		Users:         svc.users,
+		Stores:        svc.stores,
+		Messages:      svc.messages,
+		Commerce:      svc.commerce,
+		Orders:        svc.orders,
+		Deliveries:    svc.deliveries,
+		Providers:     providers,
+		Integrations:  integrations,
+		CustomButtons: buttons,
+		Microsite:     buttons,
+		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Sandbox:       m.Sandbox.Handler(sandbox.HandlerConfig{}),
+		Checks: map[string]func(context.Context) error{
+			"database": db.Ping,
+			"jobs":     func(ctx context.Context) error { return m.Delivery.Check(ctx) },
+		},
+		HealthOnly: c.Role == RoleWorker,
 	})
 	if err != nil {
 		return err
@@ -167,9 +210,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 	dc := c.Delivery
 	dcfg := delivery.Config{
-		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Provider: m.Sandbox,
+		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
 		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
-		Work: dc.Work, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
+		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
 	}
@@ -180,6 +223,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	db.Enqueue = m.Delivery.EnqueueTx
+	m.Delivery.RegisterQueueDepth(m.Registry)
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
@@ -224,52 +268,6 @@ func parsePublicURL(s string) (*url.URL, error) {
 		u.Path += "/"
 	}
 	return u, nil
-}
-
-// seedDemo creates, on an empty database, a demo admin with a store and an
-// API token, and prints how to use them.
-func (m *Main) seedDemo(ctx context.Context, svc services) error {
-	const email = "demo@msgcenter.local"
-	if _, err := svc.users.FindUserByEmail(ctx, email); err == nil {
-		fmt.Fprintf(m.Config.Stdout, "demo: already set up; sign in as %s (password printed at first start)\n", email)
-		return nil
-	} else if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
-		return err
-	}
-	pw := make([]byte, 8)
-	if _, err := rand.Read(pw); err != nil {
-		return err
-	}
-	password := hex.EncodeToString(pw)
-	u, err := svc.users.CreateUser(ctx, email, password)
-	if err != nil {
-		return err
-	}
-	st := &msgcenter.Store{Name: "Kopi Nusantara", OwnerID: u.ID, Address: "Jl. Braga No. 12, Bandung"}
-	if err := svc.stores.CreateStore(ctx, st); err != nil {
-		return err
-	}
-	token, err := svc.users.CreateAPIToken(ctx, u.ID, "demo")
-	if err != nil {
-		return err
-	}
-	base := strings.TrimRight(m.HTTP.URL(), "/")
-	lines := map[string]string{
-		"admin":     email + " / " + password,
-		"store":     fmt.Sprintf("%s (id %d, slug %s)", st.Name, st.ID, st.Slug),
-		"api token": token,
-		"try":       fmt.Sprintf("curl -H 'Authorization: Bearer %s' %s/api/v1/stores/%d/message-center", token, base, st.ID),
-	}
-	keys := make([]string, 0, len(lines))
-	for k := range lines {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	fmt.Fprintln(m.Config.Stdout, "demo set up:")
-	for _, k := range keys {
-		fmt.Fprintf(m.Config.Stdout, "  %-10s %s\n", k+":", lines[k])
-	}
-	return nil
 }
 
 // describe turns a domain error into a readable CLI error.

@@ -48,7 +48,7 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 	funcs := template.FuncMap{
 		"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 	}
-	for _, page := range []string{"rooms.html", "room.html", "error.html"} {
+	for _, page := range []string{"rooms.html", "room.html", "error.html", "custom_buttons.html", "custom_button.html", "whatsapp.html"} {
 		h.tmpl[page] = template.Must(template.New(page).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+page))
 	}
 	static, err := fs.Sub(assets, "static")
@@ -65,6 +65,8 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 	mux.HandleFunc("POST /sandbox/rooms/{id}/age", h.age)
 	mux.HandleFunc("POST /sandbox/faults", h.injectFaults)
 	mux.HandleFunc("POST /sandbox/faults/clear", h.clearFaults)
+	h.customButtonRoutes(mux)
+	h.templateRoutes(mux)
 	mux.Handle("GET /sandbox/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 		fileServer.ServeHTTP(w, r)
@@ -168,11 +170,19 @@ func (h *handler) room(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	buttons, err := h.p.CustomButtons(r.Context(), false, []int64{rm.StoreID})
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	data := struct {
 		layout
 		Room     roomView
 		Messages []*Message
-	}{layout: layout{Title: rm.CustomerName + " · Sandbox", Scripts: []string{"sandbox.js"}}, Room: h.view(rm), Messages: ms}
+		Buttons  []*CustomButton
+		Clicked  string
+	}{layout: layout{Title: rm.CustomerName + " · Sandbox", Scripts: []string{"sandbox.js"}}, Room: h.view(rm), Messages: ms,
+		Buttons: buttons, Clicked: r.URL.Query().Get("clicked")}
 	if r.URL.Query().Get("partial") == "1" {
 		// The conversation alone, for the page's poller.
 		h.render(w, r, http.StatusOK, "room.html", "conversation", data)

@@ -22,7 +22,7 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-var _ msgcenter.Provider = (*Provider)(nil)
+var _ msgcenter.FullProvider = (*Provider)(nil)
 
 // Provider is the sandbox omnichannel over msgcenter's database.
 type Provider struct {

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// BenchResult is what one run of the pipeline benchmark measured.
+type BenchResult struct {
+	Engine        string
+	Orders        int
+	EventsPerSec  float64
+	P50, P99      time.Duration
+	NoopPerSec    float64
+	Ratio         float64
+	PipelineTotal time.Duration
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "PostgreSQL server URL to create a fresh database on (default: a fresh SQLite file)")
+	orders := fs.Int("orders", 10000, "orders to run through the pipeline")
+	concurrency := fs.Int("concurrency", 8, "goroutines placing orders")
+	workers := fs.Int("workers", 50, "workers sending messages")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	res, err := Bench(ctx, BenchConfig{DatabaseURL: *db, Orders: *orders, Concurrency: *concurrency, Workers: *workers, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "engine: %s\norders: %d\nevents/s: %.0f\ncommit→send p50: %s\ncommit→send p99: %s\nriver no-op jobs/s: %.0f\nratio: %.2f\n",
+		res.Engine, res.Orders, res.EventsPerSec, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), res.NoopPerSec, res.Ratio)
+	return nil
+}
+
+// BenchConfig sets up a benchmark run.
+type BenchConfig struct {
+	DatabaseURL string
+	Orders      int
+	Concurrency int
+	Workers     int
+	Progress    io.Writer
+}
+
+// Bench runs cfg.Orders orders through the whole pipeline — order committed
+// with its job, worker, render, sandbox send, record — on a fresh database,
+// then as many no-op River jobs with the same client settings.
+func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
+	dbURL, cleanup, err := freshDatabase(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	m := NewMain()
+	m.Config.DatabaseURL = dbURL
+	m.Config.Addr = "127.0.0.1:0"
+	m.Config.Logger = slog.New(slog.NewTextHandler(cfg.Progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	m.Config.Delivery.MaxWorkers = cfg.Workers
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return nil, err
+	}
+	defer m.Close()
+
+	svc := newServices(m.DB)
+	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
+	if err != nil {
+		return nil, err
+	}
+	st := &msgcenter.Store{Name: "Bench Store", OwnerID: u.ID}
+	if err := svc.stores.CreateStore(ctx, st); err != nil {
+		return nil, err
+	}
+	p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: cfg.Orders * 2, Active: true}
+	ch := &msgcenter.Channel{StoreID: st.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
+	if err := svc.commerce.CreateProduct(ctx, p); err != nil {
+		return nil, err
+	}
+	if err := svc.commerce.CreateChannel(ctx, ch); err != nil {
+		return nil, err
+	}
+	room := &msgcenter.Room{StoreID: st.ID, ChannelID: ch.ID, CustomerName: "Budi", LastInboundAt: time.Now().UTC()}
+	if err := svc.commerce.CreateRoom(ctx, room); err != nil {
+		return nil, err
+	}
+
+	sentCount := func() int {
+		var n int
+		m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n)
+		return n
+	}
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, cfg.Concurrency)
+	for range cfg.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(cfg.Orders) {
+				req := &msgcenter.OrderRequest{RoomID: &room.ID, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: p.ID, Quantity: 1}},
+					DeliveryMethod: "pickup", PaymentMethod: "qris"}
+				if _, failed, err := svc.orders.PlaceOrder(ctx, st.ID, req); err != nil || failed != nil {
+					errs <- fmt.Errorf("place order: %v %+v", err, failed)
+					return
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for n := 0; n < cfg.Orders; n = sentCount() {
+		select {
+		case err := <-errs:
+			return nil, err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		progress(cfg.Progress, "pipeline", n, cfg.Orders)
+	}
+	elapsed := time.Since(start)
+	progress(cfg.Progress, "pipeline", cfg.Orders, cfg.Orders)
+	fmt.Fprintln(cfg.Progress)
+	<-done
+
+	lat, err := latencies(ctx, m.DB.SQL())
+	if err != nil {
+		return nil, err
+	}
+	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
+		PipelineTotal: elapsed, P50: percentile(lat, 0.50), P99: percentile(lat, 0.99)}
+
+	start = time.Now()
+	shown := start
+	if err := m.Delivery.InsertNoop(ctx, cfg.Orders); err != nil {
+		return nil, err
+	}
+	for n := m.Delivery.NoopDone(); n < int64(cfg.Orders); n = m.Delivery.NoopDone() {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Since(shown) > 200*time.Millisecond {
+			progress(cfg.Progress, "no-op jobs", int(n), cfg.Orders)
+			shown = time.Now()
+		}
+	}
+	res.NoopPerSec = float64(cfg.Orders) / time.Since(start).Seconds()
+	progress(cfg.Progress, "no-op jobs", cfg.Orders, cfg.Orders)
+	fmt.Fprintln(cfg.Progress)
+	res.Ratio = res.EventsPerSec / res.NoopPerSec
+	return res, nil
+}
+
+// latencies reads, for every sent order message, the time from the order's
+// commit to the provider's answer.
+func latencies(ctx context.Context, db *sql.DB) ([]time.Duration, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT o.created_at, a.at FROM orders o
+		JOIN deliveries d ON d.order_id = o.id
+		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var committed, sent time.Time
+		if err := rows.Scan(&committed, &sent); err != nil {
+			return nil, err
+		}
+		out = append(out, sent.Sub(committed))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, rows.Err()
+}
+
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
+}
+
+func progress(w io.Writer, what string, n, total int) {
+	const width = 30
+	filled := width * n / max(total, 1)
+	fmt.Fprintf(w, "\r%-10s [%s%s] %d/%d", what, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), n, total)
+}
+
+// freshDatabase returns the URL of a new, empty database and how to remove
+// it: a SQLite file in a temporary folder, or a database created on the
+// PostgreSQL server that url names.
+func freshDatabase(ctx context.Context, dbURL string) (string, func(), error) {
+	if dbURL == "" || !strings.HasPrefix(dbURL, "postgres") {
+		dir, err := os.MkdirTemp("", "msgcenter-bench")
+		if err != nil {
+			return "", nil, err
+		}
+		return filepath.Join(dir, "bench.db"), func() { os.RemoveAll(dir) }, nil
+	}
+	admin, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "msgcenter_bench_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("bench: create database: %w", err)
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), func() {
+		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}, nil
+}

@@ -1,0 +1,97 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// deliverFallback sends the WhatsApp template configured for the event in
+// place of an automation message whose session window had closed. The
+// template is checked again now: its approval may have been withdrawn since
+// the admin chose it.
+func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryWork) error {
+	d, fb := work.Delivery, work.Config.Fallback
+	if fb == nil || !fb.Enabled {
+		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusSkipped, Reason: msgcenter.ReasonFallbackDisabled})
+	}
+	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	if err != nil {
+		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
+	}
+	failed := func(reason msgcenter.Reason, why string) error {
+		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: reason,
+			Attempt: &msgcenter.Attempt{At: s.cfg.Now(), Outcome: "failed", Error: why}})
+	}
+	channel, err := s.cfg.Commerce.FindChannel(ctx, d.StoreID, fb.ChannelID)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		return failed(msgcenter.ReasonUndeliverable, "the fallback channel no longer exists")
+	} else if err != nil {
+		return err
+	}
+	tpl, err := findTemplate(ctx, provider, d.StoreID, channel.ID, fb.TemplateName, fb.TemplateLanguage)
+	if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+		return s.retryOrFail(ctx, work, err)
+	}
+	if err != nil || !tpl.UsableForFallback() {
+		return failed(msgcenter.ReasonTemplateNotApproved,
+			fmt.Sprintf("template %s (%s) is not an approved, usable template on channel %d", fb.TemplateName, fb.TemplateLanguage, channel.ID))
+	}
+	// The customer's own WhatsApp channel is preferred when it holds the
+	// same approved template: the message then arrives in their conversation.
+	if room := work.Room; room != nil && room.ChannelType == msgcenter.ChannelWhatsApp && room.ChannelID != channel.ID && work.Channel != nil {
+		own, err := findTemplate(ctx, provider, d.StoreID, room.ChannelID, tpl.Name, tpl.Language)
+		if err == nil && own.UsableForFallback() && own.Identical(tpl) {
+			channel, tpl = work.Channel, own
+		}
+	}
+	phone := ""
+	if work.Room != nil {
+		phone = work.Room.CustomerPhone
+	}
+	if phone == "" && work.Order != nil {
+		phone = work.Order.CustomerPhone
+	}
+	if phone == "" {
+		return failed(msgcenter.ReasonUndeliverable, "the customer has no phone number to send a WhatsApp template to")
+	}
+
+	lang := work.Config.Language
+	if work.Config.Type == msgcenter.MessageTypeCustom {
+		lang = work.Store.Language
+	}
+	params, suffix := render.FallbackParams(tpl, fb, render.NewValues(s.data(ctx, work), lang))
+	res := msgcenter.DeliveryResult{Text: tpl.Fill(params), ChannelID: &channel.ID, ChannelType: channel.Type}
+	if _, b := tpl.DynamicButton(); b != nil {
+		res.ButtonLabel, res.ButtonURL = b.Text, b.Link(suffix)
+	}
+	start := time.Now()
+	sent, sendErr := provider.SendTemplate(ctx, &msgcenter.TemplateMessage{
+		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: params, ButtonSuffix: suffix,
+		Key: fmt.Sprintf("msgcenter-%d", d.ID),
+	})
+	s.cfg.Metrics.providerLatency(time.Since(start))
+	return s.finish(ctx, work, res, sent, sendErr)
+}
+
+// findTemplate returns the channel's template with name and language, or ENOTFOUND.
+func findTemplate(ctx context.Context, p msgcenter.TemplateProvider, storeID, channelID int64, name, language string) (*msgcenter.WhatsAppTemplate, error) {
+	list, err := p.Templates(ctx, storeID, channelID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range list {
+		if t.Name == name && t.Language == language {
+			return t, nil
+		}
+	}
+	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Template %s (%s) not found on channel %d.", name, language, channelID)
+}
+
+// retryOrFail treats an error reading the catalogue like a failed send.
+func (s *Service) retryOrFail(ctx context.Context, work *msgcenter.DeliveryWork, err error) error {
+	return s.finish(ctx, work, msgcenter.DeliveryResult{}, nil, err)
+}

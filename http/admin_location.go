@@ -1,0 +1,112 @@
+package http
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// timeZones are the zones the Location tab offers: Indonesia's three first,
+// then the region's and a few others. A store's own zone is added when it
+// is none of these, so saving never changes it by surprise.
+var timeZones = []string{
+	"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura",
+	"Asia/Singapore", "Asia/Kuala_Lumpur", "Asia/Bangkok", "Asia/Ho_Chi_Minh", "Asia/Manila",
+	"Asia/Hong_Kong", "Asia/Tokyo", "Asia/Kolkata", "Asia/Dubai", "Australia/Perth", "Australia/Sydney",
+	"Europe/London", "Europe/Amsterdam", "America/New_York", "America/Los_Angeles", "UTC",
+}
+
+// locationPage is the Location tab: the store's own settings.
+type locationPage struct {
+	*adminPage
+	Name, Address, TimeZone, Language, Delay string
+	TimeZones                                []string
+	Languages                                []option
+	Fields                                   map[string]string
+}
+
+// option is one choice of a select.
+type option struct{ Value, Label string }
+
+func languageOptions() []option {
+	return []option{{string(msgcenter.LanguageEnglish), "English"}, {string(msgcenter.LanguageIndonesian), "Indonesian"}}
+}
+
+func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
+	p, err := s.newAdminPage(r, "Location", "location")
+	if err != nil {
+		return nil, err
+	}
+	st := p.Store
+	lp := &locationPage{
+		adminPage: p, Name: st.Name, Address: st.Address, TimeZone: st.TimeZone, Language: string(st.Language),
+		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(),
+	}
+	lp.TimeZones = timeZones
+	if !slices.Contains(timeZones, st.TimeZone) && st.TimeZone != "" {
+		lp.TimeZones = append([]string{st.TimeZone}, timeZones...)
+	}
+	return lp, nil
+}
+
+func (s *Server) handleLocationPage(w http.ResponseWriter, r *http.Request) {
+	p, err := s.newLocationPage(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("saved") != "" {
+		p.Notice = "Location saved."
+	}
+	s.renderAdmin(w, r, http.StatusOK, "admin_location.html", p)
+}
+
+// handleLocationSave applies the form through StoreService.UpdateStore, the
+// same rule as the API's PATCH; a refused form is shown again as typed,
+// with each field's error beside it, and nothing is saved.
+func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, msgcenter.Errorf(ebadrequest, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	name, address, tz := f.Get("name"), f.Get("address"), f.Get("time_zone")
+	lang := msgcenter.Language(f.Get("language"))
+	upd := msgcenter.StoreUpdate{Name: &name, Address: &address, TimeZone: &tz, Language: &lang}
+	delay := strings.TrimSpace(f.Get("order_incomplete_delay_minutes"))
+	var err error
+	if n, perr := strconv.Atoi(delay); perr != nil {
+		err = msgcenter.Invalid("The store is not valid.", map[string]string{
+			"order_incomplete_delay_minutes": "must be a whole number of minutes between 1 and 10080",
+		})
+	} else {
+		d := time.Duration(n) * time.Minute
+		upd.IncompleteDelay = &d
+		st := storeFrom(r.Context())
+		_, err = s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, upd)
+	}
+	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+		p, perr := s.newLocationPage(r)
+		if perr != nil {
+			s.Error(w, r, perr)
+			return
+		}
+		p.Name, p.Address, p.TimeZone, p.Language, p.Delay = name, address, tz, string(lang), delay
+		if tz != "" && !slices.Contains(p.TimeZones, tz) {
+			p.TimeZones = append([]string{tz}, p.TimeZones...)
+		}
+		p.Fields = msgcenter.ErrorFields(err)
+		p.Problem = msgcenter.ErrorMessage(err) + " Check the fields marked below."
+		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_location.html", p)
+		return
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, storeURL(storeFrom(r.Context()), "/location?saved=1"), http.StatusSeeOther)
+}

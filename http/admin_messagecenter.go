@@ -1,0 +1,81 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// messageCenterPage is one event's tab of the Message Center. The page
+// renders the saved state; admin.js then previews, saves, lists versions
+// and reverts through the JSON API with the session cookie, so the rules
+// (placeholders, limits, versions) live in the API's code only.
+type messageCenterPage struct {
+	*adminPage
+	Tabs         []eventTab
+	Config       *msgcenter.MessageConfig
+	Event        msgcenter.Event
+	EventTitle   string
+	Automatic    bool
+	Placeholders []render.Placeholder
+	Languages    []option
+	// API is the event's Message Center endpoint for the page's script.
+	API string
+	// Defaults are the built-in texts, which Custom starts from when empty.
+	DefaultBodyEN, DefaultLabelEN, DefaultBodyID, DefaultLabelID string
+	// Preview is the saved message rendered with sample data, shown before
+	// the script takes over.
+	Preview                 *render.Message
+	BodyCount, LabelCount   int
+	MaxBodyLen, MaxLabelLen int
+}
+
+// eventTab is one tab of the tab bar.
+type eventTab struct {
+	Event  msgcenter.Event
+	Title  string
+	URL    string
+	Active bool
+}
+
+func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request) {
+	event, err := eventFrom(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	st := storeFrom(r.Context())
+	c, err := s.Messages.FindMessageConfig(r.Context(), st.ID, event)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.newAdminPage(r, "Message Center: "+event.Title(), "message-center")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p.Scripts = []string{"admin.js"}
+	mp := &messageCenterPage{
+		adminPage: p, Config: c, Event: event, EventTitle: event.Title(), Automatic: event.Automatic(),
+		Placeholders: render.Placeholders(event), Languages: languageOptions(),
+		API:        "/api/v1/stores/" + strconv.FormatInt(st.ID, 10) + "/message-center/" + string(event),
+		BodyCount:  utf8.RuneCountInString(c.Body),
+		LabelCount: utf8.RuneCountInString(c.ButtonLabel),
+		MaxBodyLen: msgcenter.MaxBodyLength, MaxLabelLen: msgcenter.MaxButtonLabelLength,
+	}
+	mp.DefaultBodyEN, mp.DefaultLabelEN = render.Default(event, msgcenter.LanguageEnglish)
+	mp.DefaultBodyID, mp.DefaultLabelID = render.Default(event, msgcenter.LanguageIndonesian)
+	for _, e := range msgcenter.Events() {
+		mp.Tabs = append(mp.Tabs, eventTab{Event: e, Title: e.Title(), URL: storeURL(st, "/message-center/"+string(e)), Active: e == event})
+	}
+	// A saved message that no longer renders (rules tightened since) is
+	// shown without a preview; the script shows the error beside the field.
+	if msg, err := render.RenderMessage(c, render.SampleData(st.Name, s.publicLink(""))); err == nil {
+		mp.Preview = msg
+	}
+	s.renderAdmin(w, r, http.StatusOK, "admin_messagecenter.html", mp)
+}

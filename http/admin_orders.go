@@ -1,0 +1,316 @@
+package http
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/receipt"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// ordersPageSize is how many orders one page of the order list shows.
+const ordersPageSize = 50
+
+// ordersDeliveriesFinder is implemented by stores that read the messages of
+// many orders in one query (sqlstore's DeliveryService); others are asked
+// once per order.
+type ordersDeliveriesFinder interface {
+	FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error)
+}
+
+// deliveriesByOrder returns the messages of orders, by order id.
+func (s *Server) deliveriesByOrder(ctx context.Context, storeID int64, orders []*msgcenter.Order) (map[int64][]*msgcenter.Delivery, error) {
+	out := make(map[int64][]*msgcenter.Delivery, len(orders))
+	if f, ok := s.Deliveries.(ordersDeliveriesFinder); ok {
+		ids := make([]int64, len(orders))
+		for i, o := range orders {
+			ids[i] = o.ID
+		}
+		ds, err := f.FindOrdersDeliveries(ctx, storeID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if d.OrderID != nil {
+				out[*d.OrderID] = append(out[*d.OrderID], d)
+			}
+		}
+		return out, nil
+	}
+	for _, o := range orders {
+		id := o.ID
+		ds, err := s.Deliveries.FindDeliveries(ctx, storeID, msgcenter.DeliveryFilter{OrderID: &id})
+		if err != nil {
+			return nil, err
+		}
+		out[id] = ds
+	}
+	return out, nil
+}
+
+// messageLine is one message as the admin pages show it.
+type messageLine struct {
+	ID                  int64
+	Event, Kind         string
+	Channel             string
+	Status, StatusClass string
+	Reason              string
+	Text                string
+	Button              string
+	At                  string
+	Attempts            []attemptLine
+}
+
+// attemptLine is one try at sending a message.
+type attemptLine struct {
+	N                 int
+	At, Outcome, Info string
+}
+
+// messageSummary is the Automation Message column: the counts, and every
+// message behind them.
+type messageSummary struct {
+	Text     string
+	Bad      bool
+	Messages []messageLine
+}
+
+// channelNames are the channel types in words.
+var channelNames = map[msgcenter.ChannelType]string{
+	msgcenter.ChannelWhatsApp: "WhatsApp", msgcenter.ChannelInstagram: "Instagram", msgcenter.ChannelMessenger: "Messenger",
+	msgcenter.ChannelTelegram: "Telegram", msgcenter.ChannelLINE: "LINE", msgcenter.ChannelWeb: "Web chat",
+}
+
+func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery) messageLine {
+	m := messageLine{
+		ID: d.ID, Event: d.Event.Title(), Kind: string(d.Kind), Channel: channelNames[d.ChannelType],
+		Status: string(d.Status), StatusClass: "st-" + string(d.Status),
+		Text: d.Text, Button: d.ButtonLabel,
+		At: receipt.FormatTime(d.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
+	}
+	if m.Channel == "" {
+		m.Channel = "—"
+	}
+	if d.Reason != "" {
+		// Reasons are shown in the store's language, as the API gives them.
+		m.Reason = d.Reason.Text(st.Language)
+	}
+	for _, a := range d.Attempts {
+		info := a.Error
+		if info == "" && a.ProviderMessageID != "" {
+			info = "provider message " + a.ProviderMessageID
+		}
+		m.Attempts = append(m.Attempts, attemptLine{
+			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, msgcenter.LanguageEnglish), Outcome: a.Outcome, Info: info,
+		})
+	}
+	return m
+}
+
+func newMessageSummary(st *msgcenter.Store, ds []*msgcenter.Delivery) messageSummary {
+	sum := msgcenter.Summarize(ds)
+	out := messageSummary{Text: fmt.Sprintf("Sent (%d) · Failed (%d)", sum.Sent, sum.Failed), Bad: sum.Failed > 0}
+	if sum.Queued > 0 {
+		out.Text += fmt.Sprintf(" · Queued (%d)", sum.Queued)
+	}
+	for _, d := range ds {
+		out.Messages = append(out.Messages, newMessageLine(st, d))
+	}
+	return out
+}
+
+// orderRow is one order of the list.
+type orderRow struct {
+	ID                            int64
+	URL                           string
+	Number, Date, Customer, Total string
+	Status, StatusClass           string
+	Summary                       messageSummary
+}
+
+// ordersPage is the order list.
+type ordersPage struct {
+	*adminPage
+	Orders     []orderRow
+	Page       int
+	Prev, Next string
+}
+
+func orderStatusText(s msgcenter.OrderStatus) string {
+	return textFor(msgcenter.LanguageEnglish).statusText(s)
+}
+
+func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 {
+		page = 1
+	}
+	// One more than a page tells whether there is a next page.
+	orders, err := s.Commerce.FindOrders(r.Context(), st.ID, msgcenter.OrderFilter{Limit: ordersPageSize + 1, Offset: (page - 1) * ordersPageSize})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.newAdminPage(r, "Orders", "orders")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	op := &ordersPage{adminPage: p, Page: page}
+	if len(orders) > ordersPageSize {
+		orders = orders[:ordersPageSize]
+		op.Next = storeURL(st, "/orders?page="+strconv.Itoa(page+1))
+	}
+	if page > 1 {
+		op.Prev = storeURL(st, "/orders?page="+strconv.Itoa(page-1))
+	}
+	byOrder, err := s.deliveriesByOrder(r.Context(), st.ID, orders)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	for _, o := range orders {
+		name := o.CustomerName
+		if name == "" {
+			name = "—"
+		}
+		op.Orders = append(op.Orders, orderRow{
+			ID: o.ID, URL: storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
+			Number: receipt.OrderNumber(o), Date: receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
+			Customer: name, Total: render.FormatMoney(o.GrandTotal, st.Currency, st.Language),
+			Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
+			Summary: newMessageSummary(st, byOrder[o.ID]),
+		})
+	}
+	s.renderAdmin(w, r, http.StatusOK, "admin_orders.html", op)
+}
+
+// orderDetailPage is one order with its messages and actions.
+type orderDetailPage struct {
+	*adminPage
+	Order                                     *msgcenter.Order
+	Number, Date, PaidAt, Status, StatusClass string
+	Items                                     []itemLine
+	Subtotal, DeliveryFee, ServiceFee, Total  string
+	DeliveryMethod, PaymentMethod             string
+	Summary                                   messageSummary
+	CanPay, CanCancel, CanRefund              bool
+	ActionURL                                 string
+}
+
+func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
+	st := storeFrom(r.Context())
+	id, err := idFrom(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Commerce.FindOrder(r.Context(), st.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.Deliveries.FindDeliveries(r.Context(), st.ID, msgcenter.DeliveryFilter{OrderID: &id})
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.newAdminPage(r, "Order "+receipt.OrderNumber(o), "orders")
+	if err != nil {
+		return nil, err
+	}
+	money := func(n int64) string { return render.FormatMoney(n, st.Currency, st.Language) }
+	dp := &orderDetailPage{
+		adminPage: p, Order: o, Number: receipt.OrderNumber(o),
+		Date:   receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
+		Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
+		Subtotal: money(o.Subtotal), DeliveryFee: money(o.DeliveryFee), ServiceFee: money(o.ServiceFee), Total: money(o.GrandTotal),
+		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, msgcenter.LanguageEnglish),
+		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, msgcenter.LanguageEnglish),
+		Summary:        newMessageSummary(st, ds),
+		CanPay:         o.Status == msgcenter.OrderPlaced,
+		CanCancel:      o.Status == msgcenter.OrderPlaced || o.Status == msgcenter.OrderPaid,
+		CanRefund:      o.Status == msgcenter.OrderPaid,
+		ActionURL:      storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
+	}
+	if o.PaidAt != nil {
+		dp.PaidAt = receipt.FormatTime(*o.PaidAt, st.TimeZone, msgcenter.LanguageEnglish)
+	}
+	for _, it := range o.Items {
+		dp.Items = append(dp.Items, itemLine{Name: it.Name, Quantity: it.Quantity, UnitPrice: money(it.UnitPrice), Total: money(it.LineTotal())})
+	}
+	return dp, nil
+}
+
+// actionDone are the notices after an order action.
+var actionDone = map[string]string{"pay": "Order marked paid.", "cancel": "Order cancelled.", "refund": "Order refunded."}
+
+func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
+	p, err := s.orderDetail(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p.Notice = actionDone[r.URL.Query().Get("done")]
+	s.renderAdmin(w, r, http.StatusOK, "admin_order.html", p)
+}
+
+// handleAdminOrderAction marks an order paid, cancels or refunds it through
+// the order flow, whose rules decide; a refused action is shown on the page.
+func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		st := storeFrom(r.Context())
+		id, err := idFrom(r, "id")
+		if err == nil {
+			switch action {
+			case "pay":
+				_, err = s.Orders.PayOrder(r.Context(), st.ID, id)
+			case "cancel":
+				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id)
+			case "refund":
+				_, err = s.Orders.RefundOrder(r.Context(), st.ID, id)
+			}
+		}
+		if code := msgcenter.ErrorCode(err); code == msgcenter.ECONFLICT || code == msgcenter.EINVALID {
+			p, perr := s.orderDetail(r)
+			if perr != nil {
+				s.Error(w, r, perr)
+				return
+			}
+			p.Problem = msgcenter.ErrorMessage(err)
+			s.renderAdmin(w, r, errorStatus(err), "admin_order.html", p)
+			return
+		}
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		http.Redirect(w, r, storeURL(st, "/orders/"+strconv.FormatInt(id, 10)+"?done="+action), http.StatusSeeOther)
+	}
+}
+
+// messagesPage lists the store's messages that belong to no order.
+type messagesPage struct {
+	*adminPage
+	Messages []messageLine
+}
+
+func (s *Server) handleMessagesPage(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	ds, err := s.Deliveries.FindDeliveries(r.Context(), st.ID, msgcenter.DeliveryFilter{NoOrder: true, Limit: 100})
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p, err := s.newAdminPage(r, "Messages", "messages")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	mp := &messagesPage{adminPage: p}
+	for _, d := range ds {
+		mp.Messages = append(mp.Messages, newMessageLine(st, d))
+	}
+	s.renderAdmin(w, r, http.StatusOK, "admin_messages.html", mp)
+}

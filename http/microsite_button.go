@@ -1,0 +1,95 @@
+package http
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// customButtonJSON is the custom button on the share_microsite_url entry of
+// the message center: its URL, label, whether the provider created it, and
+// the spec's manual steps with the URL in them.
+type customButtonJSON struct {
+	URL         string   `json:"url"`
+	Label       string   `json:"label"`
+	AutoCreated bool     `json:"auto_created"`
+	ManualSteps []string `json:"manual_steps"`
+}
+
+// manualSteps are the spec's steps to set the button up by hand.
+func manualSteps(url string) []string {
+	return []string{
+		"Copy the Custom Button URL from the Share Microsite URL tab in Message Center: " + url,
+		"Open Omnichannel",
+		"Go to Settings",
+		"From the left-side menu, select Custom Button",
+		"Set the Label Name and Button Text as needed",
+		"Paste the copied Custom Button URL into the Webhook URL field: " + url,
+		"Click Save, and your custom button is ready to use.",
+	}
+}
+
+// customButton returns the store's button, setting it up first when the
+// store has none (stores made before the button existed, or whose set-up
+// failed at creation).
+func (s *Server) customButton(ctx context.Context, st *msgcenter.Store) (*customButtonJSON, error) {
+	b, err := s.CustomButtons.FindCustomButton(ctx, st.ID)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		b, err = s.CustomButtons.SetupCustomButton(ctx, st)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b), nil
+}
+
+func newCustomButtonJSON(url string, b *msgcenter.CustomButton) *customButtonJSON {
+	return &customButtonJSON{URL: url, Label: b.Label, AutoCreated: b.AutoCreated, ManualSteps: manualSteps(url)}
+}
+
+// withCustomButton returns the message center's entries with the custom
+// button added to share_microsite_url's.
+func (s *Server) withCustomButton(r *http.Request, entries []messageConfigJSON) ([]any, error) {
+	out := make([]any, 0, len(entries))
+	for _, e := range entries {
+		if e.Event != msgcenter.EventShareMicrositeURL || s.CustomButtons == nil {
+			out = append(out, e)
+			continue
+		}
+		b, err := s.customButton(r.Context(), storeFrom(r.Context()))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, struct {
+			messageConfigJSON
+			CustomButton *customButtonJSON `json:"custom_button"`
+		}{e, b})
+	}
+	return out, nil
+}
+
+// setupCustomButton creates a new store's custom button. A failure is
+// logged, not answered: the store exists, and the message center sets the
+// button up when it is first shown.
+func (s *Server) setupCustomButton(ctx context.Context, st *msgcenter.Store) {
+	if s.CustomButtons == nil {
+		return
+	}
+	if _, err := s.CustomButtons.SetupCustomButton(ctx, st); err != nil {
+		s.Logger.Error("custom button set-up", slog.Int64("store", st.ID), slog.Any("err", err))
+	}
+}
+
+// handleCustomButtonRotate answers POST …/share_microsite_url/custom-button/rotate:
+// a new secret, the old URL dead, the button re-created where the provider can.
+func (s *Server) handleCustomButtonRotate(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	b, err := s.CustomButtons.RotateCustomButton(r.Context(), st)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b))
+}

@@ -1,0 +1,109 @@
+package msgcenter
+
+import (
+	"context"
+	"time"
+)
+
+// ClickDedupeWindow is how long a repeated custom-button click (same room,
+// agent and payload) is taken for a retry of the first and sends nothing.
+const ClickDedupeWindow = 30 * time.Second
+
+// MicrositeLinkTTL is how long a personalised microsite link stays valid.
+const MicrositeLinkTTL = 7 * 24 * time.Hour
+
+// CustomButton is a store's Share Microsite URL button on the omnichannel:
+// the secret of its webhook URL and whether the provider created it.
+type CustomButton struct {
+	StoreID int64
+	// Secret is the last path segment of the webhook URL: 32 random bytes in
+	// unpadded base64url. It is never shown except inside the URL.
+	Secret string
+	// Label is the button's label name on the omnichannel: the store name.
+	Label string
+	// AutoCreated reports whether the provider created the button with the
+	// current URL; when false the admin follows the manual steps.
+	AutoCreated bool
+	UpdatedAt   time.Time
+}
+
+// ButtonClick is what the omnichannel's custom-button webhook says about a
+// click: the room, its channel, customer and agent. Payload is the body as
+// received, for de-duplication.
+type ButtonClick struct {
+	// RoomID is the platform's room id (the sandbox sends msgcenter's own).
+	RoomID string
+	// ChannelID is the platform's channel id, 0 when absent.
+	ChannelID int64
+	// ChannelType is the room's channel type, "" when not recognised.
+	ChannelType    ChannelType
+	CustomerName   string
+	CustomerUserID string
+	AgentEmail     string
+	AgentName      string
+	// Payload is the request body normalised (keys sorted, no spaces).
+	Payload []byte
+}
+
+// Click statuses answered to the webhook.
+const (
+	ClickSent      = "sent"
+	ClickDuplicate = "duplicate"
+)
+
+// ClickResult is what a click did.
+type ClickResult struct {
+	// Status is ClickSent or ClickDuplicate (a retry within the window).
+	Status     string
+	DeliveryID int64
+	RoomID     int64
+}
+
+// CustomButtonService manages each store's custom button and handles its clicks.
+type CustomButtonService interface {
+	// SetupCustomButton gives the store its button secret, if it has none
+	// yet, and asks the provider to create the button with the store name as
+	// label. It is idempotent; a provider failure leaves AutoCreated false
+	// and is not an error.
+	SetupCustomButton(ctx context.Context, st *Store) (*CustomButton, error)
+
+	// FindCustomButton returns the store's button, ENOTFOUND when it has none.
+	FindCustomButton(ctx context.Context, storeID int64) (*CustomButton, error)
+
+	// RotateCustomButton gives the store a new secret, so the old URL stops
+	// working, and asks the provider to re-create the button with it.
+	RotateCustomButton(ctx context.Context, st *Store) (*CustomButton, error)
+
+	// CustomButtonURL returns the webhook URL of a button.
+	CustomButtonURL(b *CustomButton) string
+
+	// Click handles one webhook call: it checks the secret in constant time
+	// (ENOTFOUND for an unknown store or a wrong secret, alike), finds or
+	// creates the room, and unless the same click came within
+	// ClickDedupeWindow, creates a personalised microsite link and raises
+	// share_microsite_url in one transaction. EINVALID when the room cannot
+	// be found nor created (no channel of its type).
+	Click(ctx context.Context, storeID int64, secret string, c *ButtonClick) (*ClickResult, error)
+}
+
+// MicrositeLink is a personalised microsite link: a random token bound to a
+// store, a room and its customer.
+type MicrositeLink struct {
+	Token        string
+	StoreID      int64
+	RoomID       *int64
+	CustomerName string
+	ExpiresAt    time.Time
+	CreatedAt    time.Time
+}
+
+// MicrositeService reads what the public microsite needs by token.
+type MicrositeService interface {
+	// FindMicrositeLink returns the store's link of token while it is valid
+	// at the store clock; ENOTFOUND for an unknown, expired or other store's token.
+	FindMicrositeLink(ctx context.Context, storeID int64, token string) (*MicrositeLink, error)
+
+	// FindCheckoutByToken returns the store's checkout of token; ENOTFOUND
+	// for an unknown one or another store's.
+	FindCheckoutByToken(ctx context.Context, storeID int64, token string) (*Checkout, error)
+}

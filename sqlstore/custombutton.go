@@ -1,0 +1,203 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/qiscus/msgcenter"
+)
+
+var (
+	_ msgcenter.CustomButtonService = (*CustomButtonService)(nil)
+	_ msgcenter.MicrositeService    = (*CustomButtonService)(nil)
+)
+
+// CustomButtonService keeps each store's custom button secret and handles the
+// clicks of its webhook. The provider is asked to create the button outside
+// any transaction: the sandbox shares this database, and a remote platform
+// must never hold a transaction open.
+type CustomButtonService struct {
+	db *DB
+
+	// Buttons resolves the provider that creates the store's button on its
+	// omnichannel (msgcenter.Providers fits); nil means no platform API, so
+	// every button is set up by hand.
+	Buttons func(ctx context.Context, storeID int64) (msgcenter.ButtonProvider, error)
+	// BaseURL returns the public base URL with its trailing slash. It is a
+	// function because the server learns its address only once it listens.
+	BaseURL func() string
+	// Logger records provider failures, which are not errors of the caller.
+	Logger *slog.Logger
+}
+
+// NewCustomButtonService returns a CustomButtonService on db.
+func NewCustomButtonService(db *DB, buttons func(ctx context.Context, storeID int64) (msgcenter.ButtonProvider, error), baseURL func() string) *CustomButtonService {
+	return &CustomButtonService{db: db, Buttons: buttons, BaseURL: baseURL, Logger: slog.Default()}
+}
+
+// CustomButtonURL returns {base}hooks/omnichannel/{store id}/custom-button/{secret}.
+func (s *CustomButtonService) CustomButtonURL(b *msgcenter.CustomButton) string {
+	base := "/"
+	if s.BaseURL != nil {
+		base = s.BaseURL()
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return base + "hooks/omnichannel/" + strconv.FormatInt(b.StoreID, 10) + "/custom-button/" + b.Secret
+}
+
+// SetupCustomButton gives the store a secret when it has none and, unless
+// the provider already created the button, asks it to. Calling it again is
+// harmless: the secret stays, and the provider creates or updates one button.
+func (s *CustomButtonService) SetupCustomButton(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
+	secret, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.now()
+	if _, err := s.db.db.ExecContext(ctx, `
+		INSERT INTO custom_buttons (store_id, secret, label, auto_created, created_at, updated_at)
+		VALUES ($1, $2, $3, FALSE, $4, $4)
+		ON CONFLICT (store_id) DO NOTHING`,
+		st.ID, secret, st.Name, now); err != nil {
+		if isForeignKeyViolation(err) {
+			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+		}
+		return nil, fmt.Errorf("sqlstore: insert custom button: %w", err)
+	}
+	b, err := s.FindCustomButton(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	if b.AutoCreated {
+		return b, nil
+	}
+	return s.ensure(ctx, st, b)
+}
+
+// FindCustomButton returns the store's button, ENOTFOUND when it has none.
+func (s *CustomButtonService) FindCustomButton(ctx context.Context, storeID int64) (*msgcenter.CustomButton, error) {
+	return findCustomButton(ctx, s.db.db, storeID, "")
+}
+
+// RotateCustomButton replaces the store's secret, so the old URL answers
+// 404 from now on, and asks the provider to re-create the button with the
+// new URL. Until it has, AutoCreated is false.
+func (s *CustomButtonService) RotateCustomButton(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
+	if _, err := s.SetupCustomButton(ctx, st); err != nil {
+		return nil, err
+	}
+	secret, err := randomToken()
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET secret = $1, auto_created = FALSE, updated_at = $2 WHERE store_id = $3`,
+		secret, s.db.now(), st.ID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rotate custom button: %w", err)
+	}
+	b, err := s.FindCustomButton(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.ensure(ctx, st, b)
+}
+
+// ensure asks the provider to create or update the button with b's URL and
+// records whether it did. The update is guarded by the secret, so a rotation
+// that happened meanwhile is not marked created with a stale URL.
+func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b *msgcenter.CustomButton) (*msgcenter.CustomButton, error) {
+	if s.Buttons == nil {
+		return b, nil
+	}
+	p, err := s.Buttons(ctx, st.ID)
+	ok := false
+	if err == nil {
+		ok, err = p.EnsureCustomButton(ctx, st.ID, st.Name, s.CustomButtonURL(b))
+	}
+	if err != nil {
+		s.logger().WarnContext(ctx, "custom button: the provider could not create it; the admin can follow the manual steps",
+			slog.Int64("store", st.ID), slog.Any("err", err))
+		return b, nil
+	}
+	if !ok {
+		return b, nil
+	}
+	now := s.db.now()
+	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
+		st.Name, now, st.ID, b.Secret)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: mark custom button created: %w", err)
+	}
+	return s.FindCustomButton(ctx, st.ID)
+}
+
+func (s *CustomButtonService) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
+}
+
+// findCustomButton reads the store's button; lock is "" or a locking clause.
+func findCustomButton(ctx context.Context, q querier, storeID int64, lock string) (*msgcenter.CustomButton, error) {
+	b := &msgcenter.CustomButton{}
+	err := q.QueryRowContext(ctx, `SELECT store_id, secret, label, auto_created, updated_at FROM custom_buttons WHERE store_id = $1`+lock,
+		storeID).Scan(&b.StoreID, &b.Secret, &b.Label, &b.AutoCreated, &b.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "The store has no custom button yet.")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: find custom button: %w", err)
+	}
+	b.UpdatedAt = b.UpdatedAt.UTC()
+	return b, nil
+}
+
+// isForeignKeyViolation reports whether err is a foreign key violation on
+// either engine.
+func isForeignKeyViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23503") || strings.Contains(msg, "FOREIGN KEY constraint failed")
+}
+
+// FindMicrositeLink returns the store's personalised link of token while it
+// is valid at the DB clock. An unknown token, another store's, or an expired
+// one are all ENOTFOUND.
+func (s *CustomButtonService) FindMicrositeLink(ctx context.Context, storeID int64, token string) (*msgcenter.MicrositeLink, error) {
+	l := &msgcenter.MicrositeLink{}
+	var roomID sql.NullInt64
+	err := s.db.db.QueryRowContext(ctx, `
+		SELECT token, store_id, room_id, customer_name, expires_at, created_at
+		FROM microsite_links WHERE store_id = $1 AND token = $2`, storeID, token,
+	).Scan(&l.Token, &l.StoreID, &roomID, &l.CustomerName, &l.ExpiresAt, &l.CreatedAt)
+	notFound := msgcenter.Errorf(msgcenter.ENOTFOUND, "This link is not valid or has expired.")
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: find microsite link: %w", err)
+	}
+	l.RoomID, l.ExpiresAt, l.CreatedAt = int64Ptr(roomID), l.ExpiresAt.UTC(), l.CreatedAt.UTC()
+	if !s.db.now().Before(l.ExpiresAt) {
+		return nil, notFound
+	}
+	return l, nil
+}
+
+// FindCheckoutByToken returns the store's checkout of token, ENOTFOUND for
+// an unknown token or another store's.
+func (s *CustomButtonService) FindCheckoutByToken(ctx context.Context, storeID int64, token string) (*msgcenter.Checkout, error) {
+	var id int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT id FROM checkouts WHERE store_id = $1 AND token = $2`, storeID, token).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Checkout not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: find checkout by token: %w", err)
+	}
+	return findCheckout(ctx, s.db.db, storeID, id, "")
+}

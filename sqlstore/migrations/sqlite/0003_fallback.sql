@@ -1,0 +1,25 @@
+-- The sandbox omnichannel's WhatsApp template catalogue and credit balances.
+
+CREATE TABLE sandbox_templates (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	store_id   INTEGER NOT NULL REFERENCES stores (id) ON DELETE CASCADE,
+	channel_id INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+	name       TEXT NOT NULL,
+	language   TEXT NOT NULL,
+	category   TEXT NOT NULL,
+	type       TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	header     TEXT NOT NULL DEFAULT '',
+	body       TEXT NOT NULL,
+	buttons    TEXT NOT NULL DEFAULT '[]', -- JSON []msgcenter.TemplateButton
+	created_at TIMESTAMP NOT NULL,
+	updated_at TIMESTAMP NOT NULL,
+	UNIQUE (channel_id, name, language)
+);
+CREATE INDEX sandbox_templates_store ON sandbox_templates (store_id, channel_id);
+
+CREATE TABLE sandbox_credits (
+	store_id   INTEGER PRIMARY KEY REFERENCES stores (id) ON DELETE CASCADE,
+	balance    INTEGER NOT NULL CHECK (balance >= 0),
+	updated_at TIMESTAMP NOT NULL
+);
