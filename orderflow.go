@@ -76,6 +76,8 @@ type DeliveryWork struct {
 	Order          *Order
 	FailedCheckout *FailedCheckout
 	Checkout       *Checkout
+	// Test is the rendered content of a test send (SubjectTest).
+	Test *TestSend
 	// MicrositeToken is the personalised microsite link's token, for
 	// share_microsite_url and order_failed.
 	MicrositeToken string

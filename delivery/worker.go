@@ -38,6 +38,9 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 	if d.Status != msgcenter.StatusQueued {
 		return nil // already final: a duplicate job or a rescued one that finished
 	}
+	if d.SubjectType == msgcenter.SubjectTest {
+		return s.deliverTest(ctx, work)
+	}
 	cfg := work.Config
 	if d.Event.Automatic() && !cfg.AutomationEnabled {
 		// Automation off sends nothing for the event, fallback included.
@@ -76,6 +79,30 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 	start := time.Now()
 	sent, sendErr := provider.Send(ctx, out)
 	s.cfg.Metrics.providerLatency(time.Since(start))
+	return s.finish(ctx, work, res, sent, sendErr)
+}
+
+// deliverTest sends a Message Center test message: the content rendered
+// when the admin asked, as is. It ignores the automation toggle (the admin
+// tests a message whether or not it goes out automatically) but not the
+// WhatsApp 24-hour rule, and never raises a fallback.
+func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork) error {
+	d, t, room := work.Delivery, work.Test, work.Room
+	res := msgcenter.DeliveryResult{Text: t.Text, ButtonLabel: t.ButtonLabel, ButtonURL: t.ButtonURL,
+		ChannelID: &room.ChannelID, ChannelType: room.ChannelType}
+	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+		return s.record(ctx, work, res)
+	}
+	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	if err != nil {
+		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
+	}
+	out := &msgcenter.OutboundMessage{StoreID: d.StoreID, Room: room, Text: t.Text, Key: fmt.Sprintf("msgcenter-%d", d.ID)}
+	if t.ButtonURL != "" {
+		out.Button = &msgcenter.Button{Label: t.ButtonLabel, URL: t.ButtonURL}
+	}
+	sent, sendErr := provider.Send(ctx, out)
 	return s.finish(ctx, work, res, sent, sendErr)
 }
 
@@ -126,7 +153,7 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 func (s *Service) sessionExpired(ctx context.Context, work *msgcenter.DeliveryWork, res msgcenter.DeliveryResult, a *msgcenter.Attempt) error {
 	res.Attempt, res.Status, res.Reason = a, msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
 	d, fb := work.Delivery, work.Config.Fallback
-	if d.Kind == msgcenter.KindAutomation && d.Event.HasFallback() && fb != nil && fb.Enabled &&
+	if d.Kind == msgcenter.KindAutomation && d.SubjectType != msgcenter.SubjectTest && d.Event.HasFallback() && fb != nil && fb.Enabled &&
 		work.Room != nil && work.Room.ChannelType == msgcenter.ChannelWhatsApp {
 		if err := s.cfg.Store.RaiseFallback(ctx, d); err != nil {
 			return fmt.Errorf("raise fallback of delivery %d: %w", d.ID, err)

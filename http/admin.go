@@ -44,6 +44,9 @@ func (s *Server) adminRoutes() {
 	s.handle("POST /admin/stores/{store}/orders/{id}/cancel", s.adminStore(s.handleAdminOrderAction("cancel")))
 	s.handle("POST /admin/stores/{store}/orders/{id}/refund", s.adminStore(s.handleAdminOrderAction("refund")))
 	s.handle("GET /admin/stores/{store}/messages", s.adminStore(s.handleMessagesPage))
+
+	// The API endpoints the Message Center's Send test message calls.
+	s.testSendRoutes()
 }
 
 // adminBase holds the partial templates every admin page shares: the top
@@ -282,6 +285,8 @@ func (s *Server) handleAdminStoreCreate(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
+	// As the API does: the store's Share Microsite URL custom button.
+	s.setupCustomButton(r.Context(), st)
 	http.Redirect(w, r, storeURL(st, "/location"), http.StatusSeeOther)
 }
 

@@ -1,8 +1,10 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
@@ -31,6 +33,17 @@ type messageCenterPage struct {
 	Preview                 *render.Message
 	BodyCount, LabelCount   int
 	MaxBodyLen, MaxLabelLen int
+	// StoreAPI is the store's API root, for channels, templates, credits,
+	// rooms and deliveries.
+	StoreAPI string
+	// HasFallback shows the WhatsApp Fallback section; FallbackJSON is the
+	// saved fallback for the script and PathPlaceholders the placeholders
+	// its CTA button variable may take, comma-separated.
+	HasFallback      bool
+	FallbackJSON     string
+	PathPlaceholders string
+	// CustomButton is the Share Microsite URL tab's custom button.
+	CustomButton *customButtonJSON
 }
 
 // eventTab is one tab of the tab bar.
@@ -66,6 +79,26 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		BodyCount:  utf8.RuneCountInString(c.Body),
 		LabelCount: utf8.RuneCountInString(c.ButtonLabel),
 		MaxBodyLen: msgcenter.MaxBodyLength, MaxLabelLen: msgcenter.MaxButtonLabelLength,
+	}
+	mp.StoreAPI = "/api/v1/stores/" + strconv.FormatInt(st.ID, 10)
+	if event.HasFallback() {
+		fb := c.Fallback
+		if fb == nil {
+			fb = &msgcenter.FallbackConfig{}
+		}
+		b, err := json.Marshal(fb)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		mp.HasFallback, mp.FallbackJSON = true, string(b)
+		mp.PathPlaceholders = strings.Join(pathPlaceholders(event), ",")
+	}
+	if event == msgcenter.EventShareMicrositeURL && s.CustomButtons != nil {
+		if mp.CustomButton, err = s.customButton(r.Context(), st); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 	}
 	mp.DefaultBodyEN, mp.DefaultLabelEN = render.Default(event, msgcenter.LanguageEnglish)
 	mp.DefaultBodyID, mp.DefaultLabelID = render.Default(event, msgcenter.LanguageIndonesian)

@@ -37,33 +37,57 @@ func storeFrom(ctx context.Context) *msgcenter.Store {
 // and Origin headers, and the cookie is SameSite=Lax besides.
 func (s *Server) apiUser(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		if auth == "" {
-			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-				u, err := s.Users.FindUserBySession(r.Context(), c.Value)
-				if err != nil {
-					s.Error(w, r, err)
-					return
-				}
-				w.Header().Set("Cache-Control", "private, no-store")
-				h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
-				return
-			}
-		}
-		token, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || token == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="msgcenter"`)
-			s.Error(w, r, msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Missing bearer token: send Authorization: Bearer <token>."))
-			return
-		}
-		u, err := s.Users.FindUserByAPIToken(r.Context(), strings.TrimSpace(token))
+		u, err := s.requester(r)
 		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="msgcenter", error="invalid_token"`)
+			if r.Header.Get("Authorization") == "" {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="msgcenter"`)
+			} else {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="msgcenter", error="invalid_token"`)
+			}
 			s.Error(w, r, err)
 			return
 		}
+		if r.Header.Get("Authorization") == "" {
+			w.Header().Set("Cache-Control", "private, no-store")
+		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
 	}
+}
+
+// requester returns the admin a request comes from: by its bearer token or,
+// without an Authorization header, by its session cookie. EUNAUTHORIZED when
+// neither names one.
+func (s *Server) requester(r *http.Request) (*msgcenter.User, error) {
+	auth := r.Header.Get("Authorization")
+	if auth == "" {
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			return s.Users.FindUserBySession(r.Context(), c.Value)
+		}
+	}
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" {
+		return nil, msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Missing bearer token: send Authorization: Bearer <token>, or sign in at /admin/login.")
+	}
+	return s.Users.FindUserByAPIToken(r.Context(), strings.TrimSpace(token))
+}
+
+// VisibleStoreIDs returns the ids of the stores of the admin the request
+// comes from (token or session), for pages outside this package such as the
+// sandbox's; EUNAUTHORIZED when the request names no admin.
+func (s *Server) VisibleStoreIDs(r *http.Request) ([]int64, error) {
+	u, err := s.requester(r)
+	if err != nil {
+		return nil, err
+	}
+	stores, err := s.Stores.FindStores(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(stores))
+	for i, st := range stores {
+		ids[i] = st.ID
+	}
+	return ids, nil
 }
 
 // apiStore authenticates the token and resolves {store} among the user's

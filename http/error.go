@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -108,7 +109,9 @@ func decodeJSON(r *http.Request, v any) error {
 			return msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
 		}
 	}
-	if dec.More() {
+	// Only white space may follow the value; dec.More alone lets a stray
+	// "]" or "}" through.
+	if _, err := dec.Token(); err != io.EOF {
 		return msgcenter.Errorf(ebadrequest, "Malformed JSON: more than one value in the body.")
 	}
 	return nil

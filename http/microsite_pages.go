@@ -3,6 +3,7 @@ package http
 import (
 	"cmp"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -248,6 +249,11 @@ func parseCart(form url.Values) ([]msgcenter.CartItem, map[int64]int) {
 // readForm parses a page form, answering the error itself.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.Error(w, r, err) // answered 413 by the error table
+			return false
+		}
 		s.Error(w, r, msgcenter.Errorf(ebadrequest, "The form could not be read."))
 		return false
 	}

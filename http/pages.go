@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 //go:embed templates/*.html
@@ -29,10 +30,12 @@ func parsePages(funcs template.FuncMap) (*pages, error) {
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range names {
-		if name == "templates/layout.html" {
+		if name == "templates/layout.html" || strings.HasPrefix(name, "templates/partial_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		// Partials (templates/partial_*.html) define blocks that several
+		// pages share.
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}

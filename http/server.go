@@ -26,6 +26,9 @@ type Config struct {
 	Logger       *slog.Logger
 	Now          func() time.Time
 	MaxBodyBytes int64
+	// Limits are the per-client rate limits of sign-in, webhooks and
+	// customer pages; the zero value limits nothing (serve sets defaults).
+	Limits Limits
 
 	Users    msgcenter.UserService
 	Stores   msgcenter.StoreService
@@ -66,6 +69,7 @@ type Server struct {
 	ln       net.Listener
 	pages    *pages
 	csrf     *http.CrossOriginProtection
+	limiters *limiters
 }
 
 // NewServer builds the server, parses its pages and registers every route.
@@ -79,7 +83,8 @@ func NewServer(c Config) (*Server, error) {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &Server{Config: c, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection()}
+	s := &Server{Config: c, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection(),
+		limiters: newLimiters(c.Limits, c.Now)}
 	s.server = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -171,12 +176,14 @@ func (s *Server) routes() {
 	})
 }
 
-// Handler returns the root handler: security headers and body limit around the router.
+// Handler returns the root handler: security headers, rate limits and body
+// limit around the router.
 func (s *Server) Handler() http.Handler {
 	// Forms are protected against cross-site posts by the browser's
 	// Sec-Fetch-Site and Origin headers; API clients and webhooks send
-	// neither and pass, as they authenticate by token or secret.
-	inner := s.csrf.Handler(s.mux)
+	// neither and pass, as they authenticate by token or secret. Rate limits
+	// (ratelimit.go) come first, so a flood costs no more than a map lookup.
+	inner := s.rateLimit(s.csrf.Handler(s.mux))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -188,6 +195,13 @@ func (s *Server) Handler() http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if s.PublicURL != nil && s.PublicURL.Scheme == "https" {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		// A declared oversize body is refused before it is read; an
+		// undeclared one (chunked) stops at the limit while it is read.
+		if r.ContentLength > s.MaxBodyBytes {
+			w.Header().Set("Connection", "close")
+			s.Error(w, r, &http.MaxBytesError{Limit: s.MaxBodyBytes})
+			return
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)

@@ -46,12 +46,12 @@ func insertChannel(ctx context.Context, tx *sql.Tx, c *msgcenter.Channel) error 
 
 // FindChannels lists the store's channels, oldest first.
 func (s *CommerceService) FindChannels(ctx context.Context, storeID int64) ([]*msgcenter.Channel, error) {
-	return findChannels(ctx, s.db.db, `WHERE store_id = $1 ORDER BY id`, storeID)
+	return findChannels(ctx, s.db.q, `WHERE store_id = $1 ORDER BY id`, storeID)
 }
 
 // FindChannel returns one channel of the store, ENOTFOUND for another store's.
 func (s *CommerceService) FindChannel(ctx context.Context, storeID, id int64) (*msgcenter.Channel, error) {
-	return findChannel(ctx, s.db.db, storeID, id, "")
+	return findChannel(ctx, s.db.q, storeID, id, "")
 }
 
 // UpdateChannel renames the store's channel; a nil name changes nothing.

@@ -109,7 +109,7 @@ func insertCheckout(ctx context.Context, tx *sql.Tx, c *msgcenter.Checkout) erro
 
 // FindCheckout returns one checkout of the store, ENOTFOUND for another store's.
 func (s *OrderFlowService) FindCheckout(ctx context.Context, storeID, id int64) (*msgcenter.Checkout, error) {
-	return findCheckout(ctx, s.db.db, storeID, id, "")
+	return findCheckout(ctx, s.db.q, storeID, id, "")
 }
 
 // findCheckout reads one checkout of the store; lock is "" or a locking clause.

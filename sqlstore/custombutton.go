@@ -61,7 +61,7 @@ func (s *CustomButtonService) SetupCustomButton(ctx context.Context, st *msgcent
 		return nil, err
 	}
 	now := s.db.now()
-	if _, err := s.db.db.ExecContext(ctx, `
+	if _, err := s.db.q.ExecContext(ctx, `
 		INSERT INTO custom_buttons (store_id, secret, label, auto_created, created_at, updated_at)
 		VALUES ($1, $2, $3, FALSE, $4, $4)
 		ON CONFLICT (store_id) DO NOTHING`,
@@ -83,7 +83,7 @@ func (s *CustomButtonService) SetupCustomButton(ctx context.Context, st *msgcent
 
 // FindCustomButton returns the store's button, ENOTFOUND when it has none.
 func (s *CustomButtonService) FindCustomButton(ctx context.Context, storeID int64) (*msgcenter.CustomButton, error) {
-	return findCustomButton(ctx, s.db.db, storeID, "")
+	return findCustomButton(ctx, s.db.q, storeID, "")
 }
 
 // RotateCustomButton replaces the store's secret, so the old URL answers
@@ -97,7 +97,7 @@ func (s *CustomButtonService) RotateCustomButton(ctx context.Context, st *msgcen
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET secret = $1, auto_created = FALSE, updated_at = $2 WHERE store_id = $3`,
+	_, err = s.db.q.ExecContext(ctx, `UPDATE custom_buttons SET secret = $1, auto_created = FALSE, updated_at = $2 WHERE store_id = $3`,
 		secret, s.db.now(), st.ID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: rotate custom button: %w", err)
@@ -130,7 +130,7 @@ func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b
 		return b, nil
 	}
 	now := s.db.now()
-	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
+	_, err = s.db.q.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
 		st.Name, now, st.ID, b.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: mark custom button created: %w", err)
@@ -172,7 +172,7 @@ func isForeignKeyViolation(err error) bool {
 func (s *CustomButtonService) FindMicrositeLink(ctx context.Context, storeID int64, token string) (*msgcenter.MicrositeLink, error) {
 	l := &msgcenter.MicrositeLink{}
 	var roomID sql.NullInt64
-	err := s.db.db.QueryRowContext(ctx, `
+	err := s.db.q.QueryRowContext(ctx, `
 		SELECT token, store_id, room_id, customer_name, expires_at, created_at
 		FROM microsite_links WHERE store_id = $1 AND token = $2`, storeID, token,
 	).Scan(&l.Token, &l.StoreID, &roomID, &l.CustomerName, &l.ExpiresAt, &l.CreatedAt)
@@ -193,11 +193,11 @@ func (s *CustomButtonService) FindMicrositeLink(ctx context.Context, storeID int
 // an unknown token or another store's.
 func (s *CustomButtonService) FindCheckoutByToken(ctx context.Context, storeID int64, token string) (*msgcenter.Checkout, error) {
 	var id int64
-	err := s.db.db.QueryRowContext(ctx, `SELECT id FROM checkouts WHERE store_id = $1 AND token = $2`, storeID, token).Scan(&id)
+	err := s.db.q.QueryRowContext(ctx, `SELECT id FROM checkouts WHERE store_id = $1 AND token = $2`, storeID, token).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Checkout not found.")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: find checkout by token: %w", err)
 	}
-	return findCheckout(ctx, s.db.db, storeID, id, "")
+	return findCheckout(ctx, s.db.q, storeID, id, "")
 }

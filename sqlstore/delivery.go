@@ -56,13 +56,13 @@ func (s *DeliveryService) FindDeliveries(ctx context.Context, storeID int64, f m
 		limit = maxDeliveryLimit
 	}
 	args = append(args, limit)
-	return findDeliveries(ctx, s.db.db, fmt.Sprintf(`WHERE %s ORDER BY id DESC LIMIT $%d`, strings.Join(where, " AND "), len(args)), args...)
+	return findDeliveries(ctx, s.db.q, fmt.Sprintf(`WHERE %s ORDER BY id DESC LIMIT $%d`, strings.Join(where, " AND "), len(args)), args...)
 }
 
 // FindDelivery returns one message of the store with its attempts,
 // ENOTFOUND for another store's.
 func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (*msgcenter.Delivery, error) {
-	return findDelivery(ctx, s.db.db, `WHERE store_id = $1 AND id = $2`, storeID, id)
+	return findDelivery(ctx, s.db.q, `WHERE store_id = $1 AND id = $2`, storeID, id)
 }
 
 // LoadDeliveryWork reads what a worker needs to send a message: the
@@ -70,7 +70,7 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // the room and its channel when there is a room, and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	q := s.db.db
+	q := s.db.q
 	d, err := findDelivery(ctx, q, `WHERE id = $1`, deliveryID)
 	if err != nil {
 		return nil, err
@@ -99,6 +99,8 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 		w.Checkout, err = findCheckout(ctx, q, d.StoreID, d.SubjectID, "")
 	case msgcenter.SubjectClick:
 		w.MicrositeToken, err = findClickToken(ctx, q, d.StoreID, d.SubjectID)
+	case msgcenter.SubjectTest:
+		w.Test, err = findTestSend(ctx, q, d.StoreID, d.SubjectID)
 	}
 	if err != nil {
 		return nil, err
@@ -202,7 +204,7 @@ func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan t
 	if limit <= 0 {
 		limit = defaultDeliveryLimit
 	}
-	rows, err := s.db.db.QueryContext(ctx, `
+	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT id FROM deliveries
 		WHERE status = $1 AND updated_at < $2
 		ORDER BY id

@@ -27,6 +27,6 @@ func (s *DeliveryService) FindOrdersDeliveries(ctx context.Context, storeID int6
 	for _, id := range orderIDs {
 		args = append(args, id)
 	}
-	return findDeliveries(ctx, s.db.db,
+	return findDeliveries(ctx, s.db.q,
 		`WHERE store_id = $1 AND order_id IN (`+placeholders(2, len(orderIDs))+`) ORDER BY id DESC`, args...)
 }

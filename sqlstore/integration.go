@@ -154,14 +154,14 @@ func (s *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, a
 // FindIntegration returns the store's connection, without its secret.
 // Returns ENOTFOUND when the store has none.
 func (s *IntegrationService) FindIntegration(ctx context.Context, storeID int64) (*msgcenter.Integration, error) {
-	in, _, err := findIntegration(ctx, s.db.db, storeID)
+	in, _, err := findIntegration(ctx, s.db.q, storeID)
 	return in, err
 }
 
 // DisconnectIntegration deletes the store's connection and its sealed secret.
 // Returns ENOTFOUND when the store has none.
 func (s *IntegrationService) DisconnectIntegration(ctx context.Context, storeID int64) error {
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM integrations WHERE store_id = $1`, storeID)
+	res, err := s.db.q.ExecContext(ctx, `DELETE FROM integrations WHERE store_id = $1`, storeID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete integration: %w", err)
 	}
@@ -176,7 +176,7 @@ func (s *IntegrationService) DisconnectIntegration(ctx context.Context, storeID 
 // IntegrationSecret returns the store's decrypted secret key. Returns
 // ENOTFOUND when the store has none and EINTERNAL when it does not open.
 func (s *IntegrationService) IntegrationSecret(ctx context.Context, storeID int64) (string, error) {
-	_, sealed, err := findIntegration(ctx, s.db.db, storeID)
+	_, sealed, err := findIntegration(ctx, s.db.q, storeID)
 	if err != nil {
 		return "", err
 	}

@@ -22,7 +22,7 @@ func NewMessageConfigService(db *DB) *MessageConfigService { return &MessageConf
 // FindMessageConfigs returns the store's configurations in the order of
 // msgcenter.Events. Returns ENOTFOUND for a store without any.
 func (s *MessageConfigService) FindMessageConfigs(ctx context.Context, storeID int64) ([]*msgcenter.MessageConfig, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+messageConfigColumns+` FROM message_configs WHERE store_id = $1`, storeID)
+	rows, err := s.db.q.QueryContext(ctx, `SELECT `+messageConfigColumns+` FROM message_configs WHERE store_id = $1`, storeID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find message configs: %w", err)
 	}
@@ -52,7 +52,7 @@ func (s *MessageConfigService) FindMessageConfigs(ctx context.Context, storeID i
 
 // FindMessageConfig returns the configuration of one event of the store.
 func (s *MessageConfigService) FindMessageConfig(ctx context.Context, storeID int64, event msgcenter.Event) (*msgcenter.MessageConfig, error) {
-	return findMessageConfig(ctx, s.db.db, storeID, event, "")
+	return findMessageConfig(ctx, s.db.q, storeID, event, "")
 }
 
 // SaveMessageConfig stores c as the version after c.Version, made by editor,
@@ -90,7 +90,7 @@ func errStaleMessageConfig() error {
 
 // FindMessageConfigVersions lists the saved versions of one event, newest first.
 func (s *MessageConfigService) FindMessageConfigVersions(ctx context.Context, storeID int64, event msgcenter.Event) ([]*msgcenter.MessageConfigVersion, error) {
-	rows, err := s.db.db.QueryContext(ctx, `
+	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT version, config, created_by, created_at
 		FROM message_config_versions
 		WHERE store_id = $1 AND event = $2
@@ -117,7 +117,7 @@ func (s *MessageConfigService) FindMessageConfigVersions(ctx context.Context, st
 
 // FindMessageConfigVersion returns one saved version of an event.
 func (s *MessageConfigService) FindMessageConfigVersion(ctx context.Context, storeID int64, event msgcenter.Event, version int) (*msgcenter.MessageConfigVersion, error) {
-	rows, err := s.db.db.QueryContext(ctx, `
+	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT version, config, created_by, created_at
 		FROM message_config_versions
 		WHERE store_id = $1 AND event = $2 AND version = $3`,

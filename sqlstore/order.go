@@ -18,12 +18,12 @@ const (
 // FindOrder returns one order of the store with its items, ENOTFOUND for
 // another store's.
 func (s *CommerceService) FindOrder(ctx context.Context, storeID, id int64) (*msgcenter.Order, error) {
-	return findOrder(ctx, s.db.db, `WHERE store_id = $1 AND id = $2`, storeID, id)
+	return findOrder(ctx, s.db.q, `WHERE store_id = $1 AND id = $2`, storeID, id)
 }
 
 // FindOrderByToken finds any store's order by its public token.
 func (s *CommerceService) FindOrderByToken(ctx context.Context, token string) (*msgcenter.Order, error) {
-	return findOrder(ctx, s.db.db, `WHERE token = $1`, token)
+	return findOrder(ctx, s.db.q, `WHERE token = $1`, token)
 }
 
 // FindOrders lists the store's orders, newest first, with their items.
@@ -43,7 +43,7 @@ func (s *CommerceService) FindOrders(ctx context.Context, storeID int64, f msgce
 	offset := max(f.Offset, 0)
 	args = append(args, limit, offset)
 	query := fmt.Sprintf(`WHERE %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, strings.Join(where, " AND "), len(args)-1, len(args))
-	return findOrders(ctx, s.db.db, query, args...)
+	return findOrders(ctx, s.db.q, query, args...)
 }
 
 const orderColumns = `id, store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,

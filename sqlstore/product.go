@@ -46,7 +46,7 @@ func insertProduct(ctx context.Context, tx *sql.Tx, p *msgcenter.Product) error 
 
 // FindProducts lists the store's products, oldest first.
 func (s *CommerceService) FindProducts(ctx context.Context, storeID int64) ([]*msgcenter.Product, error) {
-	return findProducts(ctx, s.db.db, `WHERE store_id = $1 ORDER BY id`, storeID)
+	return findProducts(ctx, s.db.q, `WHERE store_id = $1 ORDER BY id`, storeID)
 }
 
 // UpdateProduct applies upd to the store's product and validates the result;

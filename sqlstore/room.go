@@ -60,12 +60,12 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *msgcenter.Room) error {
 
 // FindRooms lists the store's rooms, oldest first.
 func (s *CommerceService) FindRooms(ctx context.Context, storeID int64) ([]*msgcenter.Room, error) {
-	return findRooms(ctx, s.db.db, `WHERE r.store_id = $1 ORDER BY r.id`, storeID)
+	return findRooms(ctx, s.db.q, `WHERE r.store_id = $1 ORDER BY r.id`, storeID)
 }
 
 // FindRoom returns one room of the store, ENOTFOUND for another store's.
 func (s *CommerceService) FindRoom(ctx context.Context, storeID, id int64) (*msgcenter.Room, error) {
-	return findRoom(ctx, s.db.db, storeID, id, "")
+	return findRoom(ctx, s.db.q, storeID, id, "")
 }
 
 // UpdateRoom applies upd to the store's room and validates the result; a

@@ -184,24 +184,24 @@ func freeSlug(ctx context.Context, tx *sql.Tx, base string) (string, error) {
 // FindStore finds the owner's store by id (a number) or else by slug.
 func (ss *StoreService) FindStore(ctx context.Context, ownerID int64, ref string) (*msgcenter.Store, error) {
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		return findStore(ctx, ss.db.db, `WHERE id = $1 AND owner_id = $2`, id, ownerID)
+		return findStore(ctx, ss.db.q, `WHERE id = $1 AND owner_id = $2`, id, ownerID)
 	}
-	return findStore(ctx, ss.db.db, `WHERE slug = $1 AND owner_id = $2`, ref, ownerID)
+	return findStore(ctx, ss.db.q, `WHERE slug = $1 AND owner_id = $2`, ref, ownerID)
 }
 
 // FindStoreByID finds any store by id.
 func (ss *StoreService) FindStoreByID(ctx context.Context, id int64) (*msgcenter.Store, error) {
-	return findStore(ctx, ss.db.db, `WHERE id = $1`, id)
+	return findStore(ctx, ss.db.q, `WHERE id = $1`, id)
 }
 
 // FindStoreBySlug finds any store by slug.
 func (ss *StoreService) FindStoreBySlug(ctx context.Context, slug string) (*msgcenter.Store, error) {
-	return findStore(ctx, ss.db.db, `WHERE slug = $1`, slug)
+	return findStore(ctx, ss.db.q, `WHERE slug = $1`, slug)
 }
 
 // FindStores lists the owner's stores, oldest first.
 func (ss *StoreService) FindStores(ctx context.Context, ownerID int64) ([]*msgcenter.Store, error) {
-	rows, err := ss.db.db.QueryContext(ctx, `SELECT `+storeColumns+` FROM stores WHERE owner_id = $1 ORDER BY id`, ownerID)
+	rows, err := ss.db.q.QueryContext(ctx, `SELECT `+storeColumns+` FROM stores WHERE owner_id = $1 ORDER BY id`, ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find stores: %w", err)
 	}

@@ -82,7 +82,7 @@ func createUser(ctx context.Context, tx *sql.Tx, u *msgcenter.User, hash string)
 
 // FindUserByEmail finds a user by email, in any case.
 func (s *UserService) FindUserByEmail(ctx context.Context, email string) (*msgcenter.User, error) {
-	u, _, err := findUserByEmail(ctx, s.db.db, normalizeEmail(email))
+	u, _, err := findUserByEmail(ctx, s.db.q, normalizeEmail(email))
 	return u, err
 }
 
@@ -109,7 +109,7 @@ func findUserByEmail(ctx context.Context, q querier, email string) (*msgcenter.U
 // bcrypt comparison even for an unknown email, so the answer's timing does
 // not say whether the account exists.
 func (s *UserService) Authenticate(ctx context.Context, email, password string) (*msgcenter.User, error) {
-	u, hash, err := findUserByEmail(ctx, s.db.db, normalizeEmail(email))
+	u, hash, err := findUserByEmail(ctx, s.db.q, normalizeEmail(email))
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		bcrypt.CompareHashAndPassword(s.dummy(), []byte(password))
 		return nil, errInvalidLogin()
@@ -164,7 +164,7 @@ func (s *UserService) CreateAPIToken(ctx context.Context, userID int64, name str
 // FindUserByAPIToken finds the owner of a live API token.
 func (s *UserService) FindUserByAPIToken(ctx context.Context, token string) (*msgcenter.User, error) {
 	var u msgcenter.User
-	err := s.db.db.QueryRowContext(ctx, `
+	err := s.db.q.QueryRowContext(ctx, `
 		SELECT u.id, u.email, u.created_at
 		FROM api_tokens t
 		JOIN users u ON u.id = t.user_id
@@ -212,7 +212,7 @@ func (s *UserService) CreateSession(ctx context.Context, userID int64, expires t
 func (s *UserService) FindUserBySession(ctx context.Context, token string) (*msgcenter.User, error) {
 	var u msgcenter.User
 	var expires time.Time
-	err := s.db.db.QueryRowContext(ctx, `
+	err := s.db.q.QueryRowContext(ctx, `
 		SELECT u.id, u.email, u.created_at, s.expires_at
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id

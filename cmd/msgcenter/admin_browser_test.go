@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
@@ -116,6 +118,26 @@ func TestAdminBrowser(t *testing.T) {
 	fmt.Sscanf(string(body), `{"id":%d`, &other.ID)
 	if other.ID == 0 {
 		t.Fatalf("intruder store id from %s", body)
+	}
+
+	// WhatsApp templates of the shop's channel: only the approved Utility
+	// one may serve as fallback. Its dynamic button is on the public URL.
+	// No credits were bought: the balance is 0.
+	for _, tpl := range []*msgcenter.WhatsAppTemplate{
+		{Name: "order_update", Category: msgcenter.CategoryUtility, Status: msgcenter.TemplateApproved,
+			Body:    "Hi {{1}}, your order from {{2}} is confirmed.",
+			Buttons: []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "View order", URL: a.Base + "/", Dynamic: true}}},
+		{Name: "pending_update", Category: msgcenter.CategoryUtility, Status: msgcenter.TemplatePending, Body: "Pending {{1}}"},
+		{Name: "paused_promo", Category: msgcenter.CategoryMarketing, Status: msgcenter.TemplatePaused, Body: "Paused {{1}}"},
+		{Name: "rejected_promo", Category: msgcenter.CategoryMarketing, Status: msgcenter.TemplateRejected, Body: "Rejected"},
+		{Name: "login_code", Category: msgcenter.CategoryAuthentication, Status: msgcenter.TemplateApproved, Body: "Code {{1}}"},
+		{Name: "flow_update", Category: msgcenter.CategoryUtilityFlow, Status: msgcenter.TemplateApproved, Body: "Flow {{1}}"},
+		{Name: "carousel_promo", Category: msgcenter.CategoryMarketingCarousel, Status: msgcenter.TemplateApproved, Body: "Carousel"},
+	} {
+		tpl.ChannelID, tpl.Language, tpl.Type = sh.WhatsApp, "en", msgcenter.TemplateType24Hour
+		if err := a.Main.Sandbox.CreateTemplate(context.Background(), sh.StoreID, tpl); err != nil {
+			t.Fatalf("template %s: %v", tpl.Name, err)
+		}
 	}
 
 	opts := []chromedp.ExecAllocatorOption{
@@ -333,6 +355,142 @@ func TestAdminBrowser(t *testing.T) {
 	if got := eval(`document.getElementById("mc-language").value + "|" + document.getElementById("mc-automation").checked`); got != "id|false" {
 		t.Errorf("after reload: language|automation = %q, want id|false", got)
 	}
+
+	// WhatsApp Fallback on Order Placed, whose automation is now off: the
+	// section is dimmed, its values kept.
+	waitJS("fallback section", `document.getElementById("fb")`)
+	if got := eval(`document.getElementById("fb").className + "|" + document.getElementById("fb").getAttribute("aria-disabled")`); got != "fallback dimmed|true" {
+		t.Errorf("fallback with automation off: class|aria-disabled = %q", got)
+	}
+	run("enable fallback", chromedp.Click(chromedp.ID("fb-enabled")), chromedp.WaitVisible(chromedp.ID("fb-channel")))
+	waitJS("zero-credit warning", `!document.getElementById("fb-credits-warn").hidden && getComputedStyle(document.getElementById("fb-credits-warn")).display !== "none"`)
+	if got := eval(`document.getElementById("fb-credits-warn").textContent`); got != "Fallback messages need WhatsApp credits; the balance is 0." {
+		t.Errorf("credit warning = %q", got)
+	}
+	options := func(id string) string {
+		t.Helper()
+		return eval(`[...document.getElementById(` + jsString(id) + `).options].map(o => o.value).join(",")`)
+	}
+	choose := func(id, value string) {
+		t.Helper()
+		eval(`(() => { const s = document.getElementById(` + jsString(id) + `); s.value = ` + jsString(value) + `; s.dispatchEvent(new Event("change")); return "" })()`)
+	}
+	waitJS("WhatsApp channels", `document.querySelectorAll("#fb-channel option").length > 1`)
+	if got, want := options("fb-channel"), fmt.Sprintf(",%d", sh.WhatsApp); got != want {
+		t.Errorf("channel options %q, want %q (WhatsApp channels only)", got, want)
+	}
+	choose("fb-channel", fmt.Sprint(sh.WhatsApp))
+	waitJS("template types", `document.querySelectorAll("#fb-type option").length > 1`)
+	for _, step := range []struct{ id, want, pick string }{
+		{"fb-type", ",24-Hour Message", "24-Hour Message"},
+		{"fb-category", ",Utility", "Utility"},
+		{"fb-name", ",order_update", "order_update"},
+		{"fb-language", ",en", ""},
+	} {
+		if got := options(step.id); got != step.want {
+			t.Errorf("%s options %q, want %q: only approved templates of allowed categories", step.id, got, step.want)
+		}
+		if step.pick != "" {
+			choose(step.id, step.pick)
+		}
+	}
+	if got := eval(`document.getElementById("fb-language").value`); got != "en" {
+		t.Errorf("the only language was not chosen: %q", got)
+	}
+	if got := eval(`String(document.querySelectorAll("#fb-vars .fb-var").length)`); got != "2" {
+		t.Fatalf("variable rows: %s, want 2", got)
+	}
+	if got := options("fb-button"); got != "order.details_path" {
+		t.Errorf("CTA button options on order_placed: %q", got)
+	}
+	choose("fb-var-src-1", "placeholder")
+	choose("fb-var-ph-1", "customer.name")
+	run("variable 2", chromedp.SendKeys(chromedp.ID("fb-var-text-2"), "Toko Kopi Senja"))
+	waitJS("fallback preview", `!document.getElementById("fbpv").hidden && document.getElementById("fbpv-text").textContent === "Hi Budi Santoso, your order from Toko Kopi Senja is confirmed."`)
+	if got := eval(`document.getElementById("fbpv-button").textContent + " " + document.getElementById("fbpv-button").title`); got != "View order "+a.Base+"/order/sample-7Kq2Xv9LmT4pRz8N" {
+		t.Errorf("fallback preview button = %q", got)
+	}
+	unlabelled("order_placed with fallback")
+	screenshot("admin-mc-order_placed-fallback-1440.png")
+	run("save fallback", chromedp.Click(chromedp.ID("mc-save")))
+	status("Saved as version 4")
+	run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("fb-fields")))
+	waitJS("fallback reloaded", `document.querySelectorAll("#fb-name option").length > 1 && document.getElementById("fb-var-text-2")`)
+	if got := eval(`["fb-enabled", "fb-channel", "fb-type", "fb-category", "fb-name", "fb-language", "fb-var-src-1", "fb-var-ph-1", "fb-var-text-2", "fb-button"]
+		.map(id => { const el = document.getElementById(id); return el.type === "checkbox" ? el.checked : el.value }).join("|")`); got != fmt.Sprintf("true|%d|24-Hour Message|Utility|order_update|en|placeholder|customer.name|Toko Kopi Senja|order.details_path", sh.WhatsApp) {
+		t.Errorf("fallback after reload: %q", got)
+	}
+	waitJS("fallback preview after reload", `!document.getElementById("fbpv").hidden`)
+	if eval(`String(document.getElementById("mc-save").disabled)`) != "true" {
+		t.Errorf("a reloaded fallback counts as unsaved")
+	}
+	run("viewport", chromedp.EmulateViewport(375, 900))
+	noHScroll("order_placed with fallback", 375)
+	screenshot("admin-mc-order_placed-fallback-375.png")
+	run("viewport", chromedp.EmulateViewport(1440, 1000))
+
+	// Send test message: the Instagram room gets it; the WhatsApp room's
+	// session has expired, which the status line says.
+	waitJS("rooms", `document.querySelectorAll("#ts-room option").length == 2`)
+	if got := eval(`document.getElementById("ts-room").options[1].textContent`); got != "Budi · Instagram" {
+		t.Errorf("room option = %q", got)
+	}
+	choose("ts-room", fmt.Sprint(sh.IGRoom))
+	run("send test", chromedp.Click(chromedp.ID("ts-send")))
+	waitJS("test sent", `document.getElementById("ts-status").dataset.state === "sent"`)
+	want := eval(`document.getElementById("pv-text").textContent`)
+	var found bool
+	for _, m := range sh.Outbox(sh.IGRoom) {
+		found = found || (m.Text == want && m.ButtonLabel == eval(`document.getElementById("pv-button").textContent`))
+	}
+	if !found {
+		t.Errorf("test message %q not in the sandbox room: %+v", want, sh.Outbox(sh.IGRoom))
+	}
+	choose("ts-room", fmt.Sprint(sh.WARoom))
+	run("send test", chromedp.Click(chromedp.ID("ts-send")))
+	waitJS("test failed", `document.getElementById("ts-status").dataset.state === "failed"`)
+	if got := eval(`document.getElementById("ts-status").textContent`); !strings.Contains(got, "WhatsApp session expired") {
+		t.Errorf("failed test status = %q", got)
+	}
+
+	// Share Microsite URL: copy the Custom Button URL, then renew it.
+	run("share tab", chromedp.Navigate(mc("share_microsite_url")), chromedp.WaitVisible(chromedp.ID("cb-url")))
+	if got := eval(`document.getElementById("cb-auto").textContent`); !strings.Contains(got, "Created automatically in Omnichannel with label") {
+		t.Errorf("custom button set-up: %q", got)
+	}
+	if got := eval(`String(document.querySelectorAll("#cb-steps li").length)`); got != "7" {
+		t.Errorf("manual steps: %s", got)
+	}
+	for _, perm := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: perm}, Setting: browser.PermissionSettingGranted, Origin: a.Base,
+		}); err != nil {
+			t.Logf("grant %s: %v", perm, err)
+		}
+	}
+	cbURL := eval(`document.getElementById("cb-url").value`)
+	run("copy", chromedp.Click(chromedp.ID("cb-copy")))
+	waitJS("copied", `document.getElementById("cb-copy-status").textContent === "Copied"`)
+	switch via := eval(`document.getElementById("cb-copy-status").dataset.via`); via {
+	case "clipboard":
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+		if err != nil || got != cbURL {
+			t.Errorf("clipboard holds %q (%v), want %q", got, err, cbURL)
+		}
+	case "execCommand":
+		t.Logf("the Clipboard API is unavailable; copied with execCommand")
+		if got := eval(`document.getSelection().toString() || (document.activeElement.id === "cb-url" ? document.activeElement.value.substring(document.activeElement.selectionStart, document.activeElement.selectionEnd) : "")`); got != cbURL {
+			t.Errorf("execCommand copied the selection %q, want %q", got, cbURL)
+		}
+	default:
+		t.Errorf("copy went via %q", via)
+	}
+	run("renew", chromedp.Click(chromedp.ID("cb-rotate")))
+	waitJS("renewed", `document.getElementById("cb-url").value !== `+jsString(cbURL)+` && document.getElementById("cb-status").textContent.startsWith("Renewed")`)
+	if dlg.count(page.DialogTypeConfirm) != 1 {
+		t.Errorf("Renew URL asked %d confirmations, want 1", dlg.count(page.DialogTypeConfirm))
+	}
+	unlabelled("share_microsite_url")
 
 	// Every tab at both widths.
 	for _, width := range []int{1440, 375} {

@@ -11,11 +11,15 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/qiscus/msgcenter"
@@ -38,9 +42,49 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	db := fs.String("db", "", "PostgreSQL server URL to create a fresh database on (default: a fresh SQLite file)")
 	orders := fs.Int("orders", 10000, "orders to run through the pipeline")
 	concurrency := fs.Int("concurrency", 8, "goroutines placing orders")
-	workers := fs.Int("workers", 50, "workers sending messages")
+	workers := fs.Int("workers", 50, "workers sending messages (per process)")
+	processes := fs.Int("processes", 0, "with PostgreSQL: run the orders through 1…N worker processes and compare (issue: scale-out)")
+	preview := fs.Int("preview", 0, "instead: N admins typing in the Message Center, 5 preview requests/s each")
+	duration := fs.Duration("duration", 10*time.Second, "how long the preview load runs")
+	stores := fs.Int("stores", 0, "instead: configure N stores while serving and report the resident memory")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *stores > 0 {
+		rss, err := BenchMemory(ctx, *stores, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "stores: %d\nresident memory of serve: %.1f MB\n", *stores, float64(rss)/(1<<20))
+		return nil
+	}
+	if *preview > 0 {
+		res, err := BenchPreview(ctx, *preview, 200*time.Millisecond, *duration, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "preview: %d admins × 5 requests/s for %s\nrequests: %d (%.0f/s), errors: %d\np50: %s\np99: %s\nmax: %s\n",
+			*preview, *duration, res.Requests, res.PerSecond, res.Errors, res.P50.Round(10*time.Microsecond),
+			res.P99.Round(10*time.Microsecond), res.Max.Round(10*time.Microsecond))
+		return nil
+	}
+	if *processes > 0 {
+		if !strings.HasPrefix(*db, "postgres") {
+			return fmt.Errorf("--processes needs --db postgres://…: SQLite is one process's database")
+		}
+		return benchProcesses(ctx, *db, *orders, *concurrency, *workers, *processes, stdout, stderr)
 	}
 	res, err := Bench(ctx, BenchConfig{DatabaseURL: *db, Orders: *orders, Concurrency: *concurrency, Workers: *workers, Progress: stderr})
 	if err != nil {
@@ -58,6 +102,10 @@ type BenchConfig struct {
 	Concurrency int
 	Workers     int
 	Progress    io.Writer
+	// WorkerProcesses, when set, leaves the sending to that many child
+	// `serve --role worker` processes on the same database; this process
+	// only places the orders.
+	WorkerProcesses int
 }
 
 // Bench runs cfg.Orders orders through the whole pipeline — order committed
@@ -74,32 +122,51 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	m.Config.Addr = "127.0.0.1:0"
 	m.Config.Logger = slog.New(slog.NewTextHandler(cfg.Progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	m.Config.Delivery.MaxWorkers = cfg.Workers
+	if cfg.WorkerProcesses > 0 {
+		m.Config.Role = RoleHTTP
+	}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return nil, err
 	}
 	defer m.Close()
+	for range cfg.WorkerProcesses {
+		stop, err := startWorker(ctx, dbURL, cfg.Workers, cfg.Progress)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 
 	svc := newServices(m.DB)
 	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
 	if err != nil {
 		return nil, err
 	}
-	st := &msgcenter.Store{Name: "Bench Store", OwnerID: u.ID}
-	if err := svc.stores.CreateStore(ctx, st); err != nil {
-		return nil, err
+	// One store per goroutine, as real traffic spreads over stores: orders of
+	// one store serialise on its order number and its products' stock.
+	type shop struct {
+		store, product, room int64
 	}
-	p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: cfg.Orders * 2, Active: true}
-	ch := &msgcenter.Channel{StoreID: st.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
-	if err := svc.commerce.CreateProduct(ctx, p); err != nil {
-		return nil, err
-	}
-	if err := svc.commerce.CreateChannel(ctx, ch); err != nil {
-		return nil, err
-	}
-	room := &msgcenter.Room{StoreID: st.ID, ChannelID: ch.ID, CustomerName: "Budi", LastInboundAt: time.Now().UTC()}
-	if err := svc.commerce.CreateRoom(ctx, room); err != nil {
-		return nil, err
+	shops := make([]shop, cfg.Concurrency)
+	for i := range shops {
+		st := &msgcenter.Store{Name: fmt.Sprintf("Bench Store %d", i+1), OwnerID: u.ID}
+		if err := svc.stores.CreateStore(ctx, st); err != nil {
+			return nil, err
+		}
+		p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: cfg.Orders * 2, Active: true}
+		ch := &msgcenter.Channel{StoreID: st.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
+		if err := svc.commerce.CreateProduct(ctx, p); err != nil {
+			return nil, err
+		}
+		if err := svc.commerce.CreateChannel(ctx, ch); err != nil {
+			return nil, err
+		}
+		room := &msgcenter.Room{StoreID: st.ID, ChannelID: ch.ID, CustomerName: "Budi", LastInboundAt: time.Now().UTC()}
+		if err := svc.commerce.CreateRoom(ctx, room); err != nil {
+			return nil, err
+		}
+		shops[i] = shop{st.ID, p.ID, room.ID}
 	}
 
 	sentCount := func() int {
@@ -111,14 +178,14 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, cfg.Concurrency)
-	for range cfg.Concurrency {
+	for _, sh := range shops {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(cfg.Orders) {
-				req := &msgcenter.OrderRequest{RoomID: &room.ID, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: p.ID, Quantity: 1}},
+				req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
 					DeliveryMethod: "pickup", PaymentMethod: "qris"}
-				if _, failed, err := svc.orders.PlaceOrder(ctx, st.ID, req); err != nil || failed != nil {
+				if _, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req); err != nil || failed != nil {
 					errs <- fmt.Errorf("place order: %v %+v", err, failed)
 					return
 				}
@@ -149,6 +216,9 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
 		PipelineTotal: elapsed, P50: percentile(lat, 0.50), P99: percentile(lat, 0.99)}
 
+	if cfg.WorkerProcesses > 0 {
+		return res, nil // no-op jobs are counted in-process only
+	}
 	start = time.Now()
 	shown := start
 	if err := m.Delivery.InsertNoop(ctx, cfg.Orders); err != nil {
@@ -240,4 +310,43 @@ func freshDatabase(ctx context.Context, dbURL string) (string, func(), error) {
 		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		admin.Close()
 	}, nil
+}
+
+// startWorker starts `msgcenter serve --role worker` on dbURL and returns how
+// to stop it.
+func startWorker(ctx context.Context, dbURL string, workers int, stderr io.Writer) (func(), error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe, "serve", "--role", "worker", "--db", dbURL, "--addr", "127.0.0.1:0",
+		"--workers", strconv.Itoa(workers))
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}, nil
+}
+
+// benchProcesses runs the pipeline with 1…n worker processes, each on a
+// fresh database, and prints their rates side by side.
+func benchProcesses(ctx context.Context, dbURL string, orders, concurrency, workers, n int, stdout, stderr io.Writer) error {
+	var base float64
+	fmt.Fprintf(stdout, "%-10s %-10s %-12s %-12s %s\n", "processes", "events/s", "p50", "p99", "ratio to 1")
+	for p := 1; p <= n; p++ {
+		res, err := Bench(ctx, BenchConfig{DatabaseURL: dbURL, Orders: orders, Concurrency: concurrency, Workers: workers,
+			Progress: stderr, WorkerProcesses: p})
+		if err != nil {
+			return err
+		}
+		if p == 1 {
+			base = res.EventsPerSec
+		}
+		fmt.Fprintf(stdout, "%-10d %-10.0f %-12s %-12s %.2f\n", p, res.EventsPerSec, res.P50.Round(10*time.Microsecond),
+			res.P99.Round(10*time.Microsecond), res.EventsPerSec/base)
+	}
+	return nil
 }

@@ -124,7 +124,7 @@ func TestCrash(t *testing.T) {
 		)
 		runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password", "correct horse battery")
 		token := runCLI(t, bin, "token", "create", "--db", dbURL, "--email", "ops@example.com")
-		serveArgs := []string{"--sandbox-latency", "40ms", "--workers", fmt.Sprint(workers), "--job-timeout", "2s",
+		serveArgs := []string{"--sandbox-latency", "150ms", "--workers", fmt.Sprint(workers), "--job-timeout", "2s",
 			"--rescue-after", "3s", "--retry-base", "20ms", "--retry-max", "200ms"}
 		child := StartChild(t, bin, dbURL, serveArgs...)
 		a := &App{tb: t, Base: child.Base, Token: token}
@@ -192,22 +192,7 @@ func TestCrash(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		// Every order's message reached the room; count the copies.
-		rows, err := db.SQL().Query(`SELECT text FROM sandbox_messages WHERE direction = 'out'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		number := regexp.MustCompile(`#(\d+)`)
-		copies := map[string]int{}
-		total := 0
-		for rows.Next() {
-			var text string
-			if err := rows.Scan(&text); err != nil {
-				t.Fatal(err)
-			}
-			total++
-			copies[number.FindString(text)]++
-		}
+		copies, total := sentCopies(t, db)
 		if len(copies) != orders {
 			t.Fatalf("%d distinct orders reached the room, want %d", len(copies), orders)
 		}
@@ -217,4 +202,33 @@ func TestCrash(t *testing.T) {
 			t.Fatalf("%d duplicates, more than the %d sends that could be in flight at the kill", dups, workers)
 		}
 	})
+}
+
+// sentCopies counts the messages the sandbox carried, per order number and
+// event (placed or paid, told apart by their text), and in all.
+func sentCopies(t *testing.T, db *sqlstore.DB) (copies map[string]int, total int) {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT text FROM sandbox_messages WHERE direction = 'out'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	number, payment := regexp.MustCompile(`#\d+`), regexp.MustCompile(`payment`)
+	copies = map[string]int{}
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		kind := "placed"
+		if payment.MatchString(text) {
+			kind = "paid"
+		}
+		copies[number.FindString(text)+"/"+kind]++
+		total++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return copies, total
 }

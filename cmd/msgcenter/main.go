@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	mchttp "github.com/qiscus/msgcenter/http"
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
@@ -81,6 +82,14 @@ func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 	return fs.String("db", def, "database URL: SQLite file path, or postgres://… (env MSGCENTER_DATABASE_URL)")
 }
 
+// envFloat reads a number setting from the environment, or def.
+func envFloat(getenv func(string) string, name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
 // envInt reads an integer setting from the environment, or def.
 func envInt(getenv func(string) string, name string, def int) int {
 	if v, err := strconv.Atoi(getenv(name)); err == nil {
@@ -113,10 +122,32 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	latency := fs.Duration("sandbox-latency", 0, "delay added to every sandbox send")
 	provider := fs.String("provider", cmp.Or(getenv("MSGCENTER_PROVIDER"), "sandbox"),
 		"default provider: sandbox, or qiscus with QISCUS_APP_ID, QISCUS_SECRET_KEY and QISCUS_BASE_URL (env MSGCENTER_PROVIDER)")
+	qiscusRate := fs.Float64("qiscus-rate", envFloat(getenv, "QISCUS_RATE_PER_SECOND", 20),
+		"requests per second to each Qiscus app, per process: with N processes set it to the app's limit ÷ N (env QISCUS_RATE_PER_SECOND)")
 	role := fs.String("role", cmp.Or(getenv("MSGCENTER_ROLE"), RoleAll),
 		"what this process does: all, http (answers HTTP, works no jobs) or worker (works jobs, serves only /healthz and /metrics) (env MSGCENTER_ROLE)")
+	def := mchttp.DefaultLimits()
+	rateSignIn := fs.String("rate-signin", cmp.Or(getenv("MSGCENTER_RATE_SIGNIN"), def.SignIn.String()),
+		"sign-in attempts per client IP: N/unit[:burst], unit s, m or h; 0 disables (env MSGCENTER_RATE_SIGNIN)")
+	rateWebhooks := fs.String("rate-webhooks", cmp.Or(getenv("MSGCENTER_RATE_WEBHOOKS"), def.Webhooks.String()),
+		"webhook calls per client IP, N/unit[:burst]; 0 disables (env MSGCENTER_RATE_WEBHOOKS)")
+	ratePublic := fs.String("rate-public", cmp.Or(getenv("MSGCENTER_RATE_PUBLIC"), def.Public.String()),
+		"customer page requests per client IP, N/unit[:burst]; 0 disables (env MSGCENTER_RATE_PUBLIC)")
+	trustProxy := fs.Bool("trust-proxy", getenv("MSGCENTER_TRUST_PROXY") == "true",
+		"take the client IP from X-Forwarded-For when the request comes from a private or loopback address (env MSGCENTER_TRUST_PROXY=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	limits := mchttp.Limits{TrustProxy: *trustProxy}
+	for _, l := range []struct {
+		flag string
+		in   *string
+		out  *mchttp.Rate
+	}{{"rate-signin", rateSignIn, &limits.SignIn}, {"rate-webhooks", rateWebhooks, &limits.Webhooks}, {"rate-public", ratePublic, &limits.Public}} {
+		var err error
+		if *l.out, err = mchttp.ParseRate(*l.in); err != nil {
+			return fmt.Errorf("--%s: %w", l.flag, err)
+		}
 	}
 	if *role != RoleAll && *role != RoleHTTP && *role != RoleWorker {
 		return fmt.Errorf("--role %q: must be all, http or worker", *role)
@@ -148,6 +179,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.Stdout = stdout
 	m.Config.SandboxLatency = *latency
 	m.Config.Role = *role
+	m.Config.QiscusRate = *qiscusRate
+	m.Config.Limits = limits
 	m.Config.Provider, m.Config.SecretKey = *provider, key
 	m.Config.QiscusAppID, m.Config.QiscusSecret = getenv("QISCUS_APP_ID"), getenv("QISCUS_SECRET_KEY")
 	m.Config.QiscusBaseURL = cmp.Or(getenv("QISCUS_BASE_URL"), "https://multichannel.qiscus.com")

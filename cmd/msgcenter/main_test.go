@@ -479,6 +479,16 @@ func testTenantIsolation(t *testing.T, a *App) {
 	if pages < 8 {
 		t.Fatalf("only %d admin store pages registered", pages)
 	}
+	// Every route the router registered with {store} was walked above.
+	registered := 0
+	for _, pattern := range routes {
+		if strings.Contains(pattern, "{store}") {
+			registered++
+		}
+	}
+	if scoped+pages != registered {
+		t.Fatalf("%d API/webhook routes and %d admin pages walked, but %d routes carry {store}", scoped, pages, registered)
+	}
 	for _, path := range []string{"/healthz", "/nowhere", "/api/v1/stores"} {
 		resp, _ := a.Do("GET", path, "", nil)
 		checkSecurityHeaders(t, path, resp)

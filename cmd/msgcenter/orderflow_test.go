@@ -445,6 +445,24 @@ func testFaults(t *testing.T, dbURL string) {
 			t.Fatalf("permanent failure: %+v", got)
 		}
 	})
+	t.Run("Timeouts", func(t *testing.T) {
+		// A provider that hangs is cut off at the job timeout and retried.
+		fast := MustRunMainWith(t, freshURL(t, dbURL), func(c *main.Config) {
+			c.Delivery.JobTimeout, c.Delivery.RescueAfter = 2*time.Second, 4*time.Second
+		}).NewShop("Toko Lambat")
+		if err := fast.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTimeout, 2); err != nil {
+			t.Fatal(err)
+		}
+		for range 5 {
+			got := fast.WaitOrderDeliveries(fast.Order(fast.IGRoom).ID, 1)
+			if got.Summary.Sent != 1 {
+				t.Fatalf("after timeouts: %+v", got)
+			}
+		}
+		if n := len(fast.Outbox(fast.IGRoom)); n != 5 {
+			t.Fatalf("%d messages reached the room, want 5", n)
+		}
+	})
 	t.Run("AnswerLost", func(t *testing.T) {
 		// The platform delivered the message but its answer never came: the
 		// retry sends it again. At least once: the customer sees it twice,
@@ -498,4 +516,12 @@ func testStock(t *testing.T, dbURL string) {
 	if ds := sh.WaitStoreDeliveries(40); len(ds) != 40 {
 		t.Fatalf("%d order_failed messages, want 40", len(ds))
 	}
+}
+
+// freshURL returns a new empty database of the same engine as dbURL.
+func freshURL(t *testing.T, dbURL string) string {
+	if strings.HasPrefix(dbURL, "postgres") {
+		return sqltest.PostgresURL(t)
+	}
+	return sqltest.SQLiteURL(t)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -127,28 +126,10 @@ func (s *scaleShop) waitSent(want int, within time.Duration) {
 	}
 }
 
-// copies counts the sandbox messages per (order number, event text).
+// copies counts the distinct messages and all copies the sandbox carried.
 func (s *scaleShop) copies() (distinct, total int) {
 	s.t.Helper()
-	rows, err := s.db.SQL().Query(`SELECT text FROM sandbox_messages WHERE direction = 'out'`)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer rows.Close()
-	seen := map[string]int{}
-	number, payment := regexp.MustCompile(`#\d+`), regexp.MustCompile(`payment`)
-	for rows.Next() {
-		var text string
-		if err := rows.Scan(&text); err != nil {
-			s.t.Fatal(err)
-		}
-		kind := "placed"
-		if payment.MatchString(text) {
-			kind = "paid"
-		}
-		seen[number.FindString(text)+"/"+kind]++
-		total++
-	}
+	seen, total := sentCopies(s.t, s.db)
 	return len(seen), total
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -58,9 +59,15 @@ type Config struct {
 	// connection: "sandbox" (default) or "qiscus" with the Qiscus fields.
 	Provider                                 string
 	QiscusAppID, QiscusSecret, QiscusBaseURL string
+	// QiscusRate is each Qiscus app's request rate from this process.
+	QiscusRate float64
 	// SecretKey encrypts stores' provider credentials (32 bytes); without
 	// it stores cannot connect their own apps.
 	SecretKey []byte
+
+	// Limits are the HTTP rate limits per client address; the zero value
+	// limits nothing, serve's flags default to mchttp.DefaultLimits.
+	Limits mchttp.Limits
 }
 
 // DeliveryConfig holds the worker settings of serve.
@@ -162,9 +169,9 @@ func (m *Main) Run(ctx context.Context) error {
 	var fallback msgcenter.FullProvider = m.Sandbox
 	if c.Provider == "qiscus" {
 		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
-			Channels: svc.commerce, Now: now})
+			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
 	}
-	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now})
+	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -181,6 +188,7 @@ func (m *Main) Run(ctx context.Context) error {
 		PublicURL:     public,
 		Logger:        c.Logger,
 		Now:           c.Now,
+		Limits:        c.Limits,
 		Users:         svc.users,
 		Stores:        svc.stores,
 		Messages:      svc.messages,
@@ -192,7 +200,10 @@ func (m *Main) Run(ctx context.Context) error {
 		CustomButtons: buttons,
 		Microsite:     buttons,
 		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
-		Sandbox:       m.Sandbox.Handler(sandbox.HandlerConfig{}),
+		// The sandbox shows each signed-in admin the rooms of their stores only.
+		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
+			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
+		}),
 		Checks: map[string]func(context.Context) error{
 			"database": db.Ping,
 			"jobs":     func(ctx context.Context) error { return m.Delivery.Check(ctx) },

@@ -13,7 +13,7 @@
   const automation = $("mc-automation");
   const save = $("mc-save"), cancel = $("mc-cancel"), status = $("mc-status");
   const pvText = $("pv-text"), pvButton = $("pv-button"), pvError = $("pv-error"), pvBubble = $("pv-bubble");
-  const errorFields = ["type", "language", "body", "button_label", "automation_enabled"];
+  const storeApi = form.dataset.storeApi;
 
   const chars = (s) => Array.from(s).length;
   const typeValue = () => (form.querySelector('input[name="type"]:checked') || {}).value || "default";
@@ -21,6 +21,7 @@
   function draft() {
     const d = { type: typeValue(), language: lang.value, body: body.value, button_label: label.value };
     if (automation) d.automation_enabled = automation.checked;
+    if (fbSection) d.fallback = fb;
     return d;
   }
 
@@ -30,9 +31,31 @@
     body.value = c.body || "";
     label.value = c.button_label || "";
     if (automation && typeof c.automation_enabled === "boolean") automation.checked = c.automation_enabled;
+    if (fbSection) {
+      fb = normFallback(c.fallback);
+      renderFallback();
+      const ch = fb.channel_id;
+      if (ch && templatesFor !== ch) loadTemplates(ch).then((ok) => { if (ok) renderFallback(); });
+    }
     showType();
+    dim();
     counters();
   }
+
+  // WhatsApp Fallback state: the saved configuration, normalised so that
+  // what the API answers after a save compares equal to what was sent.
+  const fbSection = $("fb");
+  const normFallback = (x) => {
+    x = x || {};
+    return {
+      enabled: !!x.enabled, channel_id: Number(x.channel_id) || 0,
+      template_type: x.template_type || "", template_category: x.template_category || "",
+      template_name: x.template_name || "", template_language: x.template_language || "",
+      variables: (x.variables || []).map((v) => (v && v.placeholder ? { placeholder: v.placeholder } : { text: (v && v.text) || "" })),
+      button: x.button && x.button.placeholder ? { placeholder: x.button.placeholder } : null,
+    };
+  };
+  let fb = fbSection ? normFallback(JSON.parse(fbSection.dataset.fallback || "{}")) : null;
 
   let saved = JSON.stringify(draft());
   let valid = true, busy = false;
@@ -64,17 +87,34 @@
   }
 
   function clearErrors() {
-    for (const f of errorFields) {
-      const p = $("err-" + f);
-      if (p) { p.hidden = true; p.textContent = ""; }
-    }
+    form.querySelectorAll(".field-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
     pvError.hidden = true;
     pvError.textContent = "";
   }
 
-  const fieldInput = { body: body, button_label: label, language: lang, automation_enabled: automation };
-  const fieldName = { body: "Message", button_label: "Button label", language: "Language", type: "Message type", automation_enabled: "Automation" };
+  const fieldInput = {
+    body: body, button_label: label, language: lang, automation_enabled: automation,
+    "fallback.channel_id": $("fb-channel"), "fallback.template_type": $("fb-type"), "fallback.template_category": $("fb-category"),
+    "fallback.template_name": $("fb-name"), "fallback.template_language": $("fb-language"), "fallback.button": $("fb-button"),
+  };
+  const fieldNames = {
+    body: "Message", button_label: "Button label", language: "Language", type: "Message type", automation_enabled: "Automation",
+    fallback: "WhatsApp Fallback", "fallback.channel_id": "Channel", "fallback.template_type": "Template type",
+    "fallback.template_category": "Template category", "fallback.template_name": "Template name",
+    "fallback.template_language": "Language", "fallback.variables": "Template variables:", "fallback.button": "CTA button variable",
+  };
+  const varField = (k) => /^fallback\.variables\.(\d+)$/.exec(k);
+  function fieldName(k) {
+    const m = varField(k);
+    return m ? "Variable {{" + m[1] + "}}:" : fieldNames[k] || k;
+  }
+  function inputFor(k) {
+    const m = varField(k);
+    if (!m) return fieldInput[k];
+    const src = $("fb-var-src-" + m[1]);
+    return src && src.value === "placeholder" ? $("fb-var-ph-" + m[1]) : $("fb-var-text-" + m[1]);
+  }
 
   // showErrors puts each field error beside its field; errors of fields the
   // form does not have go under the preview.
@@ -85,9 +125,10 @@
     for (const [k, v] of Object.entries(fields)) {
       const p = $("err-" + k);
       if (p) {
-        p.textContent = (fieldName[k] || k) + " " + v;
+        p.textContent = fieldName(k) + " " + v;
         p.hidden = false;
-        if (fieldInput[k]) fieldInput[k].setAttribute("aria-invalid", "true");
+        const el = inputFor(k);
+        if (el) el.setAttribute("aria-invalid", "true");
       } else {
         rest.push(k + " " + v);
       }
@@ -146,10 +187,12 @@
       pvButton.textContent = data.button.label;
       pvButton.title = data.button.url;
       pvBubble.classList.remove("stale");
+      showFallbackPreview(data.fallback);
     } else if (res.status === 422 && data) {
       valid = false;
       showErrors(data.error);
       pvBubble.classList.add("stale");
+      if (fbPreview) fbPreview.classList.add("stale");
     } else {
       say((data && data.error && data.error.message) || "Preview unavailable.", true);
     }
@@ -168,7 +211,7 @@
   }));
   for (const el of [body, label]) el.addEventListener("input", schedule);
   lang.addEventListener("change", schedule);
-  if (automation) automation.addEventListener("change", schedule);
+  if (automation) automation.addEventListener("change", () => { dim(); schedule(); });
 
   // Placeholder chips insert at the message's cursor, replacing a selection.
   form.querySelectorAll("[data-insert]").forEach((chip) => chip.addEventListener("click", () => {
@@ -232,6 +275,297 @@
     }
   });
 
+  // --- WhatsApp Fallback: Channel → Template Type → Category → Name →
+  // Language, built from the channel's templates usable for fallback only,
+  // then one row per template variable and the CTA button's path.
+  const fbEnabled = $("fb-enabled"), fbFields = $("fb-fields"), fbChannel = $("fb-channel"), fbType = $("fb-type"),
+    fbCategory = $("fb-category"), fbName = $("fb-name"), fbLang = $("fb-language"), fbVars = $("fb-vars"),
+    fbVarsSet = $("fb-vars-set"), fbBody = $("fb-body"), fbButtonField = $("fb-button-field"), fbButton = $("fb-button"),
+    fbButtonHint = $("fb-button-hint");
+  const fbPreview = $("fbpv");
+  const paths = fbSection ? (fbSection.dataset.paths || "").split(",").filter(Boolean) : [];
+  // The variables may take the placeholders of the event: the picker's list.
+  const placeholderNames = [...form.querySelectorAll("[data-insert]")].map((c) => c.dataset.insert.replace(/^\{\{|\}\}$/g, ""));
+  let channels = null, templates = [], templatesFor = null;
+  const uniq = (xs) => [...new Set(xs)];
+
+  // dim marks the fallback as inactive while the Automation toggle is off;
+  // its values stay and are saved.
+  function dim() {
+    if (!fbSection || !automation) return;
+    const off = !automation.checked;
+    fbSection.classList.toggle("dimmed", off);
+    if (off) fbSection.setAttribute("aria-disabled", "true");
+    else fbSection.removeAttribute("aria-disabled");
+    $("fb-dimmed").hidden = !off;
+  }
+
+  // setOptions fills a select with [value, text] pairs after an empty
+  // choice; a current value the list lacks is kept, marked when the list is known.
+  function setOptions(sel, pairs, current, empty, known) {
+    const opts = [];
+    if (empty !== null) opts.push(["", empty]);
+    opts.push(...pairs.map((p) => (Array.isArray(p) ? p : [p, p])));
+    if (current !== "" && !opts.some(([v]) => v === current)) opts.push([current, current + (known ? " (not usable)" : "")]);
+    sel.replaceChildren(...opts.map(([v, t]) => {
+      const o = document.createElement("option");
+      o.value = v;
+      o.textContent = t;
+      return o;
+    }));
+    sel.value = current;
+  }
+
+  const loaded = () => templatesFor !== null && templatesFor === fb.channel_id;
+  const dynamicButton = (t) => (t && (t.buttons || []).find((b) => b.type === "url" && b.dynamic)) || null;
+  function selectedTemplate() {
+    if (!loaded()) return null;
+    return templates.find((t) => t.type === fb.template_type && t.category === fb.template_category &&
+      t.name === fb.template_name && t.language === fb.template_language) || null;
+  }
+
+  function renderFallback() {
+    if (!fbSection) return;
+    fbEnabled.checked = fb.enabled;
+    fbFields.hidden = !fb.enabled;
+    const ch = fb.channel_id ? String(fb.channel_id) : "";
+    setOptions(fbChannel, (channels || []).map((c) => [String(c.id), c.name + (c.phone ? " (" + c.phone + ")" : "")]), ch,
+      channels === null ? "Loading WhatsApp channels…" : channels.length ? "Choose a WhatsApp channel" : "No WhatsApp channel", channels !== null);
+    const known = loaded(), ts = known ? templates : [];
+    const ofType = ts.filter((t) => t.type === fb.template_type);
+    const ofCat = ofType.filter((t) => t.category === fb.template_category);
+    const ofName = ofCat.filter((t) => t.name === fb.template_name);
+    const none = known && ts.length === 0 ? "No usable template on this channel" : "Choose a type";
+    setOptions(fbType, uniq(ts.map((t) => t.type)), fb.template_type, none, known);
+    setOptions(fbCategory, uniq(ofType.map((t) => t.category)), fb.template_category, "Choose a category", known);
+    setOptions(fbName, uniq(ofCat.map((t) => t.name)), fb.template_name, "Choose a template", known);
+    setOptions(fbLang, uniq(ofName.map((t) => t.language)), fb.template_language, "Choose a language", known);
+    fbType.disabled = !fb.channel_id;
+    fbCategory.disabled = !fb.template_type;
+    fbName.disabled = !fb.template_category;
+    fbLang.disabled = !fb.template_name;
+    const t = selectedTemplate();
+    renderVariables(t);
+    renderButton(t);
+  }
+
+  function renderVariables(t) {
+    const n = t ? t.variables : fb.template_name ? fb.variables.length : 0;
+    fbVarsSet.hidden = n === 0;
+    fbBody.textContent = t ? t.body : "";
+    fbBody.hidden = !t;
+    const rows = [];
+    for (let i = 1; i <= n; i++) {
+      const b = fb.variables[i - 1] || { text: "" };
+      const row = document.createElement("div");
+      row.className = "fb-var";
+      const name = document.createElement("label");
+      name.className = "fb-var-name";
+      name.htmlFor = "fb-var-src-" + i;
+      name.textContent = "{{" + i + "}}";
+      const hidden = document.createElement("span");
+      hidden.className = "sr-only";
+      hidden.textContent = " filled with";
+      name.append(hidden);
+      const src = document.createElement("select");
+      src.id = "fb-var-src-" + i;
+      for (const [v, txt] of [["text", "Custom text"], ["placeholder", "Placeholder"]]) {
+        const o = document.createElement("option");
+        o.value = v;
+        o.textContent = txt;
+        src.append(o);
+      }
+      src.value = b.placeholder ? "placeholder" : "text";
+      const text = document.createElement("input");
+      text.id = "fb-var-text-" + i;
+      text.className = "fb-var-value";
+      text.value = b.text || "";
+      text.setAttribute("aria-label", "Variable {{" + i + "}} custom text");
+      const ph = document.createElement("select");
+      ph.id = "fb-var-ph-" + i;
+      ph.className = "fb-var-value";
+      ph.setAttribute("aria-label", "Variable {{" + i + "}} placeholder");
+      setOptions(ph, placeholderNames.map((p) => [p, "{{" + p + "}}"]), b.placeholder || "", null, true);
+      if (!b.placeholder) ph.value = placeholderNames[0] || "";
+      const err = document.createElement("p");
+      err.className = "field-error";
+      err.id = "err-fallback.variables." + i;
+      err.hidden = true;
+      for (const el of [src, text, ph]) el.setAttribute("aria-describedby", err.id);
+      const show = () => {
+        const isText = src.value === "text";
+        text.hidden = !isText;
+        ph.hidden = isText;
+      };
+      show();
+      const set = () => {
+        while (fb.variables.length < i) fb.variables.push({ text: "" });
+        fb.variables[i - 1] = src.value === "text" ? { text: text.value } : { placeholder: ph.value };
+        schedule();
+      };
+      src.addEventListener("change", () => { show(); set(); });
+      text.addEventListener("input", set);
+      ph.addEventListener("change", set);
+      row.append(name, src, text, ph, err);
+      rows.push(row);
+    }
+    fbVars.replaceChildren(...rows);
+  }
+
+  function renderButton(t) {
+    const b = dynamicButton(t);
+    fbButtonField.hidden = !b && !(fb.button && !t && fb.template_name);
+    setOptions(fbButton, paths.map((p) => [p, "{{" + p + "}}"]), fb.button ? fb.button.placeholder : "", fb.button ? null : "Choose a path", true);
+    fbButtonHint.textContent = b ? "The button “" + b.text + "” opens " + b.url.replace(/\/+$/, "") + "/ followed by this path." : "";
+  }
+
+  // settle clears the choices the list no longer offers below the one the
+  // admin changed, then sizes the variables and the button to the template.
+  function settle() {
+    if (!loaded()) return;
+    const ts = templates;
+    const has = (f) => ts.some(f);
+    if (!has((t) => t.type === fb.template_type)) fb.template_type = "";
+    if (!has((t) => t.type === fb.template_type && t.category === fb.template_category)) fb.template_category = "";
+    if (!has((t) => t.type === fb.template_type && t.category === fb.template_category && t.name === fb.template_name)) fb.template_name = "";
+    const langs = uniq(ts.filter((t) => t.type === fb.template_type && t.category === fb.template_category && t.name === fb.template_name).map((t) => t.language));
+    if (!langs.includes(fb.template_language)) fb.template_language = langs.length === 1 ? langs[0] : "";
+    const t = selectedTemplate();
+    if (!t) return;
+    fb.variables = fb.variables.slice(0, t.variables);
+    while (fb.variables.length < t.variables) fb.variables.push({ text: "" });
+    if (!dynamicButton(t)) fb.button = null;
+    else if (!fb.button || !paths.includes(fb.button.placeholder)) fb.button = { placeholder: paths[0] };
+  }
+
+  async function loadTemplates(channel) {
+    const res = await call("GET", storeApi + "/whatsapp/templates?usable=fallback&channel=" + encodeURIComponent(channel)).catch(() => null);
+    if (fb.channel_id !== channel) return false; // the admin chose another meanwhile
+    templates = res && res.ok ? res.data.templates : [];
+    templatesFor = channel;
+    if (!res || !res.ok) {
+      const p = $("err-fallback.channel_id");
+      p.textContent = "The channel's templates could not be loaded.";
+      p.hidden = false;
+    }
+    return true;
+  }
+
+  async function loadFallback() {
+    const [chs, credits] = await Promise.all([
+      call("GET", storeApi + "/channels").catch(() => null),
+      call("GET", storeApi + "/whatsapp/credits").catch(() => null),
+    ]);
+    channels = chs && chs.ok ? (chs.data.channels || []).filter((c) => c.type === "whatsapp") : [];
+    showCredits(credits && credits.ok ? credits.data.balance : null);
+    if (fb.channel_id) await loadTemplates(fb.channel_id);
+    renderFallback();
+  }
+
+  function showCredits(n) {
+    const out = $("fb-credits"), warn = $("fb-credits-warn");
+    if (n === null || n === undefined) out.textContent = "WhatsApp credits: could not be read.";
+    else if (n < 0) out.textContent = "WhatsApp credits: the provider does not report the balance.";
+    else out.textContent = "WhatsApp credits: " + Number(n).toLocaleString();
+    warn.hidden = n !== 0;
+    out.classList.toggle("bad", n === 0);
+  }
+
+  function showFallbackPreview(f) {
+    if (!fbPreview) return;
+    fbPreview.hidden = !(f && fb.enabled);
+    fbPreview.classList.remove("stale");
+    if (!f) return;
+    $("fbpv-text").textContent = f.text;
+    $("fbpv-button").textContent = f.button ? f.button.label : "";
+    $("fbpv-button").title = f.button ? f.button.url : "";
+  }
+
+  if (fbSection) {
+    fbEnabled.addEventListener("change", () => {
+      fb.enabled = fbEnabled.checked;
+      fbFields.hidden = !fb.enabled;
+      schedule();
+    });
+    fbChannel.addEventListener("change", async () => {
+      fb.channel_id = Number(fbChannel.value) || 0;
+      renderFallback();
+      schedule();
+      if (fb.channel_id && (await loadTemplates(fb.channel_id))) {
+        settle();
+        renderFallback();
+        schedule();
+      }
+    });
+    for (const [sel, key] of [[fbType, "template_type"], [fbCategory, "template_category"], [fbName, "template_name"], [fbLang, "template_language"]]) {
+      sel.addEventListener("change", () => {
+        fb[key] = sel.value;
+        settle();
+        renderFallback();
+        schedule();
+      });
+    }
+    fbButton.addEventListener("change", () => {
+      fb.button = fbButton.value ? { placeholder: fbButton.value } : null;
+      schedule();
+    });
+    renderFallback();
+  }
+
+  // --- Send test message: the draft, rendered with sample data, to a room
+  // of the store, then its delivery followed until it is sent or failed.
+  const tsRoom = $("ts-room"), tsSend = $("ts-send"), tsStatus = $("ts-status");
+  const channelNames = { whatsapp: "WhatsApp", instagram: "Instagram", facebook: "Facebook", line: "LINE", telegram: "Telegram", web: "Web chat" };
+  const channelName = (t) => channelNames[t] || t;
+  let rooms = [];
+
+  function tsSay(text, state) {
+    tsStatus.textContent = text;
+    tsStatus.dataset.state = state;
+    tsStatus.classList.toggle("bad", state === "failed" || state === "error");
+  }
+
+  async function loadRooms() {
+    const res = await call("GET", storeApi + "/rooms").catch(() => null);
+    rooms = res && res.ok ? res.data.rooms || [] : [];
+    setOptions(tsRoom, rooms.map((r) => [String(r.id), (r.customer_name || "Room " + r.id) + " · " + channelName(r.channel_type)]),
+      rooms.length ? String(rooms[0].id) : "", rooms.length ? null : res && res.ok ? "No chat rooms yet" : "Rooms could not be loaded", true);
+    tsSend.disabled = !rooms.length;
+  }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  async function follow(id, room) {
+    for (let i = 0; i < 150; i++) {
+      const res = await call("GET", storeApi + "/deliveries/" + id).catch(() => null);
+      const d = res && res.ok ? res.data : null;
+      if (d && d.status !== "queued") {
+        const to = (room.customer_name || "room " + room.id) + " on " + channelName(room.channel_type);
+        if (d.status === "sent") tsSay("Sent to " + to + ".", "sent");
+        else tsSay("Failed to send to " + to + ": " + (d.reason_text || d.reason || d.status), "failed");
+        return;
+      }
+      await sleep(i < 20 ? 250 : 1000);
+    }
+    tsSay("Still queued: the test message will be sent when the provider answers.", "queued");
+  }
+
+  tsSend.addEventListener("click", async () => {
+    const room = rooms.find((r) => String(r.id) === tsRoom.value);
+    if (!room) return;
+    tsSend.disabled = true;
+    tsSay("Sending…", "sending");
+    const payload = Object.assign(draft(), { room_id: room.id });
+    const res = await call("POST", api + "/test", payload).catch((err) => ({ status: 0, data: { error: { message: err.message } } }));
+    if (res.status === 202) {
+      tsSay("Queued for " + (room.customer_name || "room " + room.id) + "…", "queued");
+      await follow(res.data.delivery_id, room);
+    } else {
+      if (res.status === 422) showErrors(res.data.error);
+      tsSay("Not sent: " + ((res.data && res.data.error && res.data.error.message) || "error " + res.status), "error");
+    }
+    tsSend.disabled = false;
+  });
+
   // Versions: newest first, each but the current one with Revert.
   const list = $("version-list");
   const kindText = (c) => c.type === "custom" ? "Custom message" : "Default message (" + (c.language === "id" ? "Indonesian" : "English") + ")";
@@ -292,9 +626,75 @@
   $("revert-default").addEventListener("click", () => revert({ to: "default" }, "Reverted to the default message"));
 
   counters();
+  dim();
   refreshButtons();
   loadVersions();
+  loadRooms();
+  if (fbSection) loadFallback();
   // The server rendered the saved message; the API renders it again so a
   // saved message that no longer passes shows its error beside the field.
   preview();
+})();
+
+// Share Microsite URL: copy and renew the store's Custom Button URL.
+(function () {
+  const box = document.getElementById("cb");
+  if (!box) return;
+  const url = document.getElementById("cb-url"), copy = document.getElementById("cb-copy");
+  const copyStatus = document.getElementById("cb-copy-status"), status = document.getElementById("cb-status");
+  const say = (el, text, bad) => { el.textContent = text; el.classList.toggle("bad", !!bad); };
+
+  copy.addEventListener("click", async () => {
+    let via = "";
+    try {
+      if (navigator.clipboard && window.isSecureContext) {
+        await navigator.clipboard.writeText(url.value);
+        via = "clipboard";
+      }
+    } catch (e) { via = ""; }
+    if (!via) {
+      // Without the Clipboard API (plain http, or permission refused):
+      // select the text and ask the browser to copy it.
+      url.focus();
+      url.select();
+      try { if (document.execCommand("copy")) via = "execCommand"; } catch (e) { via = ""; }
+    }
+    copyStatus.dataset.via = via || "none";
+    if (via) say(copyStatus, "Copied");
+    else say(copyStatus, "Could not copy: the URL is selected, press Ctrl+C (⌘C on a Mac).", true);
+  });
+
+  function show(b) {
+    url.value = b.url;
+    const auto = document.getElementById("cb-auto");
+    auto.textContent = b.auto_created ? "Created automatically in Omnichannel with label “" + b.label + "”." :
+      "Not set up automatically — follow the steps below.";
+    auto.className = "cb-auto " + (b.auto_created ? "ok" : "warn");
+    document.getElementById("cb-steps").replaceChildren(...b.manual_steps.map((s) => {
+      const li = document.createElement("li");
+      li.textContent = s;
+      return li;
+    }));
+  }
+
+  document.getElementById("cb-rotate").addEventListener("click", async (e) => {
+    if (!window.confirm("Renew the Custom Button URL? The current URL stops working at once.")) return;
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    say(status, "Renewing…");
+    let res = null, data = null;
+    try {
+      res = await fetch(box.dataset.rotate, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } });
+      data = await res.json().catch(() => null);
+    } catch (err) { data = { error: { message: err.message } }; }
+    btn.disabled = false;
+    if (res && res.status === 401) location.assign("/admin/login?next=" + encodeURIComponent(location.pathname));
+    if (res && res.ok && data) {
+      show(data);
+      say(copyStatus, "");
+      say(status, data.auto_created ? "Renewed: the button in Omnichannel now uses the new URL." : "Renewed: paste the new URL into Omnichannel.");
+    } else {
+      say(status, "Not renewed: " + ((data && data.error && data.error.message) || "error " + (res ? res.status : "")), true);
+    }
+  });
 })();

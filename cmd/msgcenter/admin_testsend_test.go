@@ -1,0 +1,118 @@
+package main_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qiscus/msgcenter/sqlstore/sqltest"
+)
+
+// waitDelivery polls one delivery until it is no longer queued.
+func (sh *Shop) waitDelivery(id int64) delivery {
+	sh.tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var d delivery
+		sh.MustJSON(200, "GET", fmt.Sprintf("/api/v1/stores/%s/deliveries/%d", sh.Store, id), nil, &d)
+		if d.Status != "queued" {
+			return d
+		}
+		if time.Now().After(deadline) {
+			sh.tb.Fatalf("delivery %d still queued", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestAdminTestSend checks Send test message through the API: the draft is
+// rendered with sample data, answered 202 with its delivery, recorded and
+// sent to the room like every message (automation toggle or not, 24-hour
+// rule included); a room of another store answers 404.
+func TestAdminTestSend(t *testing.T) {
+	sqltest.Engines(t, func(t *testing.T, dbURL string) {
+		a := MustRunMain(t, dbURL)
+		sh := a.NewShop("Toko Kopi Senja")
+		path := "/api/v1/stores/" + sh.Store + "/message-center/order_paid/test"
+
+		// Automation off: a test still goes out, with the draft, not the saved message.
+		sh.MustJSON(200, "PUT", "/api/v1/stores/"+sh.Store+"/message-center/order_paid", map[string]any{"automation_enabled": false}, nil)
+		var out struct {
+			DeliveryID int64  `json:"delivery_id"`
+			Status     string `json:"status"`
+		}
+		resp, body := a.Do("POST", path, a.Token, map[string]any{
+			"room_id": sh.WARoom, "type": "custom", "body": "Test {{order_id}} for {{customer.name}}", "button_label": "See order",
+		})
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("test send: %d %s", resp.StatusCode, body)
+		}
+		if err := jsonUnmarshal(body, &out); err != nil || out.DeliveryID == 0 || out.Status != "queued" {
+			t.Fatalf("test send answer %s: %v", body, err)
+		}
+		d := sh.waitDelivery(out.DeliveryID)
+		if d.Status != "sent" || d.Kind != "automation" || d.Text != "Test #1042 for Budi Santoso" || d.ChannelType != "whatsapp" ||
+			len(d.Attempts) != 1 || !strings.Contains(d.ButtonURL, "/receipt/sample-") {
+			t.Fatalf("test delivery: %+v", d)
+		}
+		ob := sh.Outbox(sh.WARoom)
+		if len(ob) != 1 || ob[0].Text != "Test #1042 for Budi Santoso" || ob[0].ButtonLabel != "See order" {
+			t.Fatalf("sandbox outbox: %+v", ob)
+		}
+		// Recorded with the store's messages (the Messages page), not saved as the configuration.
+		var list deliveriesOut
+		sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/deliveries?event=order_paid", nil, &list)
+		if len(list.Deliveries) != 1 || list.Deliveries[0].Status != "sent" {
+			t.Fatalf("store deliveries: %+v", list.Deliveries)
+		}
+		if mc := a.messageCenter(sh.Store)["order_paid"]; mc.Type != "default" {
+			t.Fatalf("a test send changed the saved configuration: %+v", mc)
+		}
+
+		// The 24-hour rule still applies, and no fallback is raised.
+		old := time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
+		sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/rooms/%d", sh.Store, sh.WARoom), map[string]any{"last_inbound_at": old}, nil)
+		sh.MustJSON(http.StatusAccepted, "POST", path, map[string]any{"room_id": sh.WARoom}, &out)
+		if d := sh.waitDelivery(out.DeliveryID); d.Status != "failed" || d.Reason != "session_expired" || d.ReasonText == "" {
+			t.Fatalf("expired room: %+v", d)
+		}
+		// Instagram has no window.
+		sh.MustJSON(http.StatusAccepted, "POST", path, map[string]any{"room_id": sh.IGRoom}, &out)
+		if d := sh.waitDelivery(out.DeliveryID); d.Status != "sent" || d.ChannelType != "instagram" {
+			t.Fatalf("instagram room: %+v", d)
+		}
+
+		// Errors: another store's room, no room, an invalid draft, an unknown event.
+		other := a.NewShop("Another Shop")
+		for _, tc := range []struct {
+			name, path string
+			body       map[string]any
+			status     int
+			want       string
+		}{
+			{"ErrForeignRoom", path, map[string]any{"room_id": other.WARoom}, 404, "Room not found"},
+			{"ErrNoRoom", path, map[string]any{}, 422, `"room_id"`},
+			{"ErrDraft", path, map[string]any{"room_id": sh.IGRoom, "type": "custom", "body": "Hi {{nope}}", "button_label": "x"}, 422, `"body"`},
+			{"ErrEvent", "/api/v1/stores/" + sh.Store + "/message-center/nope/test", map[string]any{"room_id": sh.IGRoom}, 404, ""},
+			{"ErrForeignDelivery", "", nil, 404, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var resp *http.Response
+				var body []byte
+				if tc.path == "" {
+					resp, body = a.Do("GET", fmt.Sprintf("/api/v1/stores/%s/deliveries/%d", other.Store, out.DeliveryID), a.Token, nil)
+				} else {
+					resp, body = a.Do("POST", tc.path, a.Token, tc.body)
+				}
+				if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+					t.Fatalf("%d %s", resp.StatusCode, body)
+				}
+			})
+		}
+		if ob := other.Outbox(other.WARoom); len(ob) != 0 {
+			t.Fatalf("another store's room got %+v", ob)
+		}
+	})
+}

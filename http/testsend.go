@@ -1,0 +1,112 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// testSendRoutes registers Send test message and the single-delivery read
+// its status line polls.
+func (s *Server) testSendRoutes() {
+	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.handleTestSend))
+	s.handle("GET /api/v1/stores/{store}/deliveries/{id}", s.apiStore(s.handleDeliveryGet))
+}
+
+// testSendJSON is the answer to a test send: its queued delivery.
+type testSendJSON struct {
+	DeliveryID int64                    `json:"delivery_id"`
+	Status     msgcenter.DeliveryStatus `json:"status"`
+	Test       *msgcenter.TestSend      `json:"test"`
+}
+
+// handleTestSend answers POST …/message-center/{event}/test with
+// {"room_id": N, …draft fields as for preview}: the draft is checked and
+// rendered with the sample data exactly as the preview does, then queued
+// for the store's room as a delivery of its own (subject test), which the
+// worker sends and records like every message. The automation toggle does
+// not apply to a test. A room of another store answers 404.
+func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	tests, ok := s.Deliveries.(msgcenter.TestSendService)
+	if !ok {
+		s.Error(w, r, msgcenter.Errorf(msgcenter.EINTERNAL, "Test messages are not available on this server."))
+		return
+	}
+	// The body is the preview's draft plus room_id: read it once, take the
+	// room from it, then hand it to the preview's own draft reader. A body
+	// that could not be read (too large) fails both reads alike.
+	raw, readErr := io.ReadAll(r.Body)
+	body := func() io.ReadCloser {
+		if readErr != nil {
+			return io.NopCloser(errReader{readErr})
+		}
+		return io.NopCloser(bytes.NewReader(raw))
+	}
+	var in struct {
+		RoomID *int64 `json:"room_id"`
+	}
+	r.Body = body()
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	r.Body = body()
+	c, fields, err := s.draftConfig(r)
+	if err == nil {
+		if in.RoomID == nil || *in.RoomID <= 0 {
+			fields["room_id"] = "is required: the id of one of the store's rooms"
+		}
+		err = s.checkMessageConfig(r.Context(), st, c, fields)
+	}
+	var msg *render.Message
+	if err == nil {
+		msg, err = render.RenderMessage(c, render.SampleData(st.Name, s.publicLink("")))
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t := &msgcenter.TestSend{
+		StoreID: st.ID, Event: c.Event, RoomID: *in.RoomID, Text: msg.Text,
+		ButtonLabel: msg.Button.Label, ButtonURL: msg.Button.URL, CreatedBy: userFrom(r.Context()).Email,
+	}
+	id, err := tests.CreateTestSend(r.Context(), t)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		err = msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found in this store.")
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/stores/"+r.PathValue("store")+"/deliveries/"+jsonInt(id))
+	writeJSON(w, http.StatusAccepted, testSendJSON{DeliveryID: id, Status: msgcenter.StatusQueued, Test: t})
+}
+
+// handleDeliveryGet answers one message of the store with its attempts and
+// reason text; another store's answers 404.
+func (s *Server) handleDeliveryGet(w http.ResponseWriter, r *http.Request) {
+	st := storeFrom(r.Context())
+	id, err := idFrom(r, "id")
+	var d *msgcenter.Delivery
+	if err == nil {
+		d, err = s.Deliveries.FindDelivery(r.Context(), st.ID, id)
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, deliveriesJSON([]*msgcenter.Delivery{d}, st.Language)[0])
+}
+
+func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// errReader fails every read with err, so a body that could not be read is
+// reported the way decodeJSON reports it (too large, or malformed).
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
