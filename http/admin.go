@@ -36,6 +36,7 @@ func (s *Server) adminRoutes() {
 	s.handle("GET /admin/stores/{store}", s.adminStore(s.handleAdminStoreHome))
 	s.handle("GET /admin/stores/{store}/location", s.adminStore(s.handleLocationPage))
 	s.handle("POST /admin/stores/{store}/location", s.adminStore(s.handleLocationSave))
+	s.handle("POST /admin/stores/{store}/location/integration", s.adminStore(s.handleIntegrationSave))
 	s.handle("GET /admin/stores/{store}/message-center", s.adminStore(s.handleAdminStoreHome))
 	s.handle("GET /admin/stores/{store}/message-center/{event}", s.adminStore(s.handleMessageCenterPage))
 	s.handle("GET /admin/stores/{store}/orders", s.adminStore(s.handleOrdersPage))

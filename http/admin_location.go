@@ -27,6 +27,7 @@ type locationPage struct {
 	TimeZones                                []string
 	Languages                                []option
 	Fields                                   map[string]string
+	Integration                              *integrationSection
 }
 
 // option is one choice of a select.
@@ -45,6 +46,9 @@ func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
 	lp := &locationPage{
 		adminPage: p, Name: st.Name, Address: st.Address, TimeZone: st.TimeZone, Language: string(st.Language),
 		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(),
+	}
+	if lp.Integration, err = s.integrationFor(r); err != nil {
+		return nil, err
 	}
 	lp.TimeZones = timeZones
 	if !slices.Contains(timeZones, st.TimeZone) && st.TimeZone != "" {

@@ -5,7 +5,6 @@ import (
 	"io"
 	nethttp "net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,63 +12,20 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+
+	"github.com/qiscus/msgcenter/internal/browsertest"
 )
-
-// chromiumPath finds Debian's Chromium, skipping the test (or failing it
-// under CI) when it is not installed.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium not found; install the Debian package chromium (scripts/test does it as root)")
-	}
-	t.Skip("chromium not found; install the Debian package chromium to run the browser test (scripts/test does it as root)")
-	return ""
-}
-
-// testOutputDir is where screenshots go: $MSGCENTER_TEST_OUTPUT, or a
-// temporary directory.
-func testOutputDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("MSGCENTER_TEST_OUTPUT")
-	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // TestCustomerBrowser walks a phone-sized browser from the paid order's
 // page to its receipt and downloads the PDF.
 func TestCustomerBrowser(t *testing.T) {
-	exe := chromiumPath(t)
+	exe := browsertest.Chromium(t)
 	f := newCustomerFixture(t)
 	order := f.Orders["paid-Tok_en"]
-	out := testOutputDir(t)
+	out := browsertest.OutputDir(t)
 	downloads := t.TempDir()
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(375, 812),
-	}
+	opts := browsertest.Options(t, exe, 375, 812)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,41 +16,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/browsertest"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
-
-// adminChromium finds Debian's Chromium, skipping the test (failing it
-// under CI) when it is not installed.
-func adminChromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium not found; install the Debian package chromium (scripts/test does it as root)")
-	}
-	t.Skip("chromium not found; install the Debian package chromium to run the admin browser test (scripts/test does it as root)")
-	return ""
-}
-
-// adminOutputDir is where screenshots go: $MSGCENTER_TEST_OUTPUT, or a
-// temporary directory.
-func adminOutputDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("MSGCENTER_TEST_OUTPUT")
-	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // dialogs closes every JavaScript dialog the page opens and records it:
 // beforeunload prompts are answered "stay", anything else is accepted.
@@ -95,8 +62,8 @@ func (d *dialogs) count(typ page.DialogType) int {
 // revert, the orders' message column, mark paid, and the layout at phone
 // and desktop widths, saving screenshots of each page.
 func TestAdminBrowser(t *testing.T) {
-	exe := adminChromium(t)
-	out := adminOutputDir(t)
+	exe := browsertest.Chromium(t)
+	out := browsertest.OutputDir(t)
 	a := MustRunMain(t, sqltest.SQLiteURL(t))
 	sh := a.NewShop("Toko Kopi Senja")
 	sent := sh.Order(sh.WARoom)
@@ -140,21 +107,7 @@ func TestAdminBrowser(t *testing.T) {
 		}
 	}
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 1000),
-	}
+	opts := browsertest.Options(t, exe, 1440, 1000)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,67 +11,24 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/qiscus/msgcenter/internal/browsertest"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
-
-// browserPath finds Debian's Chromium, skipping the test (or failing it
-// under CI) when it is not installed.
-func browserPath(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium not found; install the Debian package chromium (scripts/test does it as root)")
-	}
-	t.Skip("chromium not found; install the Debian package chromium to run the browser test (scripts/test does it as root)")
-	return ""
-}
-
-// screenshotDir is $MSGCENTER_TEST_OUTPUT, or a temporary directory.
-func screenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("MSGCENTER_TEST_OUTPUT")
-	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // TestMicrositeBrowser walks a phone-sized browser from the personalised
 // link an agent's click sent, through the cart and the checkout, to the
 // confirmation; the chat room then holds order_placed, whose button opens
 // the order page.
 func TestMicrositeBrowser(t *testing.T) {
-	exe := browserPath(t)
+	exe := browsertest.Chromium(t)
 	sh := MustRunMain(t, sqltest.SQLiteURL(t)).NewShop("Toko Kopi Senja")
 	if code, ans := sh.Webhook(sh.CustomButton().URL, sh.clickPayload(sh.WARoom)); code != 200 {
 		t.Fatalf("click: %d %v", code, ans)
 	}
 	link := sh.waitOutbox(sh.WARoom, 1)[0].ButtonURL
-	out := screenshotDir(t)
+	out := browsertest.OutputDir(t)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(375, 812),
-	}
+	opts := browsertest.Options(t, exe, 375, 812)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)

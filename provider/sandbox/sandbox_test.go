@@ -296,7 +296,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 					t.Fatal(err)
 				}
 				before := count()
-				sendCtx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+				sendCtx, cancel := context.WithTimeout(ctx, 500*time.Millisecond) // generous: a loaded machine must not expire it before the fault is taken
 				defer cancel()
 				_, err := f.p.Send(sendCtx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "faulty " + string(tt.mode)})
 				wantProviderError(t, err, tt.kind, tt.reason)
