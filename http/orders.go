@@ -1,12 +1,52 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/qiscus/msgcenter"
 )
+
+// listHandler serves GET on a store's collection: {key: [...]}.
+func listHandler[T any](s *Server, key string, find func(ctx context.Context, storeID int64) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		items, err := find(r.Context(), storeFrom(r.Context()).ID)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{key: items})
+	}
+}
+
+// updateHandler serves PATCH on one of a store's entities: the body is
+// decoded into In and applied by update, which answers ENOTFOUND for
+// another store's id.
+func updateHandler[In, Out any](s *Server, update func(ctx context.Context, storeID, id int64, in In) (Out, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := idFrom(r, "id")
+		var in In
+		if err == nil {
+			err = decodeJSON(r, &in)
+		}
+		var out Out
+		if err == nil {
+			out, err = update(r.Context(), storeFrom(r.Context()).ID, id, in)
+		}
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// channelUpdate is the body of PATCH on a channel.
+type channelUpdate struct {
+	Name *string `json:"name"`
+}
 
 // idFrom parses the path value name as a positive id; anything else is not found.
 func idFrom(r *http.Request, name string) (int64, error) {
@@ -15,15 +55,6 @@ func idFrom(r *http.Request, name string) (int64, error) {
 		return 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Not found.")
 	}
 	return id, nil
-}
-
-func (s *Server) handleProductList(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.Commerce.FindProducts(r.Context(), storeFrom(r.Context()).ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"products": ps})
 }
 
 func (s *Server) handleProductCreate(w http.ResponseWriter, r *http.Request) {
@@ -41,32 +72,6 @@ func (s *Server) handleProductCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, p)
 }
 
-func (s *Server) handleProductUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := idFrom(r, "id")
-	var in msgcenter.ProductUpdate
-	if err == nil {
-		err = decodeJSON(r, &in)
-	}
-	var p *msgcenter.Product
-	if err == nil {
-		p, err = s.Commerce.UpdateProduct(r.Context(), storeFrom(r.Context()).ID, id, in)
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
-}
-
-func (s *Server) handleChannelList(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.Commerce.FindChannels(r.Context(), storeFrom(r.Context()).ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"channels": cs})
-}
-
 func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) {
 	var c msgcenter.Channel
 	if err := decodeJSON(r, &c); err != nil {
@@ -79,34 +84,6 @@ func (s *Server) handleChannelCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, &c)
-}
-
-func (s *Server) handleChannelUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := idFrom(r, "id")
-	var in struct {
-		Name *string `json:"name"`
-	}
-	if err == nil {
-		err = decodeJSON(r, &in)
-	}
-	var c *msgcenter.Channel
-	if err == nil {
-		c, err = s.Commerce.UpdateChannel(r.Context(), storeFrom(r.Context()).ID, id, in.Name)
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
-}
-
-func (s *Server) handleRoomList(w http.ResponseWriter, r *http.Request) {
-	rs, err := s.Commerce.FindRooms(r.Context(), storeFrom(r.Context()).ID)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"rooms": rs})
 }
 
 func (s *Server) handleRoomCreate(w http.ResponseWriter, r *http.Request) {
@@ -125,23 +102,6 @@ func (s *Server) handleRoomCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, &room)
-}
-
-func (s *Server) handleRoomUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := idFrom(r, "id")
-	var in msgcenter.RoomUpdate
-	if err == nil {
-		err = decodeJSON(r, &in)
-	}
-	var room *msgcenter.Room
-	if err == nil {
-		room, err = s.Commerce.UpdateRoom(r.Context(), storeFrom(r.Context()).ID, id, in)
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, room)
 }
 
 func (s *Server) handleCheckoutCreate(w http.ResponseWriter, r *http.Request) {

@@ -146,15 +146,27 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/stores/{store}/message-center/{event}/revert", s.apiStore(s.handleMessageConfigRevert))
 	s.handle("POST /api/v1/stores/{store}/message-center/{event}/preview", s.apiStore(s.handleMessageConfigPreview))
 
-	s.handle("GET /api/v1/stores/{store}/products", s.apiStore(s.handleProductList))
+	s.handle("GET /api/v1/stores/{store}/products", s.apiStore(listHandler(s, "products", func(ctx context.Context, st int64) ([]*msgcenter.Product, error) {
+		return s.Commerce.FindProducts(ctx, st)
+	})))
 	s.handle("POST /api/v1/stores/{store}/products", s.apiStore(s.handleProductCreate))
-	s.handle("PATCH /api/v1/stores/{store}/products/{id}", s.apiStore(s.handleProductUpdate))
-	s.handle("GET /api/v1/stores/{store}/channels", s.apiStore(s.handleChannelList))
+	s.handle("PATCH /api/v1/stores/{store}/products/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in msgcenter.ProductUpdate) (*msgcenter.Product, error) {
+		return s.Commerce.UpdateProduct(ctx, st, id, in)
+	})))
+	s.handle("GET /api/v1/stores/{store}/channels", s.apiStore(listHandler(s, "channels", func(ctx context.Context, st int64) ([]*msgcenter.Channel, error) {
+		return s.Commerce.FindChannels(ctx, st)
+	})))
 	s.handle("POST /api/v1/stores/{store}/channels", s.apiStore(s.handleChannelCreate))
-	s.handle("PATCH /api/v1/stores/{store}/channels/{id}", s.apiStore(s.handleChannelUpdate))
-	s.handle("GET /api/v1/stores/{store}/rooms", s.apiStore(s.handleRoomList))
+	s.handle("PATCH /api/v1/stores/{store}/channels/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in channelUpdate) (*msgcenter.Channel, error) {
+		return s.Commerce.UpdateChannel(ctx, st, id, in.Name)
+	})))
+	s.handle("GET /api/v1/stores/{store}/rooms", s.apiStore(listHandler(s, "rooms", func(ctx context.Context, st int64) ([]*msgcenter.Room, error) {
+		return s.Commerce.FindRooms(ctx, st)
+	})))
 	s.handle("POST /api/v1/stores/{store}/rooms", s.apiStore(s.handleRoomCreate))
-	s.handle("PATCH /api/v1/stores/{store}/rooms/{id}", s.apiStore(s.handleRoomUpdate))
+	s.handle("PATCH /api/v1/stores/{store}/rooms/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in msgcenter.RoomUpdate) (*msgcenter.Room, error) {
+		return s.Commerce.UpdateRoom(ctx, st, id, in)
+	})))
 	s.handle("POST /api/v1/stores/{store}/checkouts", s.apiStore(s.handleCheckoutCreate))
 	s.handle("GET /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderList))
 	s.handle("POST /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderCreate))

@@ -87,6 +87,21 @@ func (h *handler) renderWhatsApp(w http.ResponseWriter, r *http.Request, status 
 	h.render(w, r, status, "whatsapp.html", "layout", data)
 }
 
+// storeForm reads a settings form and its store, which must be visible;
+// on failure it has answered.
+func (h *handler) storeForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if err := parseForm(w, r); err != nil {
+		h.error(w, r, err)
+		return 0, false
+	}
+	storeID, err := h.formStore(r)
+	if err != nil {
+		h.error(w, r, err)
+		return 0, false
+	}
+	return storeID, true
+}
+
 // formStore reads the form's store id, which must be visible.
 func (h *handler) formStore(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PostForm.Get("store_id"), 10, 64)
@@ -104,13 +119,8 @@ func (h *handler) formStore(r *http.Request) (int64, error) {
 }
 
 func (h *handler) createTemplate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	storeID, err := h.formStore(r)
-	if err != nil {
-		h.error(w, r, err)
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
 		return
 	}
 	f := r.PostForm
@@ -138,13 +148,8 @@ func (h *handler) createTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) templateStatus(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	storeID, err := h.formStore(r)
-	if err != nil {
-		h.error(w, r, err)
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
 		return
 	}
 	f := r.PostForm
@@ -157,13 +162,8 @@ func (h *handler) templateStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) topUp(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		h.error(w, r, err)
-		return
-	}
-	storeID, err := h.formStore(r)
-	if err != nil {
-		h.error(w, r, err)
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
 		return
 	}
 	n, _ := strconv.ParseInt(r.PostForm.Get("credits"), 10, 64)
