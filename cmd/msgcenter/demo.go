@@ -87,7 +87,7 @@ func (m *Main) seedDemo(ctx context.Context, svc services) error {
 		`"delivery_method": "regular", "payment_method": "qris"}' %s/api/v1/stores/%d/orders`, token, rooms[0].ID, api, st.ID)
 	fmt.Fprintf(m.Config.Stdout, `demo set up:
   dashboard:  %sadmin  (sign in as %s / %s)
-  sandbox:    %ssandbox  (the simulated omnichannel: rooms, messages, templates)
+  sandbox:    %ssandbox  (the simulated omnichannel, once signed in: rooms, messages, templates)
   store:      %s (id %d, slug %s)
   api token:  %s
   place an order from Budi's WhatsApp room:
