@@ -12,15 +12,16 @@ import (
 	"github.com/qiscus/msgcenter/render"
 )
 
-// pathPlaceholders are the placeholders a dynamic CTA button may carry, by event.
+// pathPlaceholders are the placeholders a dynamic CTA button may carry on
+// event: the link paths the placeholder table makes available for it.
 func pathPlaceholders(e msgcenter.Event) []string {
-	switch e {
-	case msgcenter.EventOrderPlaced:
-		return []string{"order.details_path"}
-	case msgcenter.EventOrderPaid:
-		return []string{"order.details_path", "order.receipt_path"}
+	var out []string
+	for _, name := range []string{"order.details_path", "order.receipt_path"} {
+		if render.Available(e, name) {
+			out = append(out, name)
+		}
 	}
-	return nil
+	return out
 }
 
 // checkFallback validates an enabled fallback against the store's channel

@@ -11,7 +11,6 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	main "github.com/qiscus/msgcenter/cmd/msgcenter"
-	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
 const publicURL = "https://shop.example.com/"
@@ -77,10 +76,7 @@ func byKind(ds []delivery) map[string]delivery {
 }
 
 func TestFallback(t *testing.T) {
-	cases := []struct {
-		name string
-		fn   func(*testing.T, string)
-	}{
+	cases := []engineCase{
 		{"ExpiredSentByFallback", testFallbackSent},
 		{"FallbackOff", testFallbackOff},
 		{"ToggleOffSendsNothing", testFallbackToggleOff},
@@ -93,12 +89,7 @@ func TestFallback(t *testing.T) {
 		{"Credits", testFallbackCredits},
 		{"Preview", testFallbackPreview},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			sqltest.Engines(t, func(t *testing.T, dbURL string) { tc.fn(t, dbURL) })
-		})
-	}
+	runEngineCases(t, cases)
 }
 
 func testFallbackSent(t *testing.T, dbURL string) {

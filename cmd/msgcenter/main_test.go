@@ -201,12 +201,11 @@ func TestMain_Engines(t *testing.T) {
 		{"TenantIsolation", testTenantIsolation},
 		{"Stores", testStores},
 	}
+	var run []engineCase
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			sqltest.Engines(t, func(t *testing.T, dbURL string) { tc.fn(t, MustRunMain(t, dbURL)) })
-		})
+		run = append(run, engineCase{tc.name, func(t *testing.T, dbURL string) { tc.fn(t, MustRunMain(t, dbURL)) }})
 	}
+	runEngineCases(t, run)
 }
 
 func testDefaults(t *testing.T, a *App) {
@@ -520,4 +519,21 @@ func testLogOutput() io.Writer {
 		return os.Stderr
 	}
 	return io.Discard
+}
+
+// engineCase is one end-to-end case, run on a database URL of each engine.
+type engineCase struct {
+	name string
+	fn   func(t *testing.T, dbURL string)
+}
+
+// runEngineCases runs every case as a parallel subtest on SQLite and on
+// PostgreSQL, each with a fresh database.
+func runEngineCases(t *testing.T, cases []engineCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sqltest.Engines(t, func(t *testing.T, dbURL string) { tc.fn(t, dbURL) })
+		})
+	}
 }

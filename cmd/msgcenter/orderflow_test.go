@@ -171,10 +171,7 @@ func (sh *Shop) Outbox(room int64) []*sandbox.Message {
 }
 
 func TestOrderFlow(t *testing.T) {
-	cases := []struct {
-		name string
-		fn   func(*testing.T, string)
-	}{
+	cases := []engineCase{
 		{"GoldenPlacedAndPaid", testGoldenPlacedAndPaid},
 		{"GoldenFailed", testGoldenFailed},
 		{"GoldenIncomplete", testGoldenIncomplete},
@@ -186,12 +183,7 @@ func TestOrderFlow(t *testing.T) {
 		{"Stock", testStock},
 		{"PayRules", testPayRules},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			sqltest.Engines(t, func(t *testing.T, dbURL string) { tc.fn(t, dbURL) })
-		})
-	}
+	runEngineCases(t, cases)
 }
 
 func testGoldenPlacedAndPaid(t *testing.T, dbURL string) {

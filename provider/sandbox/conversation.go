@@ -155,19 +155,11 @@ func (p *Provider) findRoom(ctx context.Context, id int64) (*room, error) {
 // findRooms lists the rooms of the stores, or of every store when all is
 // set, by store then room.
 func (p *Provider) findRooms(ctx context.Context, all bool, storeIDs []int64) ([]*room, error) {
-	q := `SELECT ` + roomColumns
-	var args []any
-	if !all {
-		if len(storeIDs) == 0 {
-			return nil, nil
-		}
-		marks := make([]string, len(storeIDs))
-		for i, id := range storeIDs {
-			marks[i] = fmt.Sprintf("$%d", i+1)
-			args = append(args, id)
-		}
-		q += ` WHERE r.store_id IN (` + strings.Join(marks, ", ") + `)`
+	where, args, none := storeFilter("r.store_id", all, storeIDs)
+	if none {
+		return nil, nil
 	}
+	q := `SELECT ` + roomColumns + where
 	rows, err := p.db.QueryContext(ctx, q+` ORDER BY r.store_id, r.id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: find rooms: %w", err)
@@ -185,4 +177,21 @@ func (p *Provider) findRooms(ctx context.Context, all bool, storeIDs []int64) ([
 		return nil, fmt.Errorf("sandbox: find rooms: %w", err)
 	}
 	return rs, nil
+}
+
+// storeFilter is the WHERE clause that limits a listing to the visible
+// stores: empty when every store is visible, and none when no store is.
+func storeFilter(column string, all bool, storeIDs []int64) (where string, args []any, none bool) {
+	if all {
+		return "", nil, false
+	}
+	if len(storeIDs) == 0 {
+		return "", nil, true
+	}
+	marks := make([]string, len(storeIDs))
+	for i, id := range storeIDs {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+		args = append(args, id)
+	}
+	return ` WHERE ` + column + ` IN (` + strings.Join(marks, ", ") + `)`, args, false
 }

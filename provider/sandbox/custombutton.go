@@ -162,19 +162,11 @@ func (p *Provider) FindCustomButton(ctx context.Context, id int64) (*CustomButto
 // CustomButtons lists the buttons of the stores, or of every store when
 // all is set, by store then id.
 func (p *Provider) CustomButtons(ctx context.Context, all bool, storeIDs []int64) ([]*CustomButton, error) {
-	q := `SELECT ` + buttonColumns
-	var args []any
-	if !all {
-		if len(storeIDs) == 0 {
-			return nil, nil
-		}
-		marks := make([]string, len(storeIDs))
-		for i, id := range storeIDs {
-			marks[i] = fmt.Sprintf("$%d", i+1)
-			args = append(args, id)
-		}
-		q += ` WHERE store_id IN (` + strings.Join(marks, ", ") + `)`
+	where, args, none := storeFilter("store_id", all, storeIDs)
+	if none {
+		return nil, nil
 	}
+	q := `SELECT ` + buttonColumns + where
 	rows, err := p.db.QueryContext(ctx, q+` ORDER BY store_id, id LIMIT 1000`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: find custom buttons: %w", err)
