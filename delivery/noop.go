@@ -46,5 +46,12 @@ func (s *Service) InsertNoop(ctx context.Context, n int) error {
 	return nil
 }
 
+// InsertOneNoop inserts one no-op job in a transaction of its own, as an
+// order commits its message's job.
+func (s *Service) InsertOneNoop(ctx context.Context) error {
+	_, err := s.client.Insert(ctx, NoopArgs{}, nil)
+	return err
+}
+
 // NoopDone returns how many no-op jobs this process has worked.
 func (s *Service) NoopDone() int64 { return s.noopDone.Load() }

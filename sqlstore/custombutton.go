@@ -61,7 +61,7 @@ func (s *CustomButtonService) SetupCustomButton(ctx context.Context, st *msgcent
 		return nil, err
 	}
 	now := s.db.now()
-	if _, err := s.db.q.ExecContext(ctx, `
+	if _, err := s.db.db.ExecContext(ctx, `
 		INSERT INTO custom_buttons (store_id, secret, label, auto_created, created_at, updated_at)
 		VALUES ($1, $2, $3, FALSE, $4, $4)
 		ON CONFLICT (store_id) DO NOTHING`,
@@ -97,7 +97,7 @@ func (s *CustomButtonService) RotateCustomButton(ctx context.Context, st *msgcen
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.db.q.ExecContext(ctx, `UPDATE custom_buttons SET secret = $1, auto_created = FALSE, updated_at = $2 WHERE store_id = $3`,
+	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET secret = $1, auto_created = FALSE, updated_at = $2 WHERE store_id = $3`,
 		secret, s.db.now(), st.ID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: rotate custom button: %w", err)
@@ -130,7 +130,7 @@ func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b
 		return b, nil
 	}
 	now := s.db.now()
-	_, err = s.db.q.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
+	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
 		st.Name, now, st.ID, b.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: mark custom button created: %w", err)

@@ -161,7 +161,7 @@ func (s *IntegrationService) FindIntegration(ctx context.Context, storeID int64)
 // DisconnectIntegration deletes the store's connection and its sealed secret.
 // Returns ENOTFOUND when the store has none.
 func (s *IntegrationService) DisconnectIntegration(ctx context.Context, storeID int64) error {
-	res, err := s.db.q.ExecContext(ctx, `DELETE FROM integrations WHERE store_id = $1`, storeID)
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM integrations WHERE store_id = $1`, storeID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete integration: %w", err)
 	}

@@ -14,10 +14,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -40,8 +40,10 @@ var migrationFS embed.FS
 type DB struct {
 	db     *sql.DB
 	engine string
-	// q runs the store's reads outside transactions on prepared statements.
-	q *stmtCache
+	// q runs the store's reads outside transactions. On SQLite it is a pool
+	// of read-only connections besides the one writer, which WAL lets read
+	// while the writer writes; on PostgreSQL it is db.
+	q *sql.DB
 
 	// Now returns the current time. Tests replace it to move the clock; it
 	// must be set before the DB is shared between goroutines.
@@ -74,9 +76,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.engine = EngineSQLite
-		if db.db, err = sql.Open("sqlite", sqliteDSN(url)); err != nil {
-			return nil, fmt.Errorf("sqlstore: open sqlite: %w", err)
-		}
+		db.db = sql.OpenDB(newSQLiteConnector(sqliteDSN(url)))
 		// SQLite has one writer at a time; one connection makes the process
 		// queue for it instead of spinning on SQLITE_BUSY, and is what River's
 		// SQLite driver, which shares this handle, expects.
@@ -90,8 +90,19 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.db.Close()
 		return nil, err
 	}
-	db.q = &stmtCache{db: db.db, stmts: map[string]*sql.Stmt{}}
+	db.q = db.db
+	if db.engine == EngineSQLite && !inMemory(url) {
+		db.q = sql.OpenDB(newSQLiteConnector(sqliteDSN(url) + "&_pragma=query_only(1)"))
+		db.q.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+		db.q.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	}
 	return db, nil
+}
+
+// inMemory reports whether a SQLite URL names an in-memory database, which
+// only the connection that opened it sees.
+func inMemory(url string) bool {
+	return strings.Contains(url, ":memory:") || strings.Contains(url, "mode=memory")
 }
 
 // sqliteDSN turns a path or file: URI into a DSN with the settings the store
@@ -127,8 +138,8 @@ func sqliteDSN(url string) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	if db.q != nil {
-		db.q.close()
+	if db.q != nil && db.q != db.db {
+		db.q.Close()
 	}
 	return db.db.Close()
 }
@@ -374,75 +385,4 @@ func schemaVersion(ctx context.Context, q querier) (int, error) {
 		return 0, fmt.Errorf("sqlstore: read schema version: %w", err)
 	}
 	return int(v.Int64), nil
-}
-
-// maxCachedStatements bounds the prepared-statement cache; queries past it
-// are prepared each time, as without a cache.
-const maxCachedStatements = 512
-
-// stmtCache prepares each distinct query once per database handle. SQLite
-// (modernc) otherwise parses every statement anew: in the delivery pipeline
-// that parsing was about half of all CPU time.
-type stmtCache struct {
-	db    *sql.DB
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
-}
-
-func (c *stmtCache) prepared(ctx context.Context, query string) *sql.Stmt {
-	c.mu.Lock()
-	st, ok := c.stmts[query]
-	c.mu.Unlock()
-	if ok {
-		return st
-	}
-	if len(c.stmts) >= maxCachedStatements {
-		return nil
-	}
-	st, err := c.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // the query itself reports the error
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if prev, ok := c.stmts[query]; ok {
-		st.Close()
-		return prev
-	}
-	c.stmts[query] = st
-	return st
-}
-
-// ExecContext implements querier with a prepared statement.
-func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := c.prepared(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return c.db.ExecContext(ctx, query, args...)
-}
-
-// QueryContext implements querier with a prepared statement.
-func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := c.prepared(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return c.db.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext implements querier with a prepared statement.
-func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := c.prepared(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return c.db.QueryRowContext(ctx, query, args...)
-}
-
-// close releases the prepared statements.
-func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.stmts {
-		st.Close()
-	}
-	c.stmts = map[string]*sql.Stmt{}
 }

@@ -27,12 +27,17 @@ import (
 
 // BenchResult is what one run of the pipeline benchmark measured.
 type BenchResult struct {
-	Engine        string
-	Orders        int
-	EventsPerSec  float64
-	P50, P99      time.Duration
-	NoopPerSec    float64
-	Ratio         float64
+	Engine       string
+	Orders       int
+	EventsPerSec float64
+	P50, P99     time.Duration
+	NoopPerSec   float64 // no-op jobs inserted one per transaction
+	// NoopBatchPerSec is no-op jobs inserted in batches of 1,000.
+	NoopBatchPerSec float64
+	Ratio           float64
+	// Rate is the paced run's orders per second; Paced its orders.
+	Rate          float64
+	Paced         int
 	PipelineTotal time.Duration
 }
 
@@ -48,6 +53,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	duration := fs.Duration("duration", 10*time.Second, "how long the preview load runs")
 	stores := fs.Int("stores", 0, "instead: configure N stores while serving and report the resident memory")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	rate := fs.Float64("rate", 0, "orders per second of the paced run that measures latency (default: half the burst's rate)")
+	pacedFor := fs.Duration("paced-for", 10*time.Second, "how long the paced run places orders")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,12 +93,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return benchProcesses(ctx, *db, *orders, *concurrency, *workers, *processes, stdout, stderr)
 	}
-	res, err := Bench(ctx, BenchConfig{DatabaseURL: *db, Orders: *orders, Concurrency: *concurrency, Workers: *workers, Progress: stderr})
+	res, err := Bench(ctx, BenchConfig{DatabaseURL: *db, Orders: *orders, Concurrency: *concurrency, Workers: *workers, Progress: stderr,
+		Rate: *rate, PacedFor: *pacedFor})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "engine: %s\norders: %d\nevents/s: %.0f\ncommit→send p50: %s\ncommit→send p99: %s\nriver no-op jobs/s: %.0f\nratio: %.2f\n",
-		res.Engine, res.Orders, res.EventsPerSec, res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond), res.NoopPerSec, res.Ratio)
+	fmt.Fprintf(stdout, "engine: %s\nburst: %d orders, %.0f events/s\n", res.Engine, res.Orders, res.EventsPerSec)
+	fmt.Fprintf(stdout, "paced: %d orders at %.0f/s, commit→send p50 %s, p99 %s\n", res.Paced, res.Rate,
+		res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond))
+	fmt.Fprintf(stdout, "river no-op jobs/s: %.0f (one per transaction), %.0f (batches of 1,000)\nratio: %.2f\n",
+		res.NoopPerSec, res.NoopBatchPerSec, res.Ratio)
 	return nil
 }
 
@@ -102,6 +113,10 @@ type BenchConfig struct {
 	Concurrency int
 	Workers     int
 	Progress    io.Writer
+	// Rate is the paced run's orders per second; 0 is half the burst's rate.
+	Rate float64
+	// PacedFor is how long the paced run places orders.
+	PacedFor time.Duration
 	// WorkerProcesses, when set, leaves the sending to that many child
 	// `serve --role worker` processes on the same database; this process
 	// only places the orders.
@@ -112,6 +127,9 @@ type BenchConfig struct {
 // with its job, worker, render, sandbox send, record — on a fresh database,
 // then as many no-op River jobs with the same client settings.
 func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
+	if cfg.PacedFor <= 0 {
+		cfg.PacedFor = 10 * time.Second
+	}
 	dbURL, cleanup, err := freshDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -169,65 +187,150 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		shops[i] = shop{st.ID, p.ID, room.ID}
 	}
 
+	place := func(sh shop) error {
+		req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
+			DeliveryMethod: "pickup", PaymentMethod: "qris"}
+		if _, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req); err != nil || failed != nil {
+			return fmt.Errorf("place order: %v %+v", err, failed)
+		}
+		return nil
+	}
 	sentCount := func() int {
 		var n int
 		m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n)
 		return n
 	}
-	start := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, cfg.Concurrency)
-	for _, sh := range shops {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(cfg.Orders) {
-				req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
-					DeliveryMethod: "pickup", PaymentMethod: "qris"}
-				if _, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req); err != nil || failed != nil {
-					errs <- fmt.Errorf("place order: %v %+v", err, failed)
-					return
-				}
+	waitSent := func(what string, want int) error {
+		for n := sentCount(); n < want; n = sentCount() {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
 			}
-		}()
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	for n := 0; n < cfg.Orders; n = sentCount() {
-		select {
-		case err := <-errs:
-			return nil, err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+			progress(cfg.Progress, what, n, want)
 		}
-		progress(cfg.Progress, "pipeline", n, cfg.Orders)
+		progress(cfg.Progress, what, want, want)
+		fmt.Fprintln(cfg.Progress)
+		return nil
+	}
+
+	// 1. Throughput: a burst of orders from cfg.Concurrency goroutines, as
+	// fast as they commit, until every message is sent.
+	start := time.Now()
+	errs := make(chan error, cfg.Concurrency)
+	go func() {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for _, sh := range shops {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(cfg.Orders) {
+					if err := place(sh); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+	}()
+	if err := waitSent("burst", cfg.Orders); err != nil {
+		return nil, err
 	}
 	elapsed := time.Since(start)
-	progress(cfg.Progress, "pipeline", cfg.Orders, cfg.Orders)
-	fmt.Fprintln(cfg.Progress)
-	<-done
-
-	lat, err := latencies(ctx, m.DB.SQL())
-	if err != nil {
+	for err := range errs {
 		return nil, err
 	}
 	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
-		PipelineTotal: elapsed, P50: percentile(lat, 0.50), P99: percentile(lat, 0.99)}
+		PipelineTotal: elapsed}
+
+	// 2. Latency: orders at a steady rate the pipeline sustains (half the
+	// burst's unless set), one at a time on schedule, so each message's
+	// time from commit to send is its own and not a backlog's.
+	var lastBurst int64
+	if err := m.DB.SQL().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM orders`).Scan(&lastBurst); err != nil {
+		return nil, err
+	}
+	rate := cfg.Rate
+	if rate <= 0 {
+		rate = res.EventsPerSec / 2
+	}
+	paced := max(1, int(rate*cfg.PacedFor.Seconds()))
+	res.Rate, res.Paced = rate, paced
+	tick := time.Duration(float64(time.Second) / rate)
+	due := time.Now()
+	for i := range paced {
+		time.Sleep(time.Until(due))
+		if err := place(shops[i%len(shops)]); err != nil {
+			return nil, err
+		}
+		due = due.Add(tick)
+		if i%50 == 0 {
+			progress(cfg.Progress, "paced", i, paced)
+		}
+	}
+	if err := waitSent("paced", cfg.Orders+paced); err != nil {
+		return nil, err
+	}
+	lat, err := latencies(ctx, m.DB.SQL(), lastBurst)
+	if err != nil {
+		return nil, err
+	}
+	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
 
 	if cfg.WorkerProcesses > 0 {
 		return res, nil // no-op jobs are counted in-process only
 	}
-	start = time.Now()
-	shown := start
-	if err := m.Delivery.InsertNoop(ctx, cfg.Orders); err != nil {
+	// 3. River alone: as many no-op jobs, each inserted in a transaction of
+	// its own from as many goroutines as placed the orders; then as many
+	// inserted in batches of 1,000.
+	if res.NoopPerSec, err = benchNoop(ctx, m, cfg, func(ctx context.Context, n int) error {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		errs := make(chan error, cfg.Concurrency)
+		for range cfg.Concurrency {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(n) {
+					if err := m.Delivery.InsertOneNoop(ctx); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		return <-errs
+	}); err != nil {
 		return nil, err
 	}
-	for n := m.Delivery.NoopDone(); n < int64(cfg.Orders); n = m.Delivery.NoopDone() {
+	if res.NoopBatchPerSec, err = benchNoop(ctx, m, cfg, m.Delivery.InsertNoop); err != nil {
+		return nil, err
+	}
+	res.Ratio = res.EventsPerSec / res.NoopPerSec
+	return res, nil
+}
+
+// benchNoop times cfg.Orders no-op jobs from the start of their insertion
+// to the last one worked.
+func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(context.Context, int) error) (float64, error) {
+	base := m.Delivery.NoopDone()
+	start := time.Now()
+	inserted := make(chan error, 1)
+	go func() { inserted <- insert(ctx, cfg.Orders) }()
+	shown := start
+	for n := m.Delivery.NoopDone() - base; n < int64(cfg.Orders); n = m.Delivery.NoopDone() - base {
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return 0, ctx.Err()
+		case err := <-inserted:
+			if err != nil {
+				return 0, err
+			}
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Since(shown) > 200*time.Millisecond {
@@ -235,20 +338,20 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 			shown = time.Now()
 		}
 	}
-	res.NoopPerSec = float64(cfg.Orders) / time.Since(start).Seconds()
+	perSec := float64(cfg.Orders) / time.Since(start).Seconds()
 	progress(cfg.Progress, "no-op jobs", cfg.Orders, cfg.Orders)
 	fmt.Fprintln(cfg.Progress)
-	res.Ratio = res.EventsPerSec / res.NoopPerSec
-	return res, nil
+	return perSec, nil
 }
 
-// latencies reads, for every sent order message, the time from the order's
-// commit to the provider's answer.
-func latencies(ctx context.Context, db *sql.DB) ([]time.Duration, error) {
+// latencies reads, for every sent message of the orders after afterOrder,
+// the time from the order's commit to the provider's answer.
+func latencies(ctx context.Context, db *sql.DB, afterOrder int64) ([]time.Duration, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT o.created_at, a.at FROM orders o
 		JOIN deliveries d ON d.order_id = o.id
-		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'`)
+		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'
+		WHERE o.id > $1`, afterOrder)
 	if err != nil {
 		return nil, err
 	}
