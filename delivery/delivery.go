@@ -73,6 +73,10 @@ type Config struct {
 	// SweepInterval is how often due checkouts raise order_incomplete
 	// (default 5 s).
 	SweepInterval time.Duration
+	// RequeueInterval is how often messages still queued but untouched for
+	// RequeueAfter get their job again when it is gone (discarded after
+	// JobMaxAttempts, or cancelled); defaults 1 min and 10 min.
+	RequeueInterval, RequeueAfter time.Duration
 }
 
 // Service works delivery jobs and inserts them inside the store's transactions.
@@ -92,8 +96,22 @@ type DeliverArgs struct {
 // Kind implements river.JobArgs.
 func (DeliverArgs) Kind() string { return "deliver" }
 
-// InsertOpts puts message jobs on their own queue.
-func (DeliverArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: QueueDeliveries} }
+// InsertOpts puts message jobs on their own queue, at most one live job a
+// message: inserting another while one waits, runs or retries is skipped,
+// which lets the requeue sweep insert freely.
+func (DeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueDeliveries, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveStates}}
+}
+
+var liveStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled}
+
+// RequeueArgs is the periodic job that gives a message whose job is gone a
+// new one.
+type RequeueArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RequeueArgs) Kind() string { return "requeue_deliveries" }
 
 // SweepArgs is the periodic job that raises order_incomplete for due checkouts.
 type SweepArgs struct{}
@@ -144,6 +162,12 @@ func (c *Config) defaults() {
 	if c.SweepInterval <= 0 {
 		c.SweepInterval = 5 * time.Second
 	}
+	if c.RequeueInterval <= 0 {
+		c.RequeueInterval = time.Minute
+	}
+	if c.RequeueAfter <= 0 {
+		c.RequeueAfter = 10 * time.Minute
+	}
 	if !strings.HasSuffix(c.PublicURL, "/") {
 		c.PublicURL += "/"
 	}
@@ -180,6 +204,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
+	river.AddWorker(workers, &requeueWorker{s: s})
 	river.AddWorker(workers, &noopWorker{done: &s.noopDone})
 	rc := &river.Config{
 		Workers:              workers,
@@ -199,6 +224,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		rc.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.RequeueInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return RequeueArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		}
 	}
@@ -317,4 +345,41 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
 	}
 	return err
+}
+
+type requeueWorker struct {
+	river.WorkerDefaults[RequeueArgs]
+	s *Service
+}
+
+// requeueBatch bounds the messages one requeue run looks at.
+const requeueBatch = 500
+
+// Work inserts a job for every message queued and untouched for
+// RequeueAfter. A message whose job still waits, runs or retries is skipped
+// by the job's uniqueness, so only the ones whose job is gone get one.
+func (w *requeueWorker) Work(ctx context.Context, _ *river.Job[RequeueArgs]) error {
+	ids, err := w.s.cfg.Store.FindQueuedDeliveryIDs(ctx, w.s.cfg.Now().Add(-w.s.cfg.RequeueAfter), requeueBatch)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
+	}
+	res, err := w.s.client.InsertMany(ctx, params)
+	if err != nil {
+		return fmt.Errorf("delivery: requeue: %w", err)
+	}
+	var requeued []int64
+	for i, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			requeued = append(requeued, ids[i])
+		}
+	}
+	if len(requeued) > 0 {
+		w.s.cfg.Logger.Warn("messages whose job was gone queued again", slog.Any("deliveries", requeued))
+		w.s.cfg.Metrics.requeued(len(requeued))
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ type Metrics struct {
 	messages *prometheus.CounterVec
 	attempts *prometheus.CounterVec
 	latency  prometheus.Histogram
+	requeues prometheus.Counter
 }
 
 // NewMetrics registers the series on reg.
@@ -33,14 +34,23 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "msgcenter_provider_send_seconds", Help: "Latency of provider sends.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}),
+		requeues: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "msgcenter_messages_requeued_total", Help: "Queued messages whose job was gone and that got a new one.",
+		}),
 	}
-	reg.MustRegister(m.events, m.messages, m.attempts, m.latency)
+	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues)
 	return m
 }
 
 func (m *Metrics) raised(n int) {
 	if m != nil {
 		m.events.Add(float64(n))
+	}
+}
+
+func (m *Metrics) requeued(n int) {
+	if m != nil {
+		m.requeues.Add(float64(n))
 	}
 }
 

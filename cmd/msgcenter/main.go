@@ -119,6 +119,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	retryMax := fs.Duration("retry-max", 10*time.Minute, "longest retry delay")
 	jobTimeout := fs.Duration("job-timeout", 30*time.Second, "longest one send may take")
 	rescueAfter := fs.Duration("rescue-after", time.Minute, "when a send whose process died is tried again (must exceed --job-timeout)")
+	requeueAfter := fs.Duration("requeue-after", 10*time.Minute, "when a message still queued whose job is gone gets a new one")
 	latency := fs.Duration("sandbox-latency", 0, "delay added to every sandbox send")
 	provider := fs.String("provider", cmp.Or(getenv("MSGCENTER_PROVIDER"), "sandbox"),
 		"default provider: sandbox, or qiscus with QISCUS_APP_ID, QISCUS_SECRET_KEY and QISCUS_BASE_URL (env MSGCENTER_PROVIDER)")
@@ -185,7 +186,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.QiscusAppID, m.Config.QiscusSecret = getenv("QISCUS_APP_ID"), getenv("QISCUS_SECRET_KEY")
 	m.Config.QiscusBaseURL = cmp.Or(getenv("QISCUS_BASE_URL"), "https://multichannel.qiscus.com")
 	m.Config.Delivery = DeliveryConfig{Work: true, MaxWorkers: *workers, MaxAttempts: *attempts, RetryBase: *retryBase,
-		RetryMax: *retryMax, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter}
+		RetryMax: *retryMax, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter, RequeueAfter: *requeueAfter}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err

@@ -182,6 +182,7 @@ func TestOrderFlow(t *testing.T) {
 		{"Faults", testFaults},
 		{"Stock", testStock},
 		{"PayRules", testPayRules},
+		{"RequeueLostJob", testRequeueLostJob},
 	}
 	runEngineCases(t, cases)
 }
@@ -516,4 +517,79 @@ func freshURL(t *testing.T, dbURL string) string {
 		return sqltest.PostgresURL(t)
 	}
 	return sqltest.SQLiteURL(t)
+}
+
+// testRequeueLostJob: a queued message whose job is gone gets a new one from
+// the requeue sweep and is sent, while a message whose job still waits to
+// retry gets no second job.
+func testRequeueLostJob(t *testing.T, dbURL string) {
+	clock := NewClock()
+	sh := MustRunMainWith(t, dbURL, func(c *main.Config) {
+		c.Now = clock.Now
+		// A failed try waits an hour of River's own time before the next.
+		c.Delivery.RetryBase, c.Delivery.RetryMax = time.Hour, time.Hour
+		c.Delivery.RequeueInterval = 50 * time.Millisecond
+	}).NewShop("Toko Kopi Senja")
+	ctx := context.Background()
+	db := sh.Main.DB.SQL()
+	count := func(query string) int {
+		var n int
+		if err := db.QueryRowContext(ctx, query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitFor := func(what string, ok func() bool) {
+		deadline := time.Now().Add(30 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	sweeps := func() int {
+		return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'requeue_deliveries' AND state = 'completed'`)
+	}
+
+	if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, 1); err != nil {
+		t.Fatal(err)
+	}
+	o := sh.Order(sh.IGRoom)
+	var out deliveriesOut
+	waitFor("the first try", func() bool {
+		sh.MustJSON(200, "GET", fmt.Sprintf("/api/v1/stores/%s/orders/%d/deliveries", sh.Store, o.ID), nil, &out)
+		return len(out.Deliveries) == 1 && len(out.Deliveries[0].Attempts) == 1
+	})
+	if d := out.Deliveries[0]; d.Status != "queued" || d.Attempts[0].Outcome != "retry" {
+		t.Fatalf("after a transient fault: %+v", d)
+	}
+
+	// Untouched past --requeue-after, but its job waits to retry: two sweeps
+	// later it still has the one job.
+	clock.Advance(11 * time.Minute)
+	after := sweeps()
+	waitFor("two sweeps", func() bool { return sweeps() >= after+2 })
+	if n := count(`SELECT COUNT(*) FROM river_job WHERE kind = 'deliver'`); n != 1 {
+		t.Fatalf("%d jobs for the message, want 1", n)
+	}
+
+	// The job is lost: the next sweep gives the message a new one.
+	var jobID int64
+	if err := db.QueryRowContext(ctx, `SELECT id FROM river_job WHERE kind = 'deliver' AND state = 'retryable'`).Scan(&jobID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sh.Main.Delivery.Client().JobCancel(ctx, jobID); err != nil {
+		t.Fatal(err)
+	}
+	got := sh.WaitOrderDeliveries(o.ID, 1)
+	if d := got.Deliveries[0]; d.Status != "sent" || len(d.Attempts) != 2 || got.Summary.Sent != 1 {
+		t.Fatalf("after the requeue: %+v", got)
+	}
+	if n := count(`SELECT COUNT(*) FROM river_job WHERE kind = 'deliver'`); n != 2 {
+		t.Fatalf("%d jobs for the message, want 2 (the lost one and the new one)", n)
+	}
+	if n := len(sh.Outbox(sh.IGRoom)); n != 1 {
+		t.Fatalf("the room got %d messages, want 1", n)
+	}
 }

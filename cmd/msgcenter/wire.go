@@ -78,6 +78,7 @@ type DeliveryConfig struct {
 	JobTimeout, RescueAfter          time.Duration
 	FetchCooldown, FetchPollInterval time.Duration
 	SweepInterval                    time.Duration
+	RequeueInterval, RequeueAfter    time.Duration
 }
 
 // Main is the whole program, so end-to-end tests can start it on ":0".
@@ -226,6 +227,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
+		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
 	}
 	if db.Engine() == sqlstore.EnginePostgres {
 		dcfg.PostgresURL = c.DatabaseURL
