@@ -2,7 +2,9 @@ package main_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -106,9 +108,10 @@ func runCLI(t *testing.T, bin string, args ...string) string {
 	return lines[len(lines)-1]
 }
 
-// TestCrash kills serve with SIGKILL while sends are in flight, restarts it,
-// and requires every message sent, with duplicates no more than the sends
-// that could be in flight at the kill.
+// TestCrash kills serve with SIGKILL in the middle of a burst of 5,000
+// orders, while orders are still being placed and sends are in flight,
+// restarts it, and requires every committed order's message sent, with
+// duplicates no more than the sends that could be in flight at the kill.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test starts child processes")
@@ -119,12 +122,13 @@ func TestCrash(t *testing.T) {
 	}
 	sqltest.Engines(t, func(t *testing.T, dbURL string) {
 		const (
-			orders  = 300
+			orders  = 5000
 			workers = 10
+			placers = 8
 		)
 		runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password", "correct horse battery")
 		token := runCLI(t, bin, "token", "create", "--db", dbURL, "--email", "ops@example.com")
-		serveArgs := []string{"--sandbox-latency", "150ms", "--workers", fmt.Sprint(workers), "--job-timeout", "2s",
+		serveArgs := []string{"--sandbox-latency", "20ms", "--workers", fmt.Sprint(workers), "--job-timeout", "2s",
 			"--rescue-after", "3s", "--retry-base", "20ms", "--retry-max", "200ms"}
 		child := StartChild(t, bin, dbURL, serveArgs...)
 		a := &App{tb: t, Base: child.Base, Token: token}
@@ -133,29 +137,10 @@ func TestCrash(t *testing.T) {
 		sh.Roti = a.create("products", sh.Store, map[string]any{"name": "Roti Bakar", "price": 18000, "stock": 100000})
 		ch := a.create("channels", sh.Store, map[string]any{"type": "instagram", "name": "IG"})
 		room := a.create("rooms", sh.Store, map[string]any{"channel_id": ch, "customer_name": "Budi"})
-
-		var placed atomic.Int64
-		var wg sync.WaitGroup
-		jobs := make(chan int)
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for range jobs {
-					resp, body := a.Do("POST", "/api/v1/stores/"+sh.Store+"/orders", token, sh.orderBody(room))
-					if resp.StatusCode != 201 {
-						t.Errorf("order: %d %s", resp.StatusCode, body)
-						return
-					}
-					placed.Add(1)
-				}
-			}()
+		body, err := json.Marshal(sh.orderBody(room))
+		if err != nil {
+			t.Fatal(err)
 		}
-		for range orders {
-			jobs <- 1
-		}
-		close(jobs)
-		wg.Wait()
 
 		db, err := sqlstore.Open(context.Background(), dbURL)
 		if err != nil {
@@ -169,35 +154,84 @@ func TestCrash(t *testing.T) {
 			}
 			return n
 		}
-		// Kill while the queue drains: some sent, many still in flight or queued.
-		for count(`SELECT COUNT(*) FROM sandbox_messages WHERE direction = 'out'`) < orders/5 {
+
+		// The burst: placers post orders one after another. An order whose
+		// request the kill cuts off has an unknown outcome: it is not
+		// retried, and the placer waits for the restart.
+		var base atomic.Pointer[string]
+		base.Store(&child.Base)
+		restarted := make(chan struct{})
+		var placed, cut atomic.Int64
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		client := &http.Client{Timeout: 30 * time.Second}
+		for range placers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= orders {
+					req, _ := http.NewRequest("POST", *base.Load()+"/api/v1/stores/"+sh.Store+"/orders", bytes.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "application/json")
+					resp, err := client.Do(req)
+					if err != nil {
+						cut.Add(1)
+						<-restarted
+						continue
+					}
+					out, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 201 {
+						t.Errorf("order: %d %s", resp.StatusCode, out)
+						return
+					}
+					placed.Add(1)
+				}
+			}()
+		}
+
+		// Kill once a fifth of the burst is placed and some of it sent.
+		deadline := time.Now().Add(2 * time.Minute)
+		for placed.Load() < orders/5 || count(`SELECT COUNT(*) FROM sandbox_messages WHERE direction = 'out'`) < orders/20 {
+			if time.Now().After(deadline) {
+				t.Fatalf("before the kill: %d placed", placed.Load())
+			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		child.Kill()
 		atKill := count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`)
-		t.Logf("killed with %d of %d messages recorded sent", atKill, orders)
-		if atKill == orders {
-			t.Fatal("every message was sent before the kill: the test proves nothing")
-		}
+		t.Logf("killed with %d orders placed and %d messages recorded sent", placed.Load(), atKill)
 		// Let the rescue time pass so the restarted process retries the
-		// sends the dead one left running.
+		// sends the dead one left running; the burst goes on against it.
 		time.Sleep(3500 * time.Millisecond)
-		StartChild(t, bin, dbURL, serveArgs...)
-		deadline := time.Now().Add(60 * time.Second)
-		for count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`) < int(placed.Load()) {
+		child = StartChild(t, bin, dbURL, serveArgs...)
+		base.Store(&child.Base)
+		close(restarted)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+
+		committed := count(`SELECT COUNT(*) FROM orders`)
+		t.Logf("burst: %d orders answered 201, %d cut off by the kill, %d committed", placed.Load(), cut.Load(), committed)
+		if placed.Load()+cut.Load() != orders || int64(committed) < placed.Load() || int64(committed) > placed.Load()+cut.Load() {
+			t.Fatalf("%d committed orders for %d answered and %d cut off", committed, placed.Load(), cut.Load())
+		}
+		deadline = time.Now().Add(3 * time.Minute)
+		for count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`) < committed {
 			if time.Now().After(deadline) {
 				t.Fatalf("after restart: %d of %d sent, %d queued", count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`),
-					placed.Load(), count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
+					committed, count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		// Every order's message reached the room; count the copies.
+		// Every committed order's message reached the room; count the copies.
 		copies, total := sentCopies(t, db)
-		if len(copies) != orders {
-			t.Fatalf("%d distinct orders reached the room, want %d", len(copies), orders)
+		if len(copies) != committed {
+			t.Fatalf("%d distinct orders reached the room, want %d", len(copies), committed)
 		}
-		dups := total - orders
-		t.Logf("%d messages for %d orders: %d duplicates (bound: %d sends in flight)", total, orders, dups, workers)
+		dups := total - committed
+		t.Logf("%d messages for %d orders: %d duplicates (bound: %d sends in flight)", total, committed, dups, workers)
 		if dups > workers {
 			t.Fatalf("%d duplicates, more than the %d sends that could be in flight at the kill", dups, workers)
 		}
