@@ -67,7 +67,7 @@ type Config struct {
 	// whose process died is tried again (default 2 × JobTimeout).
 	JobTimeout, RescueAfter time.Duration
 	// FetchCooldown and FetchPollInterval tune River's fetch loop (defaults
-	// 2 ms and 50 ms on SQLite, 2 ms and 1 s on PostgreSQL, where
+	// 2 ms and 10 ms on SQLite, 2 ms and 1 s on PostgreSQL, where
 	// LISTEN/NOTIFY wakes the workers).
 	FetchCooldown, FetchPollInterval time.Duration
 	// SweepInterval is how often due checkouts raise order_incomplete
@@ -151,7 +151,10 @@ func (c *Config) defaults() {
 		c.FetchCooldown = 2 * time.Millisecond
 	}
 	if c.FetchPollInterval <= 0 {
-		c.FetchPollInterval = 50 * time.Millisecond
+		// SQLite has no LISTEN/NOTIFY, and River wakes its workers itself
+		// only for jobs inserted outside a transaction, never for ours: the
+		// poll is what bounds the wait of a new message.
+		c.FetchPollInterval = 10 * time.Millisecond
 		if c.PostgresURL != "" {
 			c.FetchPollInterval = time.Second
 		}

@@ -187,13 +187,14 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		shops[i] = shop{st.ID, p.ID, room.ID}
 	}
 
-	place := func(sh shop) error {
+	place := func(sh shop) (int64, error) {
 		req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
 			DeliveryMethod: "pickup", PaymentMethod: "qris"}
-		if _, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req); err != nil || failed != nil {
-			return fmt.Errorf("place order: %v %+v", err, failed)
+		o, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req)
+		if err != nil || failed != nil {
+			return 0, fmt.Errorf("place order: %v %+v", err, failed)
 		}
-		return nil
+		return o.ID, nil
 	}
 	sentCount := func() int {
 		var n int
@@ -226,7 +227,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 			go func() {
 				defer wg.Done()
 				for next.Add(1) <= int64(cfg.Orders) {
-					if err := place(sh); err != nil {
+					if _, err := place(sh); err != nil {
 						errs <- err
 						return
 					}
@@ -249,10 +250,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	// 2. Latency: orders at a steady rate the pipeline sustains (half the
 	// burst's unless set), one at a time on schedule, so each message's
 	// time from commit to send is its own and not a backlog's.
-	var lastBurst int64
-	if err := m.DB.SQL().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM orders`).Scan(&lastBurst); err != nil {
-		return nil, err
-	}
+	committed := map[int64]time.Time{}
 	rate := cfg.Rate
 	if rate <= 0 {
 		rate = res.EventsPerSec / 2
@@ -263,9 +261,11 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	due := time.Now()
 	for i := range paced {
 		time.Sleep(time.Until(due))
-		if err := place(shops[i%len(shops)]); err != nil {
+		id, err := place(shops[i%len(shops)])
+		if err != nil {
 			return nil, err
 		}
+		committed[id] = time.Now()
 		due = due.Add(tick)
 		if i%50 == 0 {
 			progress(cfg.Progress, "paced", i, paced)
@@ -274,7 +274,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	if err := waitSent("paced", cfg.Orders+paced); err != nil {
 		return nil, err
 	}
-	lat, err := latencies(ctx, m.DB.SQL(), lastBurst)
+	lat, err := latencies(ctx, m.DB.SQL(), committed)
 	if err != nil {
 		return nil, err
 	}
@@ -344,25 +344,27 @@ func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(contex
 	return perSec, nil
 }
 
-// latencies reads, for every sent message of the orders after afterOrder,
-// the time from the order's commit to the provider's answer.
-func latencies(ctx context.Context, db *sql.DB, afterOrder int64) ([]time.Duration, error) {
+// latencies reads, for every sent message of the orders in committed, the
+// time from its commit (PlaceOrder returned) to the provider's answer.
+func latencies(ctx context.Context, db *sql.DB, committed map[int64]time.Time) ([]time.Duration, error) {
 	rows, err := db.QueryContext(ctx, `
-		SELECT o.created_at, a.at FROM orders o
-		JOIN deliveries d ON d.order_id = o.id
+		SELECT d.order_id, a.at FROM deliveries d
 		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'
-		WHERE o.id > $1`, afterOrder)
+		WHERE d.order_id IS NOT NULL`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []time.Duration
 	for rows.Next() {
-		var committed, sent time.Time
-		if err := rows.Scan(&committed, &sent); err != nil {
+		var order int64
+		var sent time.Time
+		if err := rows.Scan(&order, &sent); err != nil {
 			return nil, err
 		}
-		out = append(out, sent.Sub(committed))
+		if at, ok := committed[order]; ok {
+			out = append(out, sent.Sub(at))
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, rows.Err()
