@@ -70,7 +70,7 @@ type DeliveryWork struct {
 	Config   *MessageConfig
 	// Room is nil when the subject has no room.
 	Room *Room
-	// Channel is the room's channel.
+	// Channel is the room's channel, loaded for a fallback only.
 	Channel *Channel
 	// One of these is set, by Delivery.SubjectType.
 	Order          *Order

@@ -67,7 +67,8 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 
 // LoadDeliveryWork reads what a worker needs to send a message: the
 // delivery, its store, the store's configuration of the event as it is now,
-// the room and its channel when there is a room, and the subject. Returns
+// the room when there is one (and, for a fallback, the room's channel), and
+// the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
 	q := s.db.q
@@ -86,8 +87,11 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 		if w.Room, err = findRoom(ctx, q, d.StoreID, *d.RoomID, ""); err != nil {
 			return nil, err
 		}
-		if w.Channel, err = findChannel(ctx, q, d.StoreID, w.Room.ChannelID, ""); err != nil {
-			return nil, err
+		// Only a fallback chooses between the room's channel and another.
+		if d.Kind == msgcenter.KindFallback {
+			if w.Channel, err = findChannel(ctx, q, d.StoreID, w.Room.ChannelID, ""); err != nil {
+				return nil, err
+			}
 		}
 	}
 	switch d.SubjectType {
@@ -135,26 +139,13 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 }
 
 func (s *DeliveryService) recordDeliveryResult(ctx context.Context, tx *sql.Tx, deliveryID int64, r msgcenter.DeliveryResult) (bool, error) {
-	var status string
-	err := tx.QueryRowContext(ctx, `SELECT status FROM deliveries WHERE id = $1`+s.db.forUpdate(), deliveryID).Scan(&status)
-	if err == sql.ErrNoRows {
-		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
-	} else if err != nil {
-		return false, fmt.Errorf("sqlstore: find delivery: %w", err)
-	}
-	if msgcenter.DeliveryStatus(status) != msgcenter.StatusQueued {
-		return false, nil
-	}
 	now := s.db.now()
-	if r.Attempt != nil {
-		if err := insertAttempt(ctx, tx, deliveryID, *r.Attempt, now); err != nil {
-			return false, err
-		}
-	}
 	var sentAt sql.NullTime
 	if r.Status == msgcenter.StatusSent {
 		sentAt = sql.NullTime{Time: now, Valid: true}
 	}
+	// The guarded update takes the row's lock: a concurrent record of the
+	// same message waits, then finds it no longer queued.
 	res, err := tx.ExecContext(ctx, `
 		UPDATE deliveries
 		SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
@@ -168,27 +159,34 @@ func (s *DeliveryService) recordDeliveryResult(ctx context.Context, tx *sql.Tx, 
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return false, fmt.Errorf("sqlstore: update delivery: %w", err)
-	} else if n != 1 {
-		return false, fmt.Errorf("sqlstore: delivery %d left the queued status while locked", deliveryID)
+	} else if n == 0 {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists); err != nil {
+			return false, fmt.Errorf("sqlstore: find delivery: %w", err)
+		} else if !exists {
+			return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+		}
+		return false, nil // already final
+	}
+	if r.Attempt != nil {
+		if err := insertAttempt(ctx, tx, deliveryID, *r.Attempt, now); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }
 
 // insertAttempt appends a to the delivery's attempts as number count+1; a
-// zero time is now.
+// zero time is now. The caller holds the delivery's row lock.
 func insertAttempt(ctx context.Context, tx *sql.Tx, deliveryID int64, a msgcenter.Attempt, now time.Time) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM delivery_attempts WHERE delivery_id = $1`, deliveryID).Scan(&n); err != nil {
-		return fmt.Errorf("sqlstore: count attempts: %w", err)
-	}
 	at := now
 	if !a.At.IsZero() {
 		at = a.At.UTC().Truncate(time.Microsecond)
 	}
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		deliveryID, n+1, at, a.Outcome, a.ProviderMessageID, a.Error,
+		SELECT $1, COUNT(*) + 1, $2, $3, $4, $5 FROM delivery_attempts WHERE delivery_id = $1`,
+		deliveryID, at, a.Outcome, a.ProviderMessageID, a.Error,
 	)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert attempt: %w", err)

@@ -53,11 +53,19 @@ func TestDeliveryService_LoadDeliveryWork(t *testing.T) {
 			if w.Config.Version != 2 || w.Config.Body != "Pesanan {{order_id}} diterima" {
 				t.Fatalf("work config = %+v, want the version saved last", w.Config)
 			}
-			if !reflect.DeepEqual(w.Room, f.waRoom) || !reflect.DeepEqual(w.Channel, f.wa) {
-				t.Fatalf("work room = %+v, channel %+v", w.Room, w.Channel)
+			if !reflect.DeepEqual(w.Room, f.waRoom) || w.Channel != nil {
+				t.Fatalf("work room = %+v, channel %+v; want the room, no channel", w.Room, w.Channel)
 			}
 			if w.FailedCheckout != nil || w.Checkout != nil || w.MicrositeToken != "" {
 				t.Fatalf("work has another subject: %+v", w)
+			}
+			// The message's fallback has the room's channel to choose from.
+			if err := f.deliveries.RaiseFallback(ctx, w.Delivery); err != nil {
+				t.Fatal(err)
+			}
+			fb := load(t, f.enq.take(t)[0])
+			if fb.Delivery.Kind != msgcenter.KindFallback || !reflect.DeepEqual(fb.Room, f.waRoom) || !reflect.DeepEqual(fb.Channel, f.wa) {
+				t.Fatalf("fallback work = delivery %+v, room %+v, channel %+v", fb.Delivery, fb.Room, fb.Channel)
 			}
 		})
 
@@ -85,7 +93,7 @@ func TestDeliveryService_LoadDeliveryWork(t *testing.T) {
 			if w.MicrositeToken == "" || w.MicrositeToken != token {
 				t.Fatalf("work microsite token = %q, want %q", w.MicrositeToken, token)
 			}
-			if !reflect.DeepEqual(w.Room, f.igRoom) || !reflect.DeepEqual(w.Channel, f.ig) || w.Order != nil {
+			if !reflect.DeepEqual(w.Room, f.igRoom) || w.Channel != nil || w.Order != nil {
 				t.Fatalf("work room = %+v, channel %+v, order %+v", w.Room, w.Channel, w.Order)
 			}
 		})
