@@ -65,7 +65,9 @@ type DeliveryService interface {
 // DeliveryWork is everything a worker needs to render and send one message,
 // read at send time so the configuration saved last is the one used.
 type DeliveryWork struct {
+	// Delivery comes without its attempts; Tries counts them.
 	Delivery *Delivery
+	Tries    int
 	Store    *Store
 	Config   *MessageConfig
 	// Room is nil when the subject has no room.

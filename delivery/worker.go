@@ -130,7 +130,7 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 		if !res.Reason.Valid() {
 			res.Reason = msgcenter.ReasonUndeliverable
 		}
-	case len(work.Delivery.Attempts)+1 < s.cfg.MaxAttempts:
+	case work.Tries+1 < s.cfg.MaxAttempts:
 		// Tries are counted on the message, not the job: a job retried
 		// because the database was unreachable used none of them.
 		a.Outcome = "retry"

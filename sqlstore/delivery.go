@@ -66,21 +66,35 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 }
 
 // LoadDeliveryWork reads what a worker needs to send a message: the
-// delivery, its store, the store's configuration of the event as it is now,
-// the room when there is one (and, for a fallback, the room's channel), and
-// the subject. Returns
+// delivery (without its attempts: Tries counts them), its store, the
+// store's configuration of the event as it is now, the room when there is
+// one (and, for a fallback, the room's channel), and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
 	q := s.db.q
-	d, err := findDelivery(ctx, q, `WHERE id = $1`, deliveryID)
-	if err != nil {
-		return nil, err
+	// The message, how many tries it has had, its store and the event's
+	// configuration, in one statement: this runs once per send.
+	var dr deliveryRow
+	var sr storeRow
+	var cr messageConfigRow
+	var w msgcenter.DeliveryWork
+	dest := append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...)
+	err := q.QueryRowContext(ctx, `
+		SELECT `+qualify(deliveryColumns, "d")+`,
+			(SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id),
+			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`
+		FROM deliveries d
+		JOIN stores s ON s.id = d.store_id
+		JOIN message_configs mc ON mc.store_id = d.store_id AND mc.event = d.event
+		WHERE d.id = $1`, deliveryID).Scan(dest...)
+	if err == sql.ErrNoRows {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
 	}
-	w := &msgcenter.DeliveryWork{Delivery: d}
-	if w.Store, err = findStore(ctx, q, `WHERE id = $1`, d.StoreID); err != nil {
-		return nil, err
-	}
-	if w.Config, err = findMessageConfig(ctx, q, d.StoreID, d.Event, ""); err != nil {
+	d := dr.value()
+	w.Delivery, w.Store = d, sr.value()
+	if w.Config, err = cr.value(); err != nil {
 		return nil, err
 	}
 	if d.RoomID != nil {
@@ -109,7 +123,16 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	if err != nil {
 		return nil, err
 	}
-	return w, nil
+	return &w, nil
+}
+
+// qualify prefixes each column of a column list with alias.
+func qualify(columns, alias string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // RecordDeliveryResult records one step of a worker in one transaction:
@@ -272,21 +295,35 @@ func findDeliveries(ctx context.Context, q querier, where string, args ...any) (
 }
 
 func scanDelivery(rows *sql.Rows) (*msgcenter.Delivery, error) {
-	var d msgcenter.Delivery
-	var subject, event, kind, status, reason, channelType string
-	var orderID, roomID, channelID sql.NullInt64
-	var sentAt sql.NullTime
-	err := rows.Scan(&d.ID, &d.StoreID, &subject, &d.SubjectID, &orderID, &event, &roomID, &kind, &status, &reason,
-		&channelID, &channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &sentAt)
-	if err != nil {
+	var x deliveryRow
+	if err := rows.Scan(x.dest()...); err != nil {
 		return nil, fmt.Errorf("sqlstore: scan delivery: %w", err)
 	}
-	d.SubjectType, d.Event, d.Kind = msgcenter.SubjectType(subject), msgcenter.Event(event), msgcenter.DeliveryKind(kind)
-	d.Status, d.Reason, d.ChannelType = msgcenter.DeliveryStatus(status), msgcenter.Reason(reason), msgcenter.ChannelType(channelType)
-	d.OrderID, d.RoomID, d.ChannelID = int64Ptr(orderID), int64Ptr(roomID), int64Ptr(channelID)
-	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sentAt)
+	return x.value(), nil
+}
+
+// deliveryRow receives the deliveryColumns of one row.
+type deliveryRow struct {
+	d                                                 msgcenter.Delivery
+	subject, event, kind, status, reason, channelType string
+	orderID, roomID, channelID                        sql.NullInt64
+	sentAt                                            sql.NullTime
+}
+
+func (x *deliveryRow) dest() []any {
+	d := &x.d
+	return []any{&d.ID, &d.StoreID, &x.subject, &d.SubjectID, &x.orderID, &x.event, &x.roomID, &x.kind, &x.status, &x.reason,
+		&x.channelID, &x.channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &x.sentAt}
+}
+
+func (x *deliveryRow) value() *msgcenter.Delivery {
+	d := x.d
+	d.SubjectType, d.Event, d.Kind = msgcenter.SubjectType(x.subject), msgcenter.Event(x.event), msgcenter.DeliveryKind(x.kind)
+	d.Status, d.Reason, d.ChannelType = msgcenter.DeliveryStatus(x.status), msgcenter.Reason(x.reason), msgcenter.ChannelType(x.channelType)
+	d.OrderID, d.RoomID, d.ChannelID = int64Ptr(x.orderID), int64Ptr(x.roomID), int64Ptr(x.channelID)
+	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(x.sentAt)
 	d.Attempts = []msgcenter.Attempt{}
-	return &d, nil
+	return &d
 }
 
 // loadAttempts fills the attempts of ds, by number.

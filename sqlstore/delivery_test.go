@@ -150,7 +150,21 @@ func TestDeliveryService_RecordDeliveryResult(t *testing.T) {
 			retry := content
 			retry.Status, retry.Reason = msgcenter.StatusQueued, msgcenter.ReasonProviderError
 			retry.Attempt = &msgcenter.Attempt{At: first, Outcome: "retry", Error: "503 Service Unavailable"}
+			load := func(t *testing.T, id int64) *msgcenter.DeliveryWork {
+				t.Helper()
+				w, err := f.deliveries.LoadDeliveryWork(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return w
+			}
+			if w := load(t, id); w.Tries != 0 {
+				t.Fatalf("work before a try: tries %d, want 0", w.Tries)
+			}
 			record(t, id, retry, true)
+			if w := load(t, id); w.Tries != 1 || w.Delivery.Status != msgcenter.StatusQueued {
+				t.Fatalf("work after a try: tries %d, status %s; want 1, queued", w.Tries, w.Delivery.Status)
+			}
 
 			f.clk.Add(time.Minute)
 			sent := content

@@ -156,19 +156,33 @@ func findMessageConfig(ctx context.Context, q querier, storeID int64, event msgc
 }
 
 func scanMessageConfig(rows *sql.Rows) (*msgcenter.MessageConfig, error) {
-	var c msgcenter.MessageConfig
-	var event, typ, language string
-	var fallback sql.NullString
-	err := rows.Scan(&c.StoreID, &event, &typ, &language, &c.Body, &c.ButtonLabel, &c.AutomationEnabled,
-		&fallback, &c.Version, &c.UpdatedBy, &c.UpdatedAt)
-	if err != nil {
+	var x messageConfigRow
+	if err := rows.Scan(x.dest()...); err != nil {
 		return nil, fmt.Errorf("sqlstore: scan message config: %w", err)
 	}
-	c.Event, c.Type, c.Language = msgcenter.Event(event), msgcenter.MessageType(typ), msgcenter.Language(language)
+	return x.value()
+}
+
+// messageConfigRow receives the messageConfigColumns of one row.
+type messageConfigRow struct {
+	c                    msgcenter.MessageConfig
+	event, typ, language string
+	fallback             sql.NullString
+}
+
+func (x *messageConfigRow) dest() []any {
+	c := &x.c
+	return []any{&c.StoreID, &x.event, &x.typ, &x.language, &c.Body, &c.ButtonLabel, &c.AutomationEnabled,
+		&x.fallback, &c.Version, &c.UpdatedBy, &c.UpdatedAt}
+}
+
+func (x *messageConfigRow) value() (*msgcenter.MessageConfig, error) {
+	c := x.c
+	c.Event, c.Type, c.Language = msgcenter.Event(x.event), msgcenter.MessageType(x.typ), msgcenter.Language(x.language)
 	c.UpdatedAt = c.UpdatedAt.UTC()
-	if fallback.Valid {
+	if x.fallback.Valid {
 		c.Fallback = &msgcenter.FallbackConfig{}
-		if err := json.Unmarshal([]byte(fallback.String), c.Fallback); err != nil {
+		if err := json.Unmarshal([]byte(x.fallback.String), c.Fallback); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode fallback of store %d event %s: %w", c.StoreID, c.Event, err)
 		}
 	}

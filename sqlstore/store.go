@@ -275,15 +275,29 @@ func findStore(ctx context.Context, q querier, where string, args ...any) (*msgc
 }
 
 func scanStore(rows *sql.Rows) (*msgcenter.Store, error) {
-	var s msgcenter.Store
-	var language string
-	var delaySeconds int64
-	err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &language, &delaySeconds, &s.OwnerID, &s.CreatedAt)
-	if err != nil {
+	var x storeRow
+	if err := rows.Scan(x.dest()...); err != nil {
 		return nil, fmt.Errorf("sqlstore: scan store: %w", err)
 	}
-	s.Language = msgcenter.Language(language)
-	s.IncompleteDelay = time.Duration(delaySeconds) * time.Second
+	return x.value(), nil
+}
+
+// storeRow receives the storeColumns of one row.
+type storeRow struct {
+	s            msgcenter.Store
+	language     string
+	delaySeconds int64
+}
+
+func (x *storeRow) dest() []any {
+	s := &x.s
+	return []any{&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &x.language, &x.delaySeconds, &s.OwnerID, &s.CreatedAt}
+}
+
+func (x *storeRow) value() *msgcenter.Store {
+	s := x.s
+	s.Language = msgcenter.Language(x.language)
+	s.IncompleteDelay = time.Duration(x.delaySeconds) * time.Second
 	s.CreatedAt = s.CreatedAt.UTC()
-	return &s, nil
+	return &s
 }

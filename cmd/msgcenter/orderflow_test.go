@@ -428,6 +428,28 @@ func testFaults(t *testing.T, dbURL string) {
 			t.Errorf("%d attempts recorded, want %d (one per send, one per fault)", attempts, n+n*3/10)
 		}
 	})
+	t.Run("TriesExhausted", func(t *testing.T) {
+		// Transient errors on every try: after --max-attempts tries the
+		// message fails with provider_error, each try recorded.
+		few := MustRunMainWith(t, freshURL(t, dbURL), func(c *main.Config) {
+			c.Delivery.MaxAttempts, c.Delivery.RetryBase, c.Delivery.RetryMax = 3, 10*time.Millisecond, 20*time.Millisecond
+		}).NewShop("Toko Sibuk")
+		if err := few.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, 5); err != nil {
+			t.Fatal(err)
+		}
+		got := few.WaitOrderDeliveries(few.Order(few.IGRoom).ID, 1)
+		d := got.Deliveries[0]
+		var outcomes []string
+		for _, a := range d.Attempts {
+			outcomes = append(outcomes, a.Outcome)
+		}
+		if d.Status != "failed" || d.Reason != "provider_error" || strings.Join(outcomes, ",") != "retry,retry,failed" {
+			t.Fatalf("after 3 transient errors: %s/%s, attempts %v", d.Status, d.Reason, outcomes)
+		}
+		if n := len(few.Outbox(few.IGRoom)); n != 0 {
+			t.Fatalf("the room got %d messages, want none", n)
+		}
+	})
 	t.Run("Permanent", func(t *testing.T) {
 		if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultPermanent, 1); err != nil {
 			t.Fatal(err)
