@@ -174,7 +174,9 @@ func TestScaleOut(t *testing.T) {
 	})
 
 	t.Run("KillOne", func(t *testing.T) {
-		s := newScaleShop(t, bin, sqltest.PostgresURL(t), 3, append(args, "--sandbox-latency", "20ms")...)
+		// Sends slow enough (3 × 10 in flight, 400 ms each: 75/s) that
+		// most of the 900 messages are still to go when placing ends.
+		s := newScaleShop(t, bin, sqltest.PostgresURL(t), 3, append(args, "--sandbox-latency", "400ms")...)
 		placed, paid := s.run(600, func(i int) *App { return s.apps[i%3] })
 		want := len(placed) + paid
 		for s.count(`SELECT COUNT(*) FROM sandbox_messages WHERE direction = 'out'`) < want/5 {
