@@ -359,6 +359,13 @@ type CommerceService interface {
 	CreateRoom(ctx context.Context, r *Room) error
 	FindRooms(ctx context.Context, storeID int64) ([]*Room, error)
 	FindRoom(ctx context.Context, storeID, id int64) (*Room, error)
+	// FindRoomByExternalID finds the store's room the platform knows by
+	// that id; ENOTFOUND when there is none.
+	FindRoomByExternalID(ctx context.Context, storeID int64, externalID string) (*Room, error)
+	// EnsureRoom creates r unless the store already has a room with r's
+	// external id, which r then becomes; it reports whether it created one.
+	// Concurrent calls for one external id create one room.
+	EnsureRoom(ctx context.Context, r *Room) (created bool, err error)
 	// UpdateRoom changes the customer's name, phone or last inbound time.
 	UpdateRoom(ctx context.Context, storeID, id int64, upd RoomUpdate) (*Room, error)
 

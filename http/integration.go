@@ -197,14 +197,10 @@ func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
 // nil when no channel matches.
 func (s *Server) inboundRoom(r *http.Request, storeID int64, roomExt string, at time.Time, in *qiscusInbound) (*msgcenter.Room, error) {
 	ctx := r.Context()
-	rooms, err := s.Commerce.FindRooms(ctx, storeID)
-	if err != nil {
+	if room, err := s.Commerce.FindRoomByExternalID(ctx, storeID, roomExt); err == nil {
+		return room, nil
+	} else if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 		return nil, err
-	}
-	for _, room := range rooms {
-		if room.ExternalID == roomExt {
-			return room, nil
-		}
 	}
 	channels, err := s.Commerce.FindChannels(ctx, storeID)
 	if err != nil {
@@ -245,7 +241,9 @@ func (s *Server) inboundRoom(r *http.Request, storeID int64, roomExt string, at 
 	if phone := "+" + strings.TrimPrefix(strings.TrimSpace(in.Payload.From.Email), "+"); channel.Type == msgcenter.ChannelWhatsApp && msgcenter.ValidPhone(phone) {
 		room.CustomerPhone = phone
 	}
-	if err := s.Commerce.CreateRoom(ctx, room); err != nil {
+	// Another message of the same new room may be creating it right now:
+	// EnsureRoom makes one room of the two.
+	if _, err := s.Commerce.EnsureRoom(ctx, room); err != nil {
 		return nil, err
 	}
 	return room, nil

@@ -107,13 +107,33 @@ func (c *integrationCommerce) FindChannels(_ context.Context, storeID int64) ([]
 	return out, nil
 }
 
-func (c *integrationCommerce) CreateRoom(_ context.Context, r *msgcenter.Room) error {
+func (c *integrationCommerce) FindRoomByExternalID(_ context.Context, storeID int64, ext string) (*msgcenter.Room, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.findExternal(storeID, ext)
+}
+
+func (c *integrationCommerce) findExternal(storeID int64, ext string) (*msgcenter.Room, error) {
+	for _, r := range c.rooms {
+		if r.StoreID == storeID && r.ExternalID == ext && ext != "" {
+			cp := *r
+			return &cp, nil
+		}
+	}
+	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
+}
+
+func (c *integrationCommerce) EnsureRoom(_ context.Context, r *msgcenter.Room) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if existing, err := c.findExternal(r.StoreID, r.ExternalID); err == nil {
+		*r = *existing
+		return false, nil
+	}
 	r.ID = int64(100 + len(c.rooms))
 	cp := *r
 	c.rooms = append(c.rooms, &cp)
-	return nil
+	return true, nil
 }
 
 func (c *integrationCommerce) UpdateRoom(_ context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {

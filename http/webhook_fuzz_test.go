@@ -127,8 +127,11 @@ type fuzzCommerce struct {
 	created, updated []*msgcenter.Room
 }
 
-func (c *fuzzCommerce) FindRooms(context.Context, int64) ([]*msgcenter.Room, error) {
-	return []*msgcenter.Room{{ID: 1, StoreID: 5, ChannelID: 7, ExternalID: "r-77", LastInboundAt: fuzzNow.Add(-30 * time.Hour)}}, nil
+func (c *fuzzCommerce) FindRoomByExternalID(_ context.Context, storeID int64, ext string) (*msgcenter.Room, error) {
+	if storeID == 5 && ext == "r-77" {
+		return &msgcenter.Room{ID: 1, StoreID: 5, ChannelID: 7, ExternalID: "r-77", LastInboundAt: fuzzNow.Add(-30 * time.Hour)}, nil
+	}
+	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
 }
 
 func (c *fuzzCommerce) FindChannels(context.Context, int64) ([]*msgcenter.Channel, error) {
@@ -138,10 +141,10 @@ func (c *fuzzCommerce) FindChannels(context.Context, int64) ([]*msgcenter.Channe
 	}, nil
 }
 
-func (c *fuzzCommerce) CreateRoom(_ context.Context, r *msgcenter.Room) error {
+func (c *fuzzCommerce) EnsureRoom(_ context.Context, r *msgcenter.Room) (bool, error) {
 	r.ID = 100
 	c.created = append(c.created, r)
-	return nil
+	return true, nil
 }
 
 func (c *fuzzCommerce) UpdateRoom(_ context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {

@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -193,6 +195,92 @@ func TestCommerceService_Rooms(t *testing.T) {
 			all, err := cs.FindRooms(ctx, s.ID)
 			if err != nil || len(all) != 1 || !reflect.DeepEqual(all[0], r) {
 				t.Fatalf("FindRooms = %+v, %v", all, err)
+			}
+		})
+
+		t.Run("ByExternalID", func(t *testing.T) {
+			got, err := cs.FindRoomByExternalID(ctx, s.ID, "ig-42")
+			if err != nil || !reflect.DeepEqual(got, r) {
+				t.Fatalf("FindRoomByExternalID = %+v, %v; want %+v", got, err, r)
+			}
+			for _, tc := range []struct {
+				store int64
+				ext   string
+			}{{other.ID, "ig-42"}, {s.ID, "ig-43"}, {s.ID, ""}} {
+				if _, err := cs.FindRoomByExternalID(ctx, tc.store, tc.ext); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+					t.Errorf("FindRoomByExternalID(%d, %q) = %v, want ENOTFOUND", tc.store, tc.ext, err)
+				}
+			}
+		})
+
+		t.Run("EnsureRoom", func(t *testing.T) {
+			// An existing external id is that room, as it is.
+			again := &msgcenter.Room{StoreID: s.ID, ChannelID: ig.ID, ExternalID: "ig-42", CustomerName: "Someone else"}
+			if created, err := cs.EnsureRoom(ctx, again); err != nil || created || !reflect.DeepEqual(again, r) {
+				t.Fatalf("EnsureRoom(existing) = %v, %v, room %+v; want the existing %+v", created, err, again, r)
+			}
+			// Twenty messages of one new room at once make one room. On
+			// PostgreSQL the pool is filled first, so the calls overlap
+			// instead of queueing for new connections.
+			if db.Engine() == sqlstore.EnginePostgres {
+				var txs []*sql.Tx
+				for range 10 {
+					tx, err := db.SQL().BeginTx(ctx, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					txs = append(txs, tx)
+				}
+				for _, tx := range txs {
+					tx.Rollback()
+				}
+			}
+			var wg sync.WaitGroup
+			ids := make([]int64, 20)
+			created := make([]bool, 20)
+			start := make(chan struct{})
+			for i := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					room := &msgcenter.Room{StoreID: s.ID, ChannelID: ig.ID, ExternalID: "ig-new", CustomerName: "Sari"}
+					c, err := cs.EnsureRoom(ctx, room)
+					if err != nil {
+						t.Error(err)
+					}
+					ids[i], created[i] = room.ID, c
+				}()
+			}
+			close(start)
+			wg.Wait()
+			n := 0
+			for i := range ids {
+				if ids[i] != ids[0] || ids[i] == 0 {
+					t.Fatalf("concurrent EnsureRoom gave rooms %v", ids)
+				}
+				if created[i] {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d of 20 concurrent EnsureRoom calls created the room, want 1", n)
+			}
+			// The same external id in another store is another room.
+			third := mustCreateStore(t, db, owner.ID, "Third")
+			thirdIG := &msgcenter.Channel{StoreID: third.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
+			if err := cs.CreateChannel(ctx, thirdIG); err != nil {
+				t.Fatal(err)
+			}
+			theirs := &msgcenter.Room{StoreID: third.ID, ChannelID: thirdIG.ID, ExternalID: "ig-new", CustomerName: "Sari"}
+			if c, err := cs.EnsureRoom(ctx, theirs); err != nil || !c || theirs.ID == ids[0] {
+				t.Fatalf("EnsureRoom in another store = %v, %v, id %d", c, err, theirs.ID)
+			}
+			if _, err := cs.EnsureRoom(ctx, &msgcenter.Room{StoreID: s.ID, ChannelID: ig.ID, CustomerName: "Nobody"}); msgcenter.ErrorFields(err)["external_id"] == "" {
+				t.Fatalf("EnsureRoom without an external id = %v, want EINVALID on external_id", err)
+			}
+			if _, err := cs.EnsureRoom(ctx, &msgcenter.Room{StoreID: s.ID, ChannelID: foreign.ID, ExternalID: "x", CustomerName: "Eve"}); msgcenter.ErrorFields(err)["channel_id"] == "" {
+				t.Fatalf("EnsureRoom on another store's channel = %v, want EINVALID on channel_id", err)
 			}
 		})
 

@@ -29,20 +29,91 @@ func (s *CommerceService) CreateRoom(ctx context.Context, r *msgcenter.Room) err
 		if err := storeExists(ctx, tx, room.StoreID); err != nil {
 			return err
 		}
-		c, err := findChannel(ctx, tx, room.StoreID, room.ChannelID, "")
-		if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
-			return msgcenter.Invalid("The room is not valid.", map[string]string{"channel_id": "is not a channel of this store"})
-		} else if err != nil {
-			return err
-		}
-		room.ChannelType = c.Type
-		return insertRoom(ctx, tx, &room)
+		return s.createRoom(ctx, tx, &room)
 	})
 	if err != nil {
 		return err
 	}
 	*r = room
 	return nil
+}
+
+// createRoom stores a validated room whose times are set, taking its
+// channel type from its channel, which must be the store's.
+func (s *CommerceService) createRoom(ctx context.Context, tx *sql.Tx, room *msgcenter.Room) error {
+	c, err := findChannel(ctx, tx, room.StoreID, room.ChannelID, "")
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		return msgcenter.Invalid("The room is not valid.", map[string]string{"channel_id": "is not a channel of this store"})
+	} else if err != nil {
+		return err
+	}
+	room.ChannelType = c.Type
+	return insertRoom(ctx, tx, room)
+}
+
+// FindRoomByExternalID returns the store's room the platform knows by
+// externalID (the oldest, should there be two), ENOTFOUND when there is none.
+func (s *CommerceService) FindRoomByExternalID(ctx context.Context, storeID int64, externalID string) (*msgcenter.Room, error) {
+	return findRoomByExternalID(ctx, s.db.q, storeID, externalID)
+}
+
+func findRoomByExternalID(ctx context.Context, q querier, storeID int64, externalID string) (*msgcenter.Room, error) {
+	if externalID == "" {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
+	}
+	rs, err := findRooms(ctx, q, `WHERE r.store_id = $1 AND r.external_id = $2 ORDER BY r.id LIMIT 1`, storeID, externalID)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
+	}
+	return rs[0], nil
+}
+
+// EnsureRoom creates r unless the store has a room with r's external id
+// already, in which case r becomes that room and created is false. The
+// store's row is locked first (SQLite's writer lock does the same), so
+// concurrent calls for one external id create one room. Returns EINVALID
+// (an external id is required), or ENOTFOUND for an unknown store.
+func (s *CommerceService) EnsureRoom(ctx context.Context, r *msgcenter.Room) (bool, error) {
+	room := *r
+	if room.ExternalID == "" {
+		return false, msgcenter.Invalid("The room is not valid.", map[string]string{"external_id": "is required"})
+	}
+	if err := room.Validate(); err != nil {
+		return false, err
+	}
+	room.CreatedAt = s.db.now()
+	if room.LastInboundAt.IsZero() {
+		room.LastInboundAt = room.CreatedAt
+	} else {
+		room.LastInboundAt = room.LastInboundAt.UTC().Truncate(time.Microsecond)
+	}
+	var created bool
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM stores WHERE id = $1`+s.db.forUpdate(), room.StoreID).Scan(&one)
+		if err == sql.ErrNoRows {
+			return msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: lock store: %w", err)
+		}
+		existing, err := findRoomByExternalID(ctx, tx, room.StoreID, room.ExternalID)
+		if err == nil {
+			room = *existing
+			return nil
+		} else if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+			return err
+		}
+		created = true
+		return s.createRoom(ctx, tx, &room)
+	})
+	if err != nil {
+		return false, err
+	}
+	*r = room
+	return created, nil
 }
 
 func insertRoom(ctx context.Context, tx *sql.Tx, r *msgcenter.Room) error {
