@@ -112,7 +112,8 @@ type DeliveryWorkStore interface {
 	// the same subject, event and room, kind fallback, with its job. Raising
 	// it again is a no-op, so a retried automation job adds no second one.
 	RaiseFallback(ctx context.Context, automation *Delivery) error
-	// FindQueuedDeliveryIDs returns, oldest first, up to limit messages of
-	// any store still queued and untouched since olderThan.
-	FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, limit int) ([]int64, error)
+	// FindQueuedDeliveryIDs returns, by id, up to limit messages of any
+	// store with an id above afterID, still queued and untouched since
+	// olderThan.
+	FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error)
 }

@@ -6,6 +6,7 @@
 package delivery
 
 import (
+	"encoding/json"
 	"context"
 	"database/sql"
 	"errors"
@@ -361,29 +362,42 @@ type requeueWorker struct {
 	s *Service
 }
 
-// requeueBatch bounds the messages one requeue run looks at.
+// requeueBatch is how many messages one requeue query reads; a run pages
+// through all of them.
 const requeueBatch = 500
 
 // Work inserts a job for every message queued and untouched for
 // RequeueAfter. A message whose job still waits, runs or retries is skipped
 // by the job's uniqueness, so only the ones whose job is gone get one.
 func (w *requeueWorker) Work(ctx context.Context, _ *river.Job[RequeueArgs]) error {
-	ids, err := w.s.cfg.Store.FindQueuedDeliveryIDs(ctx, w.s.cfg.Now().Add(-w.s.cfg.RequeueAfter), requeueBatch)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
-	}
-	res, err := w.s.client.InsertMany(ctx, params)
-	if err != nil {
-		return fmt.Errorf("delivery: requeue: %w", err)
-	}
+	olderThan := w.s.cfg.Now().Add(-w.s.cfg.RequeueAfter)
+	var after int64
 	var requeued []int64
-	for i, r := range res {
-		if !r.UniqueSkippedAsDuplicate {
-			requeued = append(requeued, ids[i])
+	for {
+		ids, err := w.s.cfg.Store.FindQueuedDeliveryIDs(ctx, olderThan, after, requeueBatch)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after = ids[len(ids)-1]
+		params := make([]river.InsertManyParams, len(ids))
+		for i, id := range ids {
+			params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
+		}
+		res, err := w.s.client.InsertMany(ctx, params)
+		if err != nil {
+			return fmt.Errorf("delivery: requeue: %w", err)
+		}
+		for _, r := range res {
+			var args DeliverArgs
+			if !r.UniqueSkippedAsDuplicate && json.Unmarshal(r.Job.EncodedArgs, &args) == nil {
+				requeued = append(requeued, args.DeliveryID)
+			}
+		}
+		if len(ids) < requeueBatch {
+			break
 		}
 	}
 	if len(requeued) > 0 {

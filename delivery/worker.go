@@ -30,7 +30,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 func (s *Service) Deliver(ctx context.Context, id int64) error {
 	work, err := s.cfg.Store.LoadDeliveryWork(ctx, id)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
-		return nil // the store or the message is gone: nothing to send
+		// The message is gone with its store: nothing to send. If only
+		// something it needs is gone, it fails for good with the reason
+		// instead of staying queued.
+		_, rerr := s.cfg.Store.RecordDeliveryResult(ctx, id, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed,
+			Reason: msgcenter.ReasonUndeliverable, Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "load: " + msgcenter.ErrorMessage(err)}})
+		if rerr != nil && msgcenter.ErrorCode(rerr) != msgcenter.ENOTFOUND {
+			return fmt.Errorf("record delivery %d: %w", id, rerr)
+		}
+		return nil
 	} else if err != nil {
 		return fmt.Errorf("load delivery %d: %w", id, err)
 	}

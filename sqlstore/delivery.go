@@ -217,20 +217,20 @@ func insertAttempt(ctx context.Context, tx *sql.Tx, deliveryID int64, a msgcente
 	return nil
 }
 
-// FindQueuedDeliveryIDs returns, oldest first, the ids of up to limit
-// messages of any store still queued and untouched since olderThan: the
-// ones a recovery sweep re-enqueues when their job was lost. A limit of 0
-// or less means 100.
-func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, limit int) ([]int64, error) {
+// FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of
+// any store with an id above afterID, still queued and untouched since
+// olderThan: the ones a recovery sweep re-enqueues when their job was lost,
+// paging by afterID. A limit of 0 or less means 100.
+func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error) {
 	if limit <= 0 {
 		limit = defaultDeliveryLimit
 	}
 	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT id FROM deliveries
-		WHERE status = $1 AND updated_at < $2
+		WHERE status = $1 AND updated_at < $2 AND id > $3
 		ORDER BY id
-		LIMIT $3`,
-		string(msgcenter.StatusQueued), olderThan.UTC().Truncate(time.Microsecond), limit,
+		LIMIT $4`,
+		string(msgcenter.StatusQueued), olderThan.UTC().Truncate(time.Microsecond), afterID, limit,
 	)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find queued deliveries: %w", err)

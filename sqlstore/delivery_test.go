@@ -408,7 +408,7 @@ func TestDB_RaiseTx(t *testing.T) {
 		})
 
 		t.Run("FindQueuedDeliveryIDs", func(t *testing.T) {
-			ids, err := f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 10)
+			ids, err := f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 0, 10)
 			if err != nil || len(ids) != 0 {
 				t.Fatalf("queued before now = %v, %v; want none", ids, err)
 			}
@@ -416,12 +416,14 @@ func TestDB_RaiseTx(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.clk.Add(time.Minute)
-			ids, err = f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 10)
-			if err != nil || len(ids) != 3 || slices.Contains(ids, first) {
-				t.Fatalf("queued = %v, %v; want the 3 still queued", ids, err)
+			ids, err = f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 0, 10)
+			if err != nil || len(ids) != 3 || slices.Contains(ids, first) || !slices.IsSorted(ids) {
+				t.Fatalf("queued = %v, %v; want the 3 still queued, by id", ids, err)
 			}
-			if ids, _ := f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 2); len(ids) != 2 {
-				t.Fatalf("limit 2 gave %v", ids)
+			page1, _ := f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), 0, 2)
+			page2, _ := f.deliveries.FindQueuedDeliveryIDs(ctx, f.clk.Now(), page1[len(page1)-1], 2)
+			if got := append(page1, page2...); !slices.Equal(got, ids) || len(page1) != 2 {
+				t.Fatalf("pages of 2 gave %v then %v, want %v", page1, page2, ids)
 			}
 		})
 	})

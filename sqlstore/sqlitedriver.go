@@ -9,8 +9,8 @@ import (
 	"modernc.org/sqlite"
 )
 
-// maxCachedStatements bounds each connection's statement cache; queries past
-// it are prepared each time, as without a cache.
+// maxCachedStatements bounds each connection's statement cache; past it a
+// new statement takes the place of one not in use.
 const maxCachedStatements = 256
 
 // sqliteConnector opens modernc SQLite connections that keep every statement
@@ -106,12 +106,29 @@ func (c *cachingConn) statement(ctx context.Context, query string) (sqliteStmt, 
 		ds.Close()
 		return nil, nil, errors.New("sqlstore: the SQLite driver's statement lacks a context method")
 	}
-	if _, taken := c.stmts[query]; taken || len(c.stmts) >= maxCachedStatements {
+	if _, taken := c.stmts[query]; taken {
+		return st, func() { st.Close() }, nil
+	}
+	if len(c.stmts) >= maxCachedStatements && !c.evictOne() {
 		return st, func() { st.Close() }, nil
 	}
 	cs := &cachedStmt{stmt: st, busy: true}
 	c.stmts[query] = cs
 	return st, func() { cs.busy = false }, nil
+}
+
+// evictOne finalizes a cached statement not in use, chosen at random by
+// map order, so queries whose text varies (IN lists) cannot fill the cache
+// for good; it reports false when every one is in use.
+func (c *cachingConn) evictOne() bool {
+	for q, cs := range c.stmts {
+		if !cs.busy {
+			cs.stmt.Close()
+			delete(c.stmts, q)
+			return true
+		}
+	}
+	return false
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {

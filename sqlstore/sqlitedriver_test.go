@@ -137,3 +137,31 @@ func TestSQLiteStatementCacheConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A full cache makes room: past maxCachedStatements distinct texts, the
+// newest statement is cached in place of an idle one and every query still
+// answers correctly.
+func TestSQLiteStatementCacheFull(t *testing.T) {
+	db := openCaching(t, 1)
+	for i := range maxCachedStatements + 50 {
+		var got int
+		if err := db.QueryRow(fmt.Sprintf("SELECT %d", i)).Scan(&got); err != nil || got != i {
+			t.Fatalf("SELECT %d = %d, %v", i, got, err)
+		}
+	}
+	if n := cached(t, db); n != maxCachedStatements {
+		t.Fatalf("connection caches %d statements, want %d", n, maxCachedStatements)
+	}
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	last := fmt.Sprintf("SELECT %d", maxCachedStatements+49)
+	c.Raw(func(dc any) error {
+		if _, ok := dc.(*cachingConn).stmts[last]; !ok {
+			t.Errorf("the newest statement %q is not cached", last)
+		}
+		return nil
+	})
+}

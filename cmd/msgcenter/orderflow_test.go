@@ -183,6 +183,7 @@ func TestOrderFlow(t *testing.T) {
 		{"Stock", testStock},
 		{"PayRules", testPayRules},
 		{"RequeueLostJob", testRequeueLostJob},
+		{"InputGone", testInputGone},
 	}
 	runEngineCases(t, cases)
 }
@@ -613,5 +614,35 @@ func testRequeueLostJob(t *testing.T, dbURL string) {
 	}
 	if n := len(sh.Outbox(sh.IGRoom)); n != 1 {
 		t.Fatalf("the room got %d messages, want 1", n)
+	}
+}
+
+// testInputGone: a message whose configuration is gone fails for good with
+// its reason instead of staying queued; a message that is gone is nothing.
+func testInputGone(t *testing.T, dbURL string) {
+	sh := MustRunMainWith(t, dbURL, func(c *main.Config) { c.Delivery.Work = false }).NewShop("Toko Kopi Senja")
+	ctx := context.Background()
+	o := sh.Order(sh.IGRoom)
+	var out deliveriesOut
+	sh.MustJSON(200, "GET", fmt.Sprintf("/api/v1/stores/%s/orders/%d/deliveries", sh.Store, o.ID), nil, &out)
+	if len(out.Deliveries) != 1 || out.Deliveries[0].Status != "queued" {
+		t.Fatalf("deliveries = %+v, want one queued", out.Deliveries)
+	}
+	if _, err := sh.Main.DB.SQL().ExecContext(ctx, `DELETE FROM message_configs WHERE store_id = $1 AND event = 'order_placed'`, sh.StoreID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Main.Delivery.Deliver(ctx, out.Deliveries[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	sh.MustJSON(200, "GET", fmt.Sprintf("/api/v1/stores/%s/orders/%d/deliveries", sh.Store, o.ID), nil, &out)
+	d := out.Deliveries[0]
+	if d.Status != "failed" || d.Reason != "undeliverable" || len(d.Attempts) != 1 || d.Attempts[0].Outcome != "failed" {
+		t.Fatalf("after its configuration went: %+v", d)
+	}
+	if n := len(sh.Outbox(sh.IGRoom)); n != 0 {
+		t.Fatalf("the room got %d messages, want none", n)
+	}
+	if err := sh.Main.Delivery.Deliver(ctx, 999999); err != nil {
+		t.Fatalf("Deliver of a message that does not exist = %v, want nil", err)
 	}
 }
