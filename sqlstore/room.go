@@ -16,14 +16,8 @@ import (
 // unknown store.
 func (s *CommerceService) CreateRoom(ctx context.Context, r *msgcenter.Room) error {
 	room := *r
-	if err := room.Validate(); err != nil {
+	if err := s.newRoom(&room); err != nil {
 		return err
-	}
-	room.CreatedAt = s.db.now()
-	if room.LastInboundAt.IsZero() {
-		room.LastInboundAt = room.CreatedAt
-	} else {
-		room.LastInboundAt = room.LastInboundAt.UTC().Truncate(time.Microsecond)
 	}
 	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
 		if err := storeExists(ctx, tx, room.StoreID); err != nil {
@@ -35,6 +29,21 @@ func (s *CommerceService) CreateRoom(ctx context.Context, r *msgcenter.Room) err
 		return err
 	}
 	*r = room
+	return nil
+}
+
+// newRoom validates a room to be created and sets its times: created now,
+// and a zero LastInboundAt means the customer just wrote.
+func (s *CommerceService) newRoom(room *msgcenter.Room) error {
+	if err := room.Validate(); err != nil {
+		return err
+	}
+	room.CreatedAt = s.db.now()
+	if room.LastInboundAt.IsZero() {
+		room.LastInboundAt = room.CreatedAt
+	} else {
+		room.LastInboundAt = room.LastInboundAt.UTC().Truncate(time.Microsecond)
+	}
 	return nil
 }
 
@@ -81,14 +90,8 @@ func (s *CommerceService) EnsureRoom(ctx context.Context, r *msgcenter.Room) (bo
 	if room.ExternalID == "" {
 		return false, msgcenter.Invalid("The room is not valid.", map[string]string{"external_id": "is required"})
 	}
-	if err := room.Validate(); err != nil {
+	if err := s.newRoom(&room); err != nil {
 		return false, err
-	}
-	room.CreatedAt = s.db.now()
-	if room.LastInboundAt.IsZero() {
-		room.LastInboundAt = room.CreatedAt
-	} else {
-		room.LastInboundAt = room.LastInboundAt.UTC().Truncate(time.Microsecond)
 	}
 	var created bool
 	err := s.db.withTx(ctx, func(tx *sql.Tx) error {

@@ -32,7 +32,12 @@ func (c *sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{conn: conn, stmts: map[string]*cachedStmt{}}, nil
+	sc, ok := conn.(sqliteConn)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("sqlstore: the SQLite driver's connection lacks a context method")
+	}
+	return &cachingConn{conn: sc, stmts: map[string]*cachedStmt{}}, nil
 }
 
 func (c *sqliteConnector) Driver() driver.Driver { return c.drv }
@@ -59,7 +64,7 @@ type sqliteStmt interface {
 // again (a nested query in a transaction) is not shared: the second run
 // gets a statement of its own, closed after it.
 type cachingConn struct {
-	conn  driver.Conn
+	conn  sqliteConn
 	stmts map[string]*cachedStmt
 }
 
@@ -78,14 +83,6 @@ var (
 	_ driver.Validator          = (*cachingConn)(nil)
 )
 
-func (c *cachingConn) inner() (sqliteConn, error) {
-	sc, ok := c.conn.(sqliteConn)
-	if !ok {
-		return nil, errors.New("sqlstore: the SQLite driver's connection lacks a context method")
-	}
-	return sc, nil
-}
-
 // statement returns the cached statement for query, preparing it on first
 // use, and how to release it after use.
 func (c *cachingConn) statement(ctx context.Context, query string) (sqliteStmt, func(), error) {
@@ -93,11 +90,7 @@ func (c *cachingConn) statement(ctx context.Context, query string) (sqliteStmt, 
 		cs.busy = true
 		return cs.stmt, func() { cs.busy = false }, nil
 	}
-	sc, err := c.inner()
-	if err != nil {
-		return nil, nil, err
-	}
-	ds, err := sc.PrepareContext(ctx, query)
+	ds, err := c.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,11 +149,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.conn.Prepare(query) }
 
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	sc, err := c.inner()
-	if err != nil {
-		return nil, err
-	}
-	return sc.PrepareContext(ctx, query)
+	return c.conn.PrepareContext(ctx, query)
 }
 
 func (c *cachingConn) Begin() (driver.Tx, error) {
@@ -168,33 +157,14 @@ func (c *cachingConn) Begin() (driver.Tx, error) {
 }
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	sc, err := c.inner()
-	if err != nil {
-		return nil, err
-	}
-	return sc.BeginTx(ctx, opts)
+	return c.conn.BeginTx(ctx, opts)
 }
 
-func (c *cachingConn) Ping(ctx context.Context) error {
-	sc, err := c.inner()
-	if err != nil {
-		return err
-	}
-	return sc.Ping(ctx)
-}
+func (c *cachingConn) Ping(ctx context.Context) error { return c.conn.Ping(ctx) }
 
-func (c *cachingConn) ResetSession(ctx context.Context) error {
-	sc, err := c.inner()
-	if err != nil {
-		return err
-	}
-	return sc.ResetSession(ctx)
-}
+func (c *cachingConn) ResetSession(ctx context.Context) error { return c.conn.ResetSession(ctx) }
 
-func (c *cachingConn) IsValid() bool {
-	sc, err := c.inner()
-	return err == nil && sc.IsValid()
-}
+func (c *cachingConn) IsValid() bool { return c.conn.IsValid() }
 
 // Close finalizes the cached statements, then closes the connection.
 func (c *cachingConn) Close() error {

@@ -231,26 +231,14 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	// 1. Throughput: a burst of orders from cfg.Concurrency goroutines, as
 	// fast as they commit, until every message is sent.
 	start := time.Now()
-	errs := make(chan error, cfg.Concurrency)
+	placed := make(chan error, 1)
 	go func() {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for _, sh := range shops {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(cfg.Orders) {
-					if _, err := place(sh); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
+		placed <- inParallel(cfg.Orders, len(shops), func(w int) error {
+			_, err := place(shops[w])
+			return err
+		})
 	}()
-	if err := waitSent("burst", cfg.Orders, errs); err != nil {
+	if err := waitSent("burst", cfg.Orders, placed); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start)
@@ -297,24 +285,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	// its own from as many goroutines as placed the orders; then as many
 	// inserted in batches of 1,000.
 	if res.NoopPerSec, err = benchNoop(ctx, m, cfg, func(ctx context.Context, n int) error {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		errs := make(chan error, cfg.Concurrency)
-		for range cfg.Concurrency {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					if err := m.Delivery.InsertOneNoop(ctx); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		return <-errs
+		return inParallel(n, cfg.Concurrency, func(int) error { return m.Delivery.InsertOneNoop(ctx) })
 	}); err != nil {
 		return nil, err
 	}
@@ -323,6 +294,30 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	}
 	res.Ratio = res.EventsPerSec / res.NoopPerSec
 	return res, nil
+}
+
+// inParallel calls do n times in all from workers goroutines, goroutine w
+// calling do(w), and returns the first error; a goroutine stops at its
+// error, the others go on.
+func inParallel(n, workers int, do func(w int) error) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if err := do(w); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // benchNoop times cfg.Orders no-op jobs from the start of their insertion

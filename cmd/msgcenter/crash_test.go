@@ -142,18 +142,8 @@ func TestCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		db, err := sqlstore.Open(context.Background(), dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		count := func(q string) int {
-			var n int
-			if err := db.SQL().QueryRow(q).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		w := watchDatabase(t, dbURL)
+		count := w.count
 
 		// The burst: placers post orders one after another. An order whose
 		// request the kill cuts off has an unknown outcome: it is not
@@ -221,16 +211,9 @@ func TestCrash(t *testing.T) {
 		if placed.Load()+cut.Load() != orders || int64(committed) < placed.Load() || int64(committed) > placed.Load()+cut.Load() {
 			t.Fatalf("%d committed orders for %d answered and %d cut off", committed, placed.Load(), cut.Load())
 		}
-		deadline = time.Now().Add(3 * time.Minute)
-		for count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`) < committed {
-			if time.Now().After(deadline) {
-				t.Fatalf("after restart: %d of %d sent, %d queued", count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`),
-					committed, count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		w.waitSent(committed, 3*time.Minute)
 		// Every committed order's message reached the room; count the copies.
-		copies, total := sentCopies(t, db)
+		copies, total := w.sentCopies()
 		if len(copies) != committed {
 			t.Fatalf("%d distinct orders reached the room, want %d", len(copies), committed)
 		}
@@ -242,11 +225,55 @@ func TestCrash(t *testing.T) {
 	})
 }
 
+// watchedDB is the database of the processes under test, opened beside them
+// to count what they did.
+type watchedDB struct {
+	t  *testing.T
+	db *sqlstore.DB
+}
+
+func watchDatabase(t *testing.T, dbURL string) *watchedDB {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &watchedDB{t: t, db: db}
+}
+
+// count runs a COUNT query.
+func (w *watchedDB) count(q string) int {
+	w.t.Helper()
+	var n int
+	if err := w.db.SQL().QueryRow(q).Scan(&n); err != nil {
+		w.t.Fatal(err)
+	}
+	return n
+}
+
+// waitSent waits until want messages are recorded sent.
+func (w *watchedDB) waitSent(want int, within time.Duration) {
+	w.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		n := w.count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`)
+		if n >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%d of %d messages sent, %d queued", n, want, w.count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // sentCopies counts the messages the sandbox carried, per order number and
 // event (placed or paid, told apart by their text), and in all.
-func sentCopies(t *testing.T, db *sqlstore.DB) (copies map[string]int, total int) {
+func (w *watchedDB) sentCopies() (copies map[string]int, total int) {
+	t := w.t
 	t.Helper()
-	rows, err := db.SQL().Query(`SELECT text FROM sandbox_messages WHERE direction = 'out'`)
+	rows, err := w.db.SQL().Query(`SELECT text FROM sandbox_messages WHERE direction = 'out'`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 // pgCluster is a throw-away PostgreSQL cluster of one test, so that it can
@@ -130,27 +127,9 @@ func TestPostgresRestart(t *testing.T) {
 	total := 0
 	placed.Range(func(any, any) bool { total++; return true })
 
-	db, err := sqlstore.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	count := func(q string) int {
-		var n int
-		if err := db.SQL().QueryRow(q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	deadline = time.Now().Add(90 * time.Second)
-	for count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`) < total {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d sent, %d queued after the restart", count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`), total,
-				count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	seen, msgs := sentCopies(t, db)
+	w := watchDatabase(t, dbURL)
+	w.waitSent(total, 90*time.Second)
+	seen, msgs := w.sentCopies()
 	t.Logf("%d orders across a PostgreSQL restart: %d messages, %d duplicates (bound: %d in flight)", total, msgs, msgs-total, workers)
 	if len(seen) != total || msgs-total > workers {
 		t.Fatalf("%d distinct orders messaged of %d, %d duplicates", len(seen), total, msgs-total)

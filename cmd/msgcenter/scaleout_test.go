@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qiscus/msgcenter/sqlstore"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
@@ -20,8 +18,8 @@ type scaleShop struct {
 	store    string
 	product  int64
 	room     int64
-	db       *sqlstore.DB
 	children []*Child
+	*watchedDB
 }
 
 func newScaleShop(t *testing.T, bin, dbURL string, n int, args ...string) *scaleShop {
@@ -40,22 +38,8 @@ func newScaleShop(t *testing.T, bin, dbURL string, n int, args ...string) *scale
 	s.product = a.create("products", s.store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 1_000_000})
 	ch := a.create("channels", s.store, map[string]any{"type": "instagram", "name": "IG"})
 	s.room = a.create("rooms", s.store, map[string]any{"channel_id": ch, "customer_name": "Budi"})
-	db, err := sqlstore.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s.db = db
+	s.watchedDB = watchDatabase(t, dbURL)
 	return s
-}
-
-func (s *scaleShop) count(q string) int {
-	s.t.Helper()
-	var n int
-	if err := s.db.SQL().QueryRow(q).Scan(&n); err != nil {
-		s.t.Fatal(err)
-	}
-	return n
 }
 
 // run places orders through the processes in turn and pays every second
@@ -110,26 +94,10 @@ func (s *scaleShop) run(orders int, via func(i int) *App) (placed []int64, paid 
 	return placed, paid
 }
 
-// waitSent waits until want messages are sent.
-func (s *scaleShop) waitSent(want int, within time.Duration) {
-	s.t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		n := s.count(`SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`)
-		if n >= want {
-			return
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%d of %d messages sent, %d queued", n, want, s.count(`SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // copies counts the distinct messages and all copies the sandbox carried.
 func (s *scaleShop) copies() (distinct, total int) {
 	s.t.Helper()
-	seen, total := sentCopies(s.t, s.db)
+	seen, total := s.sentCopies()
 	return len(seen), total
 }
 
