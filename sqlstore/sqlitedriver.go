@@ -21,10 +21,17 @@ const maxCachedStatements = 256
 type sqliteConnector struct {
 	dsn string
 	drv *sqlite.Driver
+
+	// noInterrupt: a statement whose context is done before it starts fails
+	// with the context's error, but one that has started runs to its end.
+	// SQLite answers an interrupted write inside a transaction by rolling
+	// the whole transaction back, and on the writer a transaction holds a
+	// group of callers' changes (groupCommit); statements are short.
+	noInterrupt bool
 }
 
-func newSQLiteConnector(dsn string) *sqliteConnector {
-	return &sqliteConnector{dsn: dsn, drv: &sqlite.Driver{}}
+func newSQLiteConnector(dsn string, noInterrupt bool) *sqliteConnector {
+	return &sqliteConnector{dsn: dsn, drv: &sqlite.Driver{}, noInterrupt: noInterrupt}
 }
 
 func (c *sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -37,7 +44,7 @@ func (c *sqliteConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		conn.Close()
 		return nil, errors.New("sqlstore: the SQLite driver's connection lacks a context method")
 	}
-	return &cachingConn{conn: sc, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{conn: sc, stmts: map[string]*cachedStmt{}, noInterrupt: c.noInterrupt}, nil
 }
 
 func (c *sqliteConnector) Driver() driver.Driver { return c.drv }
@@ -64,8 +71,9 @@ type sqliteStmt interface {
 // again (a nested query in a transaction) is not shared: the second run
 // gets a statement of its own, closed after it.
 type cachingConn struct {
-	conn  sqliteConn
-	stmts map[string]*cachedStmt
+	conn        sqliteConn
+	stmts       map[string]*cachedStmt
+	noInterrupt bool
 }
 
 type cachedStmt struct {
@@ -124,7 +132,22 @@ func (c *cachingConn) evictOne() bool {
 	return false
 }
 
+// context returns the context a statement runs under (see noInterrupt).
+func (c *cachingConn) context(ctx context.Context) (context.Context, error) {
+	if !c.noInterrupt {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	ctx, err := c.context(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, release, err := c.statement(ctx, query)
 	if err != nil {
 		return nil, err
@@ -134,6 +157,10 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	ctx, err := c.context(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, release, err := c.statement(ctx, query)
 	if err != nil {
 		return nil, err

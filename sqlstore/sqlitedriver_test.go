@@ -11,7 +11,7 @@ import (
 
 func openCaching(t *testing.T, conns int) *sql.DB {
 	t.Helper()
-	db := sql.OpenDB(newSQLiteConnector(sqliteDSN(filepath.Join(t.TempDir(), "c.db"))))
+	db := sql.OpenDB(newSQLiteConnector(sqliteDSN(filepath.Join(t.TempDir(), "c.db")), false))
 	db.SetMaxOpenConns(conns)
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`); err != nil {

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,6 +45,11 @@ type DB struct {
 	// of read-only connections besides the one writer, which WAL lets read
 	// while the writer writes; on PostgreSQL it is db.
 	q *sql.DB
+	// group runs write transactions on SQLite (see groupCommit); nil on
+	// PostgreSQL, where concurrent transactions run side by side.
+	group *groupCommit
+	// checkpointer runs SQLite's WAL checkpoints beside the writer.
+	checkpointer *checkpointer
 
 	// Now returns the current time. Tests replace it to move the clock; it
 	// must be set before the DB is shared between goroutines.
@@ -76,11 +82,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.engine = EngineSQLite
-		db.db = sql.OpenDB(newSQLiteConnector(sqliteDSN(url)))
+		db.db = sql.OpenDB(newSQLiteConnector(sqliteDSN(url), true))
 		// SQLite has one writer at a time; one connection makes the process
 		// queue for it instead of spinning on SQLITE_BUSY, and is what River's
 		// SQLite driver, which shares this handle, expects.
 		db.db.SetMaxOpenConns(1)
+		db.group = &groupCommit{db: db.db, maxTime: maxGroupTime}
 	}
 	if err := db.db.PingContext(ctx); err != nil {
 		db.db.Close()
@@ -92,11 +99,63 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db.q = db.db
 	if db.engine == EngineSQLite && !inMemory(url) {
-		db.q = sql.OpenDB(newSQLiteConnector(sqliteDSN(url) + "&_pragma=query_only(1)"))
+		db.q = sql.OpenDB(newSQLiteConnector(sqliteDSN(url)+"&_pragma=query_only(1)", false))
 		db.q.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 		db.q.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+		db.checkpointer = startCheckpointer(sql.OpenDB(newSQLiteConnector(sqliteDSN(url), false)), checkpointInterval)
 	}
 	return db, nil
+}
+
+// checkpointInterval is how often the checkpointer copies the WAL back into
+// the database file.
+const checkpointInterval = 100 * time.Millisecond
+
+// checkpointer runs SQLite's WAL checkpoints on a connection of its own.
+// By default SQLite checkpoints in the connection that commits once the WAL
+// passes 1,000 pages, so the one writer stopped every few dozen transactions
+// to copy pages and fsync the database file. A passive checkpoint takes no
+// write lock, so here it runs beside the writer, on the other core; the
+// writer's own automatic checkpoint stays as a backstop at a WAL of 20,000
+// pages, should this one fall behind. The WAL restarts from its beginning at
+// the first write after a complete checkpoint, so it stays near the size
+// written between two checkpoints.
+type checkpointer struct {
+	db     *sql.DB
+	stop   context.CancelFunc
+	done   chan struct{}
+	copies atomic.Int64 // checkpoints that copied frames back, for tests
+}
+
+func startCheckpointer(db *sql.DB, every time.Duration) *checkpointer {
+	db.SetMaxOpenConns(1)
+	ctx, stop := context.WithCancel(context.Background())
+	c := &checkpointer{db: db, stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			// busy is 1 when another checkpoint was running; log and
+			// copied count frames, -1 when the database is not in WAL.
+			var busy, log, copied int64
+			if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err == nil && copied > 0 {
+				c.copies.Add(1)
+			}
+		}
+	}()
+	return c
+}
+
+func (c *checkpointer) close() error {
+	c.stop()
+	<-c.done
+	return c.db.Close()
 }
 
 // inMemory reports whether a SQLite URL names an in-memory database, which
@@ -117,6 +176,8 @@ func sqliteDSN(url string) string {
 		{"_pragma=foreign_keys", "_pragma=foreign_keys(1)"},
 		{"_pragma=journal_mode", "_pragma=journal_mode(WAL)"},
 		{"_pragma=synchronous", "_pragma=synchronous(NORMAL)"},
+		// The checkpointer runs the checkpoints; this is its backstop.
+		{"_pragma=wal_autocheckpoint", "_pragma=wal_autocheckpoint(20000)"},
 		// Write transactions take the write lock at BEGIN, so two of them
 		// never deadlock upgrading a read lock.
 		{"_txlock=", "_txlock=immediate"},
@@ -138,6 +199,9 @@ func sqliteDSN(url string) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.checkpointer != nil {
+		db.checkpointer.close()
+	}
 	if db.q != nil && db.q != db.db {
 		db.q.Close()
 	}
@@ -146,6 +210,11 @@ func (db *DB) Close() error {
 
 // SQL returns the underlying handle, for River's driver and for tests.
 func (db *DB) SQL() *sql.DB { return db.db }
+
+// SQLRead returns the handle for reads outside transactions: on SQLite a
+// pool of read-only connections that read beside the one writer, on
+// PostgreSQL the same handle as SQL.
+func (db *DB) SQLRead() *sql.DB { return db.q }
 
 // Engine returns "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.engine }
@@ -168,6 +237,9 @@ func (db *DB) forUpdate() string {
 
 // withTx runs fn in a transaction, committing when fn returns nil.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.group != nil {
+		return db.group.do(ctx, fn)
+	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

@@ -202,7 +202,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		last, moved := -1, time.Now()
 		for {
 			var n int
-			if err := m.DB.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n); err != nil {
+			if err := m.DB.SQLRead().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n); err != nil {
 				return fmt.Errorf("bench: count sent messages: %w", err)
 			}
 			progress(cfg.Progress, what, min(n, want), want)
@@ -272,7 +272,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	if err := waitSent("paced", cfg.Orders+paced, nil); err != nil {
 		return nil, err
 	}
-	lat, err := latencies(ctx, m.DB.SQL(), committed)
+	lat, err := latencies(ctx, m.DB.SQLRead(), committed)
 	if err != nil {
 		return nil, err
 	}

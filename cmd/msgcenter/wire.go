@@ -162,6 +162,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Sandbox = sandbox.New(db.SQL(), now)
+	m.Sandbox.Reads = db.SQLRead()
 	m.Sandbox.SetLatency(c.SandboxLatency)
 	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
 	if err != nil {

@@ -28,6 +28,11 @@ var _ msgcenter.FullProvider = (*Provider)(nil)
 type Provider struct {
 	db *sql.DB
 
+	// Reads, when set, runs Send's lookup of the room instead of db: the
+	// store's read handle (sqlstore.DB.SQLRead), which on SQLite reads
+	// beside the one writer. It must be set before the Provider is shared.
+	Reads *sql.DB
+
 	// Now returns the current time; tests replace it to move the clock. It
 	// must be set before the Provider is shared between goroutines.
 	Now func() time.Time
@@ -83,7 +88,11 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		channelType   sql.NullString
 		lastInbound   sql.NullTime
 	)
-	err := p.db.QueryRowContext(ctx, `
+	reads := p.db
+	if p.Reads != nil {
+		reads = p.Reads
+	}
+	err := reads.QueryRowContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0),
 			r.channel_id, c.type, r.last_inbound_at
 		FROM (SELECT 1 AS one) AS x

@@ -1,0 +1,283 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// openGroup opens a SQLite store with a table k of its own for the tests.
+func openGroup(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if db.group == nil {
+		t.Fatal("a SQLite store has no group commit")
+	}
+	if _, err := db.SQL().Exec(`CREATE TABLE k (k TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func insertK(ctx context.Context, tx *sql.Tx, k string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO k (k) VALUES ($1)`, k)
+	return err
+}
+
+func keys(t *testing.T, db *DB) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT k FROM k ORDER BY k`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ks []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		ks = append(ks, k)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+// holdWriter takes the store's one writer connection until the returned
+// function is called: changes arriving meanwhile queue for one group.
+func holdWriter(t *testing.T, db *DB) func() {
+	t.Helper()
+	db.group.maxTime = time.Minute // the group takes every change queued
+	c, err := db.SQL().Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() { c.Close() }
+}
+
+// waitQueued waits until n changes wait for the running group.
+func waitQueued(t *testing.T, g *groupCommit, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		g.mu.Lock()
+		q := len(g.queue)
+		g.mu.Unlock()
+		if q == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d changes queued, want %d", q, n)
+		}
+	}
+}
+
+// Changes that wait while a transaction runs commit together in the next,
+// each with its own outcome: a failing, panicking or cancelled change leaves
+// nothing behind and the others are written.
+func TestGroupCommit(t *testing.T) {
+	db := openGroup(t)
+	ctx := context.Background()
+
+	release := holdWriter(t, db)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	type change struct {
+		name    string
+		ctx     context.Context
+		fn      func(ctx context.Context, tx *sql.Tx) error
+		wantErr string // "" succeeds; "panic" panics
+	}
+	changes := []change{
+		{name: "ok1", fn: func(ctx context.Context, tx *sql.Tx) error { return insertK(ctx, tx, "b1") }},
+		{name: "fails", wantErr: "refused", fn: func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertK(ctx, tx, "x-fails"); err != nil {
+				return err
+			}
+			return errors.New("refused")
+		}},
+		{name: "ok2", fn: func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertK(ctx, tx, "b2"); err != nil {
+				return err
+			}
+			return insertK(ctx, tx, "b3")
+		}},
+		{name: "duplicate", wantErr: "UNIQUE", fn: func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertK(ctx, tx, "x-duplicate"); err != nil {
+				return err
+			}
+			return insertK(ctx, tx, "b1")
+		}},
+		{name: "panics", wantErr: "panic", fn: func(ctx context.Context, tx *sql.Tx) error {
+			if err := insertK(ctx, tx, "x-panics"); err != nil {
+				return err
+			}
+			panic("boom")
+		}},
+		{name: "cancelled", ctx: cancelled, wantErr: context.Canceled.Error(), fn: func(ctx context.Context, tx *sql.Tx) error {
+			return insertK(ctx, tx, "x-cancelled")
+		}},
+		{name: "ok3", fn: func(ctx context.Context, tx *sql.Tx) error { return insertK(ctx, tx, "b4") }},
+	}
+	errs := make([]string, len(changes))
+	var wg sync.WaitGroup
+	for i, c := range changes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Sprint("panic: ", p)
+				}
+			}()
+			cctx := c.ctx
+			if cctx == nil {
+				cctx = ctx
+			}
+			if err := db.withTx(cctx, func(tx *sql.Tx) error { return c.fn(cctx, tx) }); err != nil {
+				errs[i] = err.Error()
+			}
+		}()
+		// Queued in order, so the duplicate comes after ok1.
+		waitQueued(t, db.group, i+1)
+	}
+	groups, members := db.group.groups.Load(), db.group.members.Load()
+	release()
+	wg.Wait()
+
+	for i, c := range changes {
+		switch {
+		case c.wantErr == "" && errs[i] != "":
+			t.Errorf("%s: %s", c.name, errs[i])
+		case c.wantErr != "" && !strings.Contains(errs[i], c.wantErr):
+			t.Errorf("%s: error %q, want one with %q", c.name, errs[i], c.wantErr)
+		}
+	}
+	if got, want := keys(t, db), []string{"b1", "b2", "b3", "b4"}; !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+	if g, m := db.group.groups.Load()-groups, db.group.members.Load()-members; g != 1 || m != int64(len(changes)) {
+		t.Errorf("%d changes in %d transactions, want %d in 1", m, g, len(changes))
+	}
+}
+
+// A change that breaks its group's transaction fails the whole group:
+// nothing of it is written, and the next group works.
+func TestGroupCommitLost(t *testing.T) {
+	db := openGroup(t)
+	ctx := context.Background()
+	release := holdWriter(t, db)
+
+	errs := make(chan error, 2)
+	go func() {
+		errs <- db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, "lost") })
+	}()
+	waitQueued(t, db.group, 1)
+	go func() {
+		errs <- db.withTx(ctx, func(tx *sql.Tx) error {
+			// Ends the transaction under the group's feet.
+			_, err := tx.ExecContext(ctx, "ROLLBACK")
+			return err
+		})
+	}()
+	waitQueued(t, db.group, 2)
+	release()
+	for range 2 {
+		if err := <-errs; err == nil {
+			t.Error("a change of the lost group succeeded")
+		}
+	}
+	if err := db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, "after") }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keys(t, db), []string{"after"}; !slices.Equal(got, want) {
+		t.Errorf("rows %q, want %q", got, want)
+	}
+}
+
+// Under concurrent load every change lands exactly once (run with -race).
+func TestGroupCommitConcurrent(t *testing.T) {
+	db := openGroup(t)
+	ctx := context.Background()
+	const workers, each = 8, 100
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if err := db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, fmt.Sprintf("%d-%03d", w, i)) }); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(keys(t, db)); n != workers*each {
+		t.Fatalf("%d rows, want %d", n, workers*each)
+	}
+	if m := db.group.members.Load(); m < workers*each {
+		t.Fatalf("group commit counted %d changes, want at least %d", m, workers*each)
+	}
+}
+
+// The checkpointer copies the WAL back beside the writer, so the WAL stays
+// near what is written between checkpoints although the writer's own
+// automatic checkpoint waits for 20,000 pages (80 MB).
+func TestCheckpointer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.SQL().Exec(`CREATE TABLE blob (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	payload := make([]byte, 64<<10)
+	const rounds = 40 // 40 × 4 × 64 KiB = 10 MiB written
+	var maxWAL int64
+	for range rounds {
+		before := db.checkpointer.copies.Load()
+		if err := db.withTx(ctx, func(tx *sql.Tx) error {
+			for range 4 {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO blob (b) VALUES ($1)`, payload); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM blob WHERE rowid < (SELECT MAX(rowid) - 3 FROM blob)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(5 * time.Second); db.checkpointer.copies.Load() == before; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the checkpointer copied nothing back in 5 s")
+			}
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil {
+			maxWAL = max(maxWAL, fi.Size())
+		}
+	}
+	// One round writes about 300 KiB of pages; without the checkpointer the
+	// WAL would hold all 10 MiB.
+	if maxWAL > 3<<20 {
+		t.Fatalf("the WAL grew to %d bytes", maxWAL)
+	}
+}
