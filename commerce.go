@@ -380,6 +380,10 @@ type RoomUpdate struct {
 	CustomerName  *string    `json:"customer_name"`
 	CustomerPhone *string    `json:"customer_phone"`
 	LastInboundAt *time.Time `json:"last_inbound_at"`
+	// InboundAt records a customer message written at this time: it moves
+	// LastInboundAt forward and never back, since a platform's webhooks can
+	// arrive out of order. It is not part of the API's JSON.
+	InboundAt *time.Time `json:"-"`
 }
 
 // OrderFilter narrows FindOrders.

@@ -183,7 +183,9 @@ func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if room.LastInboundAt.Before(at) {
-		if room, err = s.Commerce.UpdateRoom(r.Context(), storeID, room.ID, msgcenter.RoomUpdate{LastInboundAt: &at}); err != nil {
+		// Re-checked under the room's lock: a message older than one
+		// recorded meanwhile leaves the room as it is.
+		if room, err = s.Commerce.UpdateRoom(r.Context(), storeID, room.ID, msgcenter.RoomUpdate{InboundAt: &at}); err != nil {
 			s.Error(w, r, err)
 			return
 		}

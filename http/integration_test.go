@@ -144,6 +144,9 @@ func (c *integrationCommerce) UpdateRoom(_ context.Context, storeID, id int64, u
 			if upd.LastInboundAt != nil {
 				r.LastInboundAt = *upd.LastInboundAt
 			}
+			if upd.InboundAt != nil && upd.InboundAt.After(r.LastInboundAt) {
+				r.LastInboundAt = *upd.InboundAt
+			}
 			cp := *r
 			return &cp, nil
 		}

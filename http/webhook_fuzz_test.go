@@ -148,7 +148,7 @@ func (c *fuzzCommerce) EnsureRoom(_ context.Context, r *msgcenter.Room) (bool, e
 }
 
 func (c *fuzzCommerce) UpdateRoom(_ context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {
-	r := &msgcenter.Room{ID: id, StoreID: storeID, LastInboundAt: *upd.LastInboundAt}
+	r := &msgcenter.Room{ID: id, StoreID: storeID, LastInboundAt: *upd.InboundAt}
 	c.updated = append(c.updated, r)
 	return r, nil
 }

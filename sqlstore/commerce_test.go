@@ -317,6 +317,23 @@ func TestCommerceService_Rooms(t *testing.T) {
 			assertError(t, err, msgcenter.EINVALID, "The room is not valid.")
 		})
 
+		// A customer message moves the last inbound time forward only: a
+		// webhook for an older message, arriving late, leaves it.
+		t.Run("InboundAtForwardOnly", func(t *testing.T) {
+			newer, older := clk.Now().Add(-time.Hour), clk.Now().Add(-3*time.Hour)
+			got, err := cs.UpdateRoom(ctx, s.ID, r.ID, msgcenter.RoomUpdate{InboundAt: &newer})
+			if err != nil || !got.LastInboundAt.Equal(newer) {
+				t.Fatalf("newer message: %v, %v", got, err)
+			}
+			got, err = cs.UpdateRoom(ctx, s.ID, r.ID, msgcenter.RoomUpdate{InboundAt: &older})
+			if err != nil || !got.LastInboundAt.Equal(newer) {
+				t.Fatalf("older message moved the last inbound time: %v, %v", got, err)
+			}
+			if stored, _ := cs.FindRoom(ctx, s.ID, r.ID); !stored.LastInboundAt.Equal(newer) {
+				t.Fatalf("stored last inbound %v, want %v", stored.LastInboundAt, newer)
+			}
+		})
+
 		t.Run("ErrOtherStore", func(t *testing.T) {
 			_, err := cs.FindRoom(ctx, other.ID, r.ID)
 			assertError(t, err, msgcenter.ENOTFOUND, "Room not found.")

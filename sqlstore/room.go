@@ -160,6 +160,11 @@ func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd
 		if upd.LastInboundAt != nil {
 			r.LastInboundAt = upd.LastInboundAt.UTC().Truncate(time.Microsecond)
 		}
+		if upd.InboundAt != nil {
+			if at := upd.InboundAt.UTC().Truncate(time.Microsecond); at.After(r.LastInboundAt) {
+				r.LastInboundAt = at
+			}
+		}
 		if err := r.Validate(); err != nil {
 			return err
 		}
