@@ -211,6 +211,16 @@ func (db *DB) Close() error {
 // SQL returns the underlying handle, for River's driver and for tests.
 func (db *DB) SQL() *sql.DB { return db.db }
 
+// GroupCommits reports, on SQLite, how many write transactions group
+// commit has run and how many changes they carried (see groupCommit); zero
+// on PostgreSQL.
+func (db *DB) GroupCommits() (transactions, changes int64) {
+	if db.group == nil {
+		return 0, 0
+	}
+	return db.group.groups.Load(), db.group.members.Load()
+}
+
 // SQLRead returns the handle for reads outside transactions: on SQLite a
 // pool of read-only connections that read beside the one writer, on
 // PostgreSQL the same handle as SQL.

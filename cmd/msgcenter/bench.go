@@ -39,6 +39,9 @@ type BenchResult struct {
 	Rate          float64
 	Paced         int
 	PipelineTotal time.Duration
+	// ChangesPerCommit is, on SQLite, the burst's store changes per write
+	// transaction under group commit; 0 on PostgreSQL.
+	ChangesPerCommit float64
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -99,6 +102,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	fmt.Fprintf(stdout, "engine: %s\nburst: %d orders, %.0f events/s\n", res.Engine, res.Orders, res.EventsPerSec)
+	if res.ChangesPerCommit > 0 {
+		fmt.Fprintf(stdout, "group commit: %.1f changes per write transaction in the burst\n", res.ChangesPerCommit)
+	}
 	fmt.Fprintf(stdout, "paced: %d orders at %.0f/s, commit→send p50 %s, p99 %s\n", res.Paced, res.Rate,
 		res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond))
 	fmt.Fprintf(stdout, "river no-op jobs/s: %.0f (one per transaction), %.0f (batches of 1,000)\nratio: %.2f\n",
@@ -230,6 +236,7 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 
 	// 1. Throughput: a burst of orders from cfg.Concurrency goroutines, as
 	// fast as they commit, until every message is sent.
+	groups0, changes0 := m.DB.GroupCommits()
 	start := time.Now()
 	placed := make(chan error, 1)
 	go func() {
@@ -244,6 +251,9 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	elapsed := time.Since(start)
 	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
 		PipelineTotal: elapsed}
+	if groups, changes := m.DB.GroupCommits(); groups > groups0 {
+		res.ChangesPerCommit = float64(changes-changes0) / float64(groups-groups0)
+	}
 
 	// 2. Latency: orders at a steady rate the pipeline sustains (half the
 	// burst's unless set), one at a time on schedule, so each message's

@@ -36,6 +36,11 @@ func TestBench(t *testing.T) {
 			if res.EventsPerSec <= 0 || res.NoopPerSec <= 0 || res.NoopBatchPerSec <= 0 || res.P50 <= 0 || res.P99 < res.P50 || res.Ratio <= 0 {
 				t.Fatalf("result = %+v", res)
 			}
+			// Every burst change went through group commit on SQLite, at
+			// least one per transaction; PostgreSQL has none.
+			if (engine == sqlstore.EngineSQLite) != (res.ChangesPerCommit >= 1) {
+				t.Fatalf("changes per commit = %v on %s", res.ChangesPerCommit, engine)
+			}
 		})
 	}
 }
