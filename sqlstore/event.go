@@ -53,6 +53,9 @@ func (db *DB) enqueue(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	if db.Enqueue == nil || len(ids) == 0 {
 		return nil
 	}
+	if db.group != nil && db.group.deferEnqueue(tx, ids) {
+		return nil
+	}
 	if err := db.Enqueue(ctx, tx, ids); err != nil {
 		return fmt.Errorf("sqlstore: enqueue deliveries: %w", err)
 	}

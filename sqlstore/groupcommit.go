@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +41,14 @@ const (
 type groupCommit struct {
 	db      *sql.DB
 	maxTime time.Duration // maxGroupTime; tests lengthen it
+	// enqueue hands the group's new deliveries to DB.Enqueue in the group's
+	// transaction, once, before it commits (see defer).
+	enqueue func(ctx context.Context, tx *sql.Tx, ids []int64) error
+
+	// The running group's transaction and member, written by its leader;
+	// tx is read by any goroutine raising a message (defer).
+	tx      atomic.Pointer[sql.Tx]
+	running *groupMember
 
 	mu      sync.Mutex
 	queue   []*groupMember
@@ -53,7 +63,23 @@ type groupMember struct {
 	err      error
 	panicked any
 	lead     bool          // set before wake is closed: run the next group
+	taken    bool          // a group has started it; under groupCommit.mu
 	wake     chan struct{} // closed when the change is done or must lead
+	jobs     []int64       // deliveries it raised, enqueued with the group's
+}
+
+// deferEnqueue takes the ids of deliveries raised in tx, when tx is the
+// running group's, to enqueue with the whole group's before it commits, and
+// reports whether it did. One insert of a group's jobs costs little more
+// than one insert of one job, and River's insert was the largest statement
+// of an order. The ids of a change that fails go with its savepoint.
+func (g *groupCommit) deferEnqueue(tx *sql.Tx, ids []int64) bool {
+	if g.tx.Load() != tx {
+		return false
+	}
+	// Only the leader's goroutine runs the group's changes.
+	g.running.jobs = append(g.running.jobs, ids...)
+	return true
 }
 
 // do runs fn in a transaction, as withTx does.
@@ -66,16 +92,37 @@ func (g *groupCommit) do(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		g.mu.Unlock()
 	} else {
 		g.mu.Unlock()
-		// Not on ctx: a change already running must report how it ended.
-		<-m.wake
+		if err := g.wait(m); err != nil {
+			return err
+		}
 	}
 	if m.lead {
-		g.run()
+		g.run(ctx)
 	}
 	if m.panicked != nil {
 		panic(m.panicked)
 	}
 	return m.err
+}
+
+// wait waits for m's turn to be over, or to lead. A caller whose context
+// ends while its change still waits in the queue leaves it; one whose change
+// a group has taken waits for the outcome, which it must report.
+func (g *groupCommit) wait(m *groupMember) error {
+	select {
+	case <-m.wake:
+		return nil
+	case <-m.ctx.Done():
+	}
+	g.mu.Lock()
+	if m.lead || m.taken {
+		g.mu.Unlock()
+		<-m.wake
+		return nil
+	}
+	g.queue = slices.DeleteFunc(g.queue, func(q *groupMember) bool { return q == m })
+	g.mu.Unlock()
+	return m.ctx.Err()
 }
 
 // next takes the next waiting change, or nil when there is none.
@@ -86,51 +133,95 @@ func (g *groupCommit) next() *groupMember {
 		return nil
 	}
 	m := g.queue[0]
+	m.taken = true
 	g.queue[0] = nil
 	g.queue = g.queue[1:]
 	return m
 }
 
-// run runs one group, starting with the caller's own change (first in the
-// queue), then passes the lead on.
-func (g *groupCommit) run() {
-	var done []*groupMember
-	finish := func(err error) {
-		for _, m := range done {
-			if m.err == nil && m.panicked == nil {
-				m.err = err
+// run runs one group, starting with the leading caller's own change (first
+// in the queue), then passes the lead on. ctx is the leader's, for the wait
+// for the writer connection only: the transaction belongs to the group.
+func (g *groupCommit) run(ctx context.Context) {
+	var (
+		done     []*groupMember
+		tx       *sql.Tx
+		returned bool
+	)
+	// Whatever happens, even a panic in the driver or a change that exits
+	// its goroutine, the group ends: its changes get an outcome, the
+	// writer is released and the lead passes on.
+	defer func() {
+		if !returned {
+			g.tx.Store(nil)
+			g.running = nil
+			if tx != nil {
+				tx.Rollback()
 			}
+			fail(done, errors.New("sqlstore: the group's transaction ended abnormally"))
 		}
-	}
+		g.handOff(done)
+	}()
 
-	// The transaction belongs to the group, not to the caller that leads it.
-	tx, err := g.db.BeginTx(context.Background(), nil)
+	conn, err := g.db.Conn(ctx)
+	if err == nil {
+		defer conn.Close()
+		tx, err = conn.BeginTx(context.Background(), nil)
+	}
 	if err != nil {
 		m := g.next()
 		m.err = fmt.Errorf("sqlstore: begin: %w", err)
 		done = append(done, m)
-	} else {
-		start := time.Now()
-		for len(done) < maxGroupMembers && (len(done) == 0 || time.Since(start) < g.maxTime) {
-			m := g.next()
-			if m == nil {
-				break
-			}
-			done = append(done, m)
-			if err = runMember(tx, m); err != nil {
-				break
-			}
-		}
-		if err != nil {
-			tx.Rollback()
-			finish(fmt.Errorf("sqlstore: the transaction was lost with another change of its group: %w", err))
-		} else if err = tx.Commit(); err != nil {
-			finish(fmt.Errorf("sqlstore: commit: %w", err))
-		}
-		g.groups.Add(1)
-		g.members.Add(int64(len(done)))
+		returned = true
+		return
 	}
 
+	g.tx.Store(tx)
+	var jobs []int64
+	start := time.Now()
+	for len(done) < maxGroupMembers && (len(done) == 0 || time.Since(start) < g.maxTime) {
+		m := g.next()
+		if m == nil {
+			break
+		}
+		done = append(done, m)
+		g.running = m
+		err = runMember(tx, m)
+		g.running = nil
+		if err != nil {
+			break
+		}
+		if m.err == nil && m.panicked == nil {
+			jobs = append(jobs, m.jobs...)
+		}
+	}
+	g.tx.Store(nil)
+	if err != nil {
+		tx.Rollback()
+		fail(done, fmt.Errorf("sqlstore: the transaction was lost with another change of its group: %w", err))
+	} else if err = g.enqueueJobs(tx, jobs); err != nil {
+		tx.Rollback()
+		fail(done, err)
+	} else if err = tx.Commit(); err != nil {
+		fail(done, fmt.Errorf("sqlstore: commit: %w", err))
+	}
+	g.groups.Add(1)
+	g.members.Add(int64(len(done)))
+	returned = true
+}
+
+// fail gives err to the changes of done that had succeeded.
+func fail(done []*groupMember, err error) {
+	for _, m := range done {
+		if m.err == nil && m.panicked == nil {
+			m.err = err
+		}
+	}
+}
+
+// handOff passes the lead to the first change still waiting, if any, and
+// wakes the changes of the group that ended; done[0] is the leader's own.
+func (g *groupCommit) handOff(done []*groupMember) {
 	g.mu.Lock()
 	if len(g.queue) > 0 {
 		g.queue[0].lead = true
@@ -139,9 +230,22 @@ func (g *groupCommit) run() {
 		g.leading = false
 	}
 	g.mu.Unlock()
-	for _, m := range done[1:] {
-		close(m.wake)
+	for i, m := range done {
+		if i > 0 {
+			close(m.wake)
+		}
 	}
+}
+
+// enqueueJobs hands the group's deferred deliveries to the Enqueue hook.
+func (g *groupCommit) enqueueJobs(tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := g.enqueue(context.Background(), tx, ids); err != nil {
+		return fmt.Errorf("sqlstore: enqueue deliveries: %w", err)
+	}
+	return nil
 }
 
 // runMember runs m's change in a savepoint of tx: released when the change

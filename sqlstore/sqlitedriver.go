@@ -173,10 +173,44 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	return &releasingRows{Rows: rows, release: release}, nil
 }
 
-func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.conn.Prepare(query) }
+func (c *cachingConn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
 
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.conn.PrepareContext(ctx, query)
+	ds, err := c.conn.PrepareContext(ctx, query)
+	if err != nil || !c.noInterrupt {
+		return ds, err
+	}
+	st, ok := ds.(sqliteStmt)
+	if !ok {
+		ds.Close()
+		return nil, errors.New("sqlstore: the SQLite driver's statement lacks a context method")
+	}
+	return &noInterruptStmt{sqliteStmt: st, c: c}, nil
+}
+
+// noInterruptStmt is a statement prepared by hand on a noInterrupt
+// connection: its runs follow the connection's rule too.
+type noInterruptStmt struct {
+	sqliteStmt
+	c *cachingConn
+}
+
+func (s *noInterruptStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	ctx, err := s.c.context(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.sqliteStmt.ExecContext(ctx, args)
+}
+
+func (s *noInterruptStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	ctx, err := s.c.context(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.sqliteStmt.QueryContext(ctx, args)
 }
 
 func (c *cachingConn) Begin() (driver.Tx, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 func openCaching(t *testing.T, conns int) *sql.DB {
@@ -164,4 +165,47 @@ func TestSQLiteStatementCacheFull(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// On a noInterrupt connection (the writer's) a statement that has started
+// runs to its end although its context ends meanwhile, by the cache or
+// prepared by hand; elsewhere the context interrupts it.
+func TestSQLiteNoInterrupt(t *testing.T) {
+	const slow = `WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50000) SELECT COUNT(*) FROM c`
+	run := func(t *testing.T, noInterrupt, prepared bool) error {
+		db := sql.OpenDB(newSQLiteConnector(sqliteDSN(filepath.Join(t.TempDir(), "n.db")), noInterrupt))
+		defer db.Close()
+		db.SetMaxOpenConns(1)
+		if _, err := db.Exec(`SELECT 1`); err != nil { // the connection is open before the clock starts
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		q := func(ctx context.Context) *sql.Row { return db.QueryRowContext(ctx, slow) }
+		if prepared {
+			st, err := db.PrepareContext(ctx, slow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			q = func(ctx context.Context) *sql.Row { return st.QueryRowContext(ctx) }
+		}
+		time.AfterFunc(5*time.Millisecond, cancel)
+		var n int
+		err := q(ctx).Scan(&n)
+		if err == nil && n != 50000 {
+			t.Fatalf("count = %d", n)
+		}
+		return err
+	}
+	for _, prepared := range []bool{false, true} {
+		t.Run(fmt.Sprint("prepared=", prepared), func(t *testing.T) {
+			if err := run(t, true, prepared); err != nil {
+				t.Errorf("noInterrupt: %v, want the statement to finish", err)
+			}
+			if err := run(t, false, prepared); err == nil {
+				t.Error("without noInterrupt the statement finished; want it interrupted")
+			}
+		})
+	}
 }

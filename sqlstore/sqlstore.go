@@ -87,7 +87,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// queue for it instead of spinning on SQLITE_BUSY, and is what River's
 		// SQLite driver, which shares this handle, expects.
 		db.db.SetMaxOpenConns(1)
-		db.group = &groupCommit{db: db.db, maxTime: maxGroupTime}
+		db.group = &groupCommit{db: db.db, maxTime: maxGroupTime,
+			enqueue: func(ctx context.Context, tx *sql.Tx, ids []int64) error { return db.Enqueue(ctx, tx, ids) }}
 	}
 	if err := db.db.PingContext(ctx); err != nil {
 		db.db.Close()
@@ -245,7 +246,9 @@ func (db *DB) forUpdate() string {
 	return ""
 }
 
-// withTx runs fn in a transaction, committing when fn returns nil.
+// withTx runs fn in a transaction, committing when fn returns nil. fn must
+// not commit or roll back tx itself: on SQLite the transaction may hold
+// other callers' changes (groupCommit).
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if db.group != nil {
 		return db.group.do(ctx, fn)
