@@ -72,20 +72,23 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
 	q := s.db.q
-	// The message, how many tries it has had, its store and the event's
-	// configuration, in one statement: this runs once per send.
+	// The message, how many tries it has had, its store, the event's
+	// configuration and the room, in one statement: this runs once per send.
 	var dr deliveryRow
 	var sr storeRow
 	var cr messageConfigRow
+	var rr nullRoomRow
 	var w msgcenter.DeliveryWork
-	dest := append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...)
+	dest := append(append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...), rr.dest()...)
 	err := q.QueryRowContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`,
 			(SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id),
-			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`
+			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`
 		FROM deliveries d
 		JOIN stores s ON s.id = d.store_id
 		JOIN message_configs mc ON mc.store_id = d.store_id AND mc.event = d.event
+		LEFT JOIN rooms r ON r.store_id = d.store_id AND r.id = d.room_id
+		LEFT JOIN channels c ON c.id = r.channel_id
 		WHERE d.id = $1`, deliveryID).Scan(dest...)
 	if err == sql.ErrNoRows {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
@@ -98,8 +101,8 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 		return nil, err
 	}
 	if d.RoomID != nil {
-		if w.Room, err = findRoom(ctx, q, d.StoreID, *d.RoomID, ""); err != nil {
-			return nil, err
+		if w.Room = rr.value(); w.Room == nil {
+			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
 		}
 		// Only a fallback chooses between the room's channel and another.
 		if d.Kind == msgcenter.KindFallback {

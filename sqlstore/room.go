@@ -208,6 +208,29 @@ func findRoom(ctx context.Context, q querier, storeID, id int64, lock string) (*
 	return rs[0], nil
 }
 
+// nullRoomRow scans roomColumns from an outer join, where every column is
+// NULL when there is no room.
+type nullRoomRow struct {
+	id, storeID, channelID                       sql.NullInt64
+	typ, externalID, customerName, customerPhone sql.NullString
+	lastInboundAt, createdAt                     sql.NullTime
+}
+
+func (r *nullRoomRow) dest() []any {
+	return []any{&r.id, &r.storeID, &r.channelID, &r.typ, &r.externalID, &r.customerName, &r.customerPhone, &r.lastInboundAt, &r.createdAt}
+}
+
+// value returns the room, or nil when the join found none.
+func (r *nullRoomRow) value() *msgcenter.Room {
+	if !r.id.Valid {
+		return nil
+	}
+	return &msgcenter.Room{ID: r.id.Int64, StoreID: r.storeID.Int64, ChannelID: r.channelID.Int64,
+		ChannelType: msgcenter.ChannelType(r.typ.String), ExternalID: r.externalID.String,
+		CustomerName: r.customerName.String, CustomerPhone: r.customerPhone.String,
+		LastInboundAt: r.lastInboundAt.Time.UTC(), CreatedAt: r.createdAt.Time.UTC()}
+}
+
 // findRooms returns the rooms matching where, which names the rooms table r.
 func findRooms(ctx context.Context, q querier, where string, args ...any) ([]*msgcenter.Room, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+roomColumns+` FROM rooms r JOIN channels c ON c.id = r.channel_id `+where, args...)
