@@ -14,7 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 // BenchResult is what one run of the pipeline benchmark measured.
@@ -31,7 +32,10 @@ type BenchResult struct {
 	Orders       int
 	EventsPerSec float64
 	P50, P99     time.Duration
-	NoopPerSec   float64 // no-op jobs inserted one per transaction
+	// The paced latency's two parts: commit → River fetched the message's
+	// job (its attempted_at), and that fetch → the provider's answer.
+	FetchP50, FetchP99, WorkP50, WorkP99 time.Duration
+	NoopPerSec                           float64 // no-op jobs inserted one per transaction
 	// NoopBatchPerSec is no-op jobs inserted in batches of 1,000.
 	NoopBatchPerSec float64
 	Ratio           float64
@@ -107,6 +111,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	fmt.Fprintf(stdout, "paced: %d orders at %.0f/s, commit→send p50 %s, p99 %s\n", res.Paced, res.Rate,
 		res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond))
+	fmt.Fprintf(stdout, "  of which commit→job fetched p50 %s, p99 %s; fetched→provider's answer p50 %s, p99 %s\n",
+		res.FetchP50.Round(10*time.Microsecond), res.FetchP99.Round(10*time.Microsecond),
+		res.WorkP50.Round(10*time.Microsecond), res.WorkP99.Round(10*time.Microsecond))
 	fmt.Fprintf(stdout, "river no-op jobs/s: %.0f (one per transaction), %.0f (batches of 1,000)\nratio: %.2f\n",
 		res.NoopPerSec, res.NoopBatchPerSec, res.Ratio)
 	return nil
@@ -285,11 +292,13 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	if err := waitSent("paced", cfg.Orders+paced, nil); err != nil {
 		return nil, err
 	}
-	lat, err := latencies(ctx, m.DB.SQLRead(), committed)
+	lat, fetch, work, err := latencies(ctx, m.DB.SQLRead(), m.DB.Engine(), committed)
 	if err != nil {
 		return nil, err
 	}
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	res.FetchP50, res.FetchP99 = percentile(fetch, 0.50), percentile(fetch, 0.99)
+	res.WorkP50, res.WorkP99 = percentile(work, 0.50), percentile(work, 0.99)
 
 	if cfg.WorkerProcesses > 0 {
 		return res, nil // no-op jobs are counted in-process only
@@ -362,30 +371,81 @@ func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(contex
 	return perSec, nil
 }
 
-// latencies reads, for every sent message of the orders in committed, the
-// time from its commit (PlaceOrder returned) to the provider's answer.
-func latencies(ctx context.Context, db *sql.DB, committed map[int64]time.Time) ([]time.Duration, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT d.order_id, a.at FROM deliveries d
+// latencies returns, sorted, each paced order's time from its commit to the
+// provider's answer (its sent attempt), and the two parts of it: from the
+// commit to River's fetch of the message's job (the job's attempted_at) and
+// from there to the answer.
+func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int64]time.Time) (total, fetch, work []time.Duration, err error) {
+	deliveryID := `(args->>'delivery_id')::bigint`
+	if engine == sqlstore.EngineSQLite {
+		deliveryID = `json_extract(args, '$.delivery_id')`
+	}
+	fetched := map[int64]time.Time{}
+	rows, err := db.QueryContext(ctx, `SELECT `+deliveryID+`, attempted_at FROM river_job WHERE kind = 'deliver' AND attempted_at IS NOT NULL`)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var at any
+		if err := rows.Scan(&id, &at); err != nil {
+			rows.Close()
+			return nil, nil, nil, err
+		}
+		if t, ok := jobTime(at); ok {
+			fetched[id] = t
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+
+	rows, err = db.QueryContext(ctx, `
+		SELECT d.id, d.order_id, a.at FROM deliveries d
 		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'
 		WHERE d.order_id IS NOT NULL`)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	defer rows.Close()
-	var out []time.Duration
 	for rows.Next() {
-		var order int64
+		var id, order int64
 		var sent time.Time
-		if err := rows.Scan(&order, &sent); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &order, &sent); err != nil {
+			return nil, nil, nil, err
 		}
-		if at, ok := committed[order]; ok {
-			out = append(out, sent.Sub(at))
+		at, ok := committed[order]
+		if !ok {
+			continue
+		}
+		total = append(total, sent.Sub(at))
+		if f, ok := fetched[id]; ok {
+			fetch, work = append(fetch, f.Sub(at)), append(work, sent.Sub(f))
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, rows.Err()
+	for _, d := range [][]time.Duration{total, fetch, work} {
+		slices.Sort(d)
+	}
+	return total, fetch, work, rows.Err()
+}
+
+// jobTime reads a River job time: a time on PostgreSQL, text on SQLite
+// (datetime('now', 'subsec'), UTC, milliseconds).
+func jobTime(v any) (time.Time, bool) {
+	switch v := v.(type) {
+	case time.Time:
+		return v, true
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				return t, true
+			}
+		}
+	case []byte:
+		return jobTime(string(v))
+	}
+	return time.Time{}, false
 }
 
 func percentile(sorted []time.Duration, q float64) time.Duration {

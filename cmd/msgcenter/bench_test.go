@@ -36,6 +36,11 @@ func TestBench(t *testing.T) {
 			if res.EventsPerSec <= 0 || res.NoopPerSec <= 0 || res.NoopBatchPerSec <= 0 || res.P50 <= 0 || res.P99 < res.P50 || res.Ratio <= 0 {
 				t.Fatalf("result = %+v", res)
 			}
+			// The latency's parts were found for the paced orders and
+			// make it up.
+			if res.FetchP50 <= 0 || res.WorkP50 <= 0 || res.FetchP50 > res.P99 || res.WorkP50 > res.P99 {
+				t.Fatalf("commit→fetch p50 %v, fetch→answer p50 %v, total p99 %v", res.FetchP50, res.WorkP50, res.P99)
+			}
 			// Every burst change went through group commit on SQLite, at
 			// least one per transaction; PostgreSQL has none.
 			if (engine == sqlstore.EngineSQLite) != (res.ChangesPerCommit >= 1) {
