@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -162,6 +163,40 @@ func TestProvider_Send(t *testing.T) {
 			}
 			if channelID != f.waChannel {
 				t.Fatalf("channel_id = %d, want the room's %d", channelID, f.waChannel)
+			}
+		})
+
+		// With Writes and Reads set, as serve sets them on SQLite, a send
+		// reads on Reads and stores its message through Writes; a failing
+		// write fails the send, transiently, and stores nothing.
+		t.Run("ReadsAndWrites", func(t *testing.T) {
+			p := sandbox.New(db.SQL(), f.clock.Now)
+			p.Reads = db.SQLRead()
+			writes := 0
+			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
+				writes++
+				return db.WithTx(ctx, fn)
+			}
+			before := len(f.messages(t, f.store, f.ig.ID))
+			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "through Writes"}); err != nil {
+				t.Fatal(err)
+			}
+			ms := f.messages(t, f.store, f.ig.ID)
+			if writes != 1 || len(ms) != before+1 || ms[len(ms)-1].Text != "through Writes" {
+				t.Fatalf("%d writes, messages %+v", writes, ms)
+			}
+			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
+				return db.WithTx(ctx, func(tx *sql.Tx) error {
+					if err := fn(tx); err != nil {
+						return err
+					}
+					return errors.New("disk full")
+				})
+			}
+			_, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "lost"})
+			wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
+			if n := len(f.messages(t, f.store, f.ig.ID)); n != before+1 {
+				t.Fatalf("a failed write stored a message: %d messages, want %d", n, before+1)
 			}
 		})
 
