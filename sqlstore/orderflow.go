@@ -53,11 +53,20 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
+	// The room of an order without a checkout is read before the
+	// transaction, on the read handle: rooms are never deleted and their
+	// store never changes, and on SQLite this takes a read off the one
+	// writer. Its error waits for the store's check, which comes first.
+	var pre *preRoom
+	if req.CheckoutID == nil {
+		pre = &preRoom{}
+		pre.room, pre.err = orderRoom(ctx, s.db.q, storeID, req, nil)
+	}
 	var order *msgcenter.Order
 	var failed *msgcenter.FailedCheckout
 	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		order, failed, err = s.placeOrder(ctx, tx, storeID, req)
+		order, failed, err = s.placeOrder(ctx, tx, storeID, req, pre)
 		return err
 	})
 	if err != nil {
@@ -66,7 +75,15 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	return order, failed, nil
 }
 
-func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
+// preRoom is an order's room read before its transaction, and the error
+// of that read.
+type preRoom struct {
+	room *msgcenter.Room
+	err  error
+}
+
+// placeOrder places req in tx; pre is its room when read beforehand.
+func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
 	if err := storeExists(ctx, tx, storeID); err != nil {
 		return nil, nil, err
@@ -78,7 +95,13 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 			return nil, nil, err
 		}
 	}
-	room, err := orderRoom(ctx, tx, storeID, req, checkout)
+	var room *msgcenter.Room
+	var err error
+	if pre != nil {
+		room, err = pre.room, pre.err
+	} else {
+		room, err = orderRoom(ctx, tx, storeID, req, checkout)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,7 +189,7 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 
 // orderRoom resolves the room an order comes from: the request's, the
 // checkout's, the latest room of the customer's phone, or none (nil).
-func orderRoom(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
+func orderRoom(ctx context.Context, tx querier, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
 	switch {
 	case req.RoomID != nil:
 		return findRoom(ctx, tx, storeID, *req.RoomID, "")
