@@ -42,11 +42,11 @@ type groupCommit struct {
 	db      *sql.DB
 	maxTime time.Duration // maxGroupTime; tests lengthen it
 	// enqueue hands the group's new deliveries to DB.Enqueue in the group's
-	// transaction, once, before it commits (see defer).
+	// transaction, once, before it commits (see deferEnqueue).
 	enqueue func(ctx context.Context, tx *sql.Tx, ids []int64) error
 
 	// The running group's transaction and member, written by its leader;
-	// tx is read by any goroutine raising a message (defer).
+	// tx is read by any goroutine raising a message (deferEnqueue).
 	tx      atomic.Pointer[sql.Tx]
 	running *groupMember
 
