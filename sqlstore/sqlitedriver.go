@@ -143,12 +143,22 @@ func (c *cachingConn) context(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
-func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+// prepared returns the context query runs under and its cached statement,
+// with how to release it.
+func (c *cachingConn) prepared(ctx context.Context, query string) (context.Context, sqliteStmt, func(), error) {
 	ctx, err := c.context(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	st, release, err := c.statement(ctx, query)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ctx, st, release, nil
+}
+
+func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	ctx, st, release, err := c.prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -157,11 +167,7 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	ctx, err := c.context(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, release, err := c.statement(ctx, query)
+	ctx, st, release, err := c.prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
