@@ -25,7 +25,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "msgcenter_messages_raised_total", Help: "Messages raised by events and queued for delivery.",
 		}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "msgcenter_messages_total", Help: "Messages that reached a final status, by event, kind, status and reason.",
+			Name: "msgcenter_messages_total", Help: "Messages that reached a final status, by event, kind, status and reason (event and kind unknown when the message's inputs could not be read).",
 		}, []string{"event", "kind", "status", "reason"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "msgcenter_delivery_attempts_total", Help: "Provider send attempts by outcome (sent, retry, failed).",

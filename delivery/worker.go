@@ -33,10 +33,15 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		// The message is gone with its store: nothing to send. If only
 		// something it needs is gone, it fails for good with the reason
 		// instead of staying queued.
-		_, rerr := s.cfg.Store.RecordDeliveryResult(ctx, id, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed,
-			Reason: msgcenter.ReasonUndeliverable, Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "load: " + msgcenter.ErrorMessage(err)}})
+		res := msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: msgcenter.ReasonUndeliverable,
+			Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "load: " + msgcenter.ErrorMessage(err)}}
+		changed, rerr := s.cfg.Store.RecordDeliveryResult(ctx, id, res)
 		if rerr != nil && msgcenter.ErrorCode(rerr) != msgcenter.ENOTFOUND {
 			return fmt.Errorf("record delivery %d: %w", id, rerr)
+		}
+		if changed {
+			// Its event and kind were among what could not be read.
+			s.cfg.Metrics.recorded(&msgcenter.Delivery{Event: "unknown", Kind: "unknown"}, res)
 		}
 		return nil
 	} else if err != nil {

@@ -642,7 +642,42 @@ func testInputGone(t *testing.T, dbURL string) {
 	if n := len(sh.Outbox(sh.IGRoom)); n != 0 {
 		t.Fatalf("the room got %d messages, want none", n)
 	}
+	// Counted among the messages that reached a final status, its event and
+	// kind unknown since they were among what could not be read.
+	if n := messagesTotal(t, sh.Main, map[string]string{"event": "unknown", "status": "failed", "reason": "undeliverable"}); n != 1 {
+		t.Fatalf("msgcenter_messages_total for the failed message = %v, want 1", n)
+	}
 	if err := sh.Main.Delivery.Deliver(ctx, 999999); err != nil {
 		t.Fatalf("Deliver of a message that does not exist = %v, want nil", err)
 	}
+}
+
+// messagesTotal sums msgcenter_messages_total over the series whose labels
+// include want.
+func messagesTotal(t *testing.T, m *main.Main, want map[string]string) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, f := range families {
+		if f.GetName() != "msgcenter_messages_total" {
+			continue
+		}
+	series:
+		for _, s := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range s.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			for k, v := range want {
+				if labels[k] != v {
+					continue series
+				}
+			}
+			sum += s.GetCounter().GetValue()
+		}
+	}
+	return sum
 }
