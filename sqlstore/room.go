@@ -208,8 +208,8 @@ func findRoom(ctx context.Context, q querier, storeID, id int64, lock string) (*
 	return rs[0], nil
 }
 
-// nullRoomRow scans roomColumns from an outer join, where every column is
-// NULL when there is no room.
+// nullRoomRow scans roomColumns: from the rooms table, or from an outer join
+// where every column is NULL when there is no room.
 type nullRoomRow struct {
 	id, storeID, channelID                       sql.NullInt64
 	typ, externalID, customerName, customerPhone sql.NullString
@@ -240,15 +240,11 @@ func findRooms(ctx context.Context, q querier, where string, args ...any) ([]*ms
 	defer rows.Close()
 	rooms := []*msgcenter.Room{}
 	for rows.Next() {
-		var r msgcenter.Room
-		var typ string
-		err := rows.Scan(&r.ID, &r.StoreID, &r.ChannelID, &typ, &r.ExternalID, &r.CustomerName, &r.CustomerPhone, &r.LastInboundAt, &r.CreatedAt)
-		if err != nil {
+		var r nullRoomRow
+		if err := rows.Scan(r.dest()...); err != nil {
 			return nil, fmt.Errorf("sqlstore: scan room: %w", err)
 		}
-		r.ChannelType = msgcenter.ChannelType(typ)
-		r.LastInboundAt, r.CreatedAt = r.LastInboundAt.UTC(), r.CreatedAt.UTC()
-		rooms = append(rooms, &r)
+		rooms = append(rooms, r.value())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: find rooms: %w", err)
