@@ -387,14 +387,12 @@ func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int
 	}
 	for rows.Next() {
 		var id int64
-		var at any
+		var at time.Time
 		if err := rows.Scan(&id, &at); err != nil {
 			rows.Close()
 			return nil, nil, nil, err
 		}
-		if t, ok := jobTime(at); ok {
-			fetched[id] = t
-		}
+		fetched[id] = at
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -428,24 +426,6 @@ func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int
 		slices.Sort(d)
 	}
 	return total, fetch, work, rows.Err()
-}
-
-// jobTime reads a River job time: a time on PostgreSQL, text on SQLite
-// (datetime('now', 'subsec'), UTC, milliseconds).
-func jobTime(v any) (time.Time, bool) {
-	switch v := v.(type) {
-	case time.Time:
-		return v, true
-	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00"} {
-			if t, err := time.Parse(layout, v); err == nil {
-				return t, true
-			}
-		}
-	case []byte:
-		return jobTime(string(v))
-	}
-	return time.Time{}, false
 }
 
 func percentile(sorted []time.Duration, q float64) time.Duration {
