@@ -82,7 +82,7 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	dest := append(append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...), rr.dest()...)
 	err := q.QueryRowContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`,
-			(SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id),
+			d.tries,
 			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`
 		FROM deliveries d
 		JOIN stores s ON s.id = d.store_id
@@ -152,72 +152,73 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 	if r.Reason != "" && !r.Reason.Valid() {
 		return false, msgcenter.Invalid("The delivery result is not valid.", map[string]string{"reason": "is not a known reason"})
 	}
-	var recorded bool
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		recorded, err = s.recordDeliveryResult(ctx, tx, deliveryID, r)
-		return err
-	})
-	if err != nil {
-		return false, err
-	}
-	return recorded, nil
-}
-
-func (s *DeliveryService) recordDeliveryResult(ctx context.Context, tx *sql.Tx, deliveryID int64, r msgcenter.DeliveryResult) (bool, error) {
 	now := s.db.now()
 	var sentAt sql.NullTime
 	if r.Status == msgcenter.StatusSent {
 		sentAt = sql.NullTime{Time: now, Valid: true}
 	}
-	// The guarded update takes the row's lock: a concurrent record of the
-	// same message waits, then finds it no longer queued.
-	res, err := tx.ExecContext(ctx, `
-		UPDATE deliveries
-		SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-			updated_at = $8, sent_at = $9
-		WHERE id = $10 AND status = $11`,
-		string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-		now, sentAt, deliveryID, string(msgcenter.StatusQueued),
-	)
-	if err != nil {
-		return false, fmt.Errorf("sqlstore: update delivery: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, fmt.Errorf("sqlstore: update delivery: %w", err)
-	} else if n == 0 {
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists); err != nil {
-			return false, fmt.Errorf("sqlstore: find delivery: %w", err)
-		} else if !exists {
-			return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
-		}
-		return false, nil // already final
-	}
+	var attempt msgcenter.Attempt
+	tried := 0
 	if r.Attempt != nil {
-		if err := insertAttempt(ctx, tx, deliveryID, *r.Attempt, now); err != nil {
-			return false, err
+		attempt, tried = *r.Attempt, 1
+		if attempt.At.IsZero() {
+			attempt.At = now
+		}
+		attempt.At = attempt.At.UTC().Truncate(time.Microsecond)
+	}
+	// The guarded update takes the row's lock: a concurrent record of the
+	// same message waits, then finds it no longer queued. The attempt it
+	// appends is numbered by the count the update returns, read from the
+	// row as locked, so two records of a retry never take the same number.
+	set := `UPDATE deliveries
+		SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+			updated_at = $8, sent_at = $9, tries = tries + $12
+		WHERE id = $10 AND status = $11
+		RETURNING id, tries`
+	args := []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+		now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried}
+	var updated, exists bool
+	if s.db.engine == EnginePostgres {
+		// One statement, committed on its own: this runs once per send.
+		err := s.db.db.QueryRowContext(ctx, `
+			WITH u AS (`+set+`), a AS (
+				INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+				SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
+			)
+			SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`,
+			append(args, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)...).Scan(&updated, &exists)
+		if err != nil {
+			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
+		}
+	} else {
+		err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+			var id int64
+			var n int
+			err := tx.QueryRowContext(ctx, set, args...).Scan(&id, &n)
+			if err == sql.ErrNoRows {
+				updated = false
+				return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
+			} else if err != nil {
+				return err
+			}
+			updated, exists = true, true
+			if tried == 0 {
+				return nil
+			}
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
+			return err
+		})
+		if err != nil {
+			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 		}
 	}
-	return true, nil
-}
-
-// insertAttempt appends a to the delivery's attempts as number count+1; a
-// zero time is now. The caller holds the delivery's row lock.
-func insertAttempt(ctx context.Context, tx *sql.Tx, deliveryID int64, a msgcenter.Attempt, now time.Time) error {
-	at := now
-	if !a.At.IsZero() {
-		at = a.At.UTC().Truncate(time.Microsecond)
+	if !exists {
+		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-		SELECT $1, COUNT(*) + 1, $2, $3, $4, $5 FROM delivery_attempts WHERE delivery_id = $1`,
-		deliveryID, at, a.Outcome, a.ProviderMessageID, a.Error,
-	)
-	if err != nil {
-		return fmt.Errorf("sqlstore: insert attempt: %w", err)
-	}
-	return nil
+	return updated, nil // not updated: already final
 }
 
 // FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of

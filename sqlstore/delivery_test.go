@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -207,6 +208,40 @@ func TestDeliveryService_RecordDeliveryResult(t *testing.T) {
 			d, _ := f.deliveries.FindDelivery(ctx, f.store.ID, id)
 			if d.Status != msgcenter.StatusSkipped || d.Reason != msgcenter.ReasonAutomationDisabled || len(d.Attempts) != 0 || d.SentAt != nil {
 				t.Fatalf("delivery = %+v", d)
+			}
+		})
+
+		t.Run("ConcurrentRetries", func(t *testing.T) {
+			// Records of one message racing (a duplicate job) each append
+			// their attempt under the next number; none is lost or refused.
+			id := raise(t)
+			const n = 8
+			errs := make(chan error, n)
+			for i := range n {
+				go func() {
+					_, err := f.deliveries.RecordDeliveryResult(ctx, id, msgcenter.DeliveryResult{Status: msgcenter.StatusQueued,
+						Reason: msgcenter.ReasonProviderError, Attempt: &msgcenter.Attempt{Outcome: "retry", Error: fmt.Sprint(i)}})
+					errs <- err
+				}()
+			}
+			for range n {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := f.deliveries.FindDelivery(ctx, f.store.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for i, a := range d.Attempts {
+				if a.N != i+1 || seen[a.Error] {
+					t.Fatalf("attempt %d = %+v (attempts %+v)", i, a, d.Attempts)
+				}
+				seen[a.Error] = true
+			}
+			if w, err := f.deliveries.LoadDeliveryWork(ctx, id); err != nil || len(d.Attempts) != n || w.Tries != n {
+				t.Fatalf("%d attempts, work %+v, %v; want %d", len(d.Attempts), w, err, n)
 			}
 		})
 
