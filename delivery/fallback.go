@@ -18,7 +18,7 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	if fb == nil || !fb.Enabled {
 		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusSkipped, Reason: msgcenter.ReasonFallbackDisabled})
 	}
-	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	provider, err := s.providerFor(ctx, work)
 	if err != nil {
 		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
 	}

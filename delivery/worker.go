@@ -81,7 +81,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
 		return s.sessionExpired(ctx, work, res, nil)
 	}
-	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	provider, err := s.providerFor(ctx, work)
 	if err != nil {
 		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
 	}
@@ -107,7 +107,7 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
 		return s.record(ctx, work, res)
 	}
-	provider, err := s.cfg.Providers.ProviderFor(ctx, d.StoreID)
+	provider, err := s.providerFor(ctx, work)
 	if err != nil {
 		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
 	}
@@ -117,6 +117,18 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 	}
 	sent, sendErr := provider.Send(ctx, out)
 	return s.finish(ctx, work, res, sent, sendErr)
+}
+
+// providerFor returns the provider of the message's store. The work says
+// whether the store connected an app of its own; when it did not, the
+// default provider carries the message without a second lookup.
+func (s *Service) providerFor(ctx context.Context, work *msgcenter.DeliveryWork) (msgcenter.FullProvider, error) {
+	if !work.Connected {
+		if p := s.cfg.Providers.Default(); p != nil {
+			return p, nil
+		}
+	}
+	return s.cfg.Providers.ProviderFor(ctx, work.Delivery.StoreID)
 }
 
 // finish records a send's outcome: sent; failed for good with its reason;

@@ -72,28 +72,60 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
 	q := s.db.q
-	// The message, how many tries it has had, its store, the event's
-	// configuration and the room, in one statement: this runs once per send.
+	// The message, how many tries it has had, its store and whether the
+	// store connected its own app, the event's configuration, the room and,
+	// for an order, the order with one row per item, in one statement: this
+	// runs once per send.
 	var dr deliveryRow
 	var sr storeRow
 	var cr messageConfigRow
 	var rr nullRoomRow
+	var or nullOrderRow
+	var item struct {
+		productID, quantity, unitPrice sql.NullInt64
+		name                           sql.NullString
+	}
 	var w msgcenter.DeliveryWork
-	dest := append(append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...), rr.dest()...)
-	err := q.QueryRowContext(ctx, `
-		SELECT `+qualify(deliveryColumns, "d")+`,
-			d.tries,
-			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`
+	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
+		or.dest()...)
+	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
+	rows, err := q.QueryContext(ctx, `
+		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
+			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
+			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`,
+			`+qualify(orderColumns, "o")+`, i.product_id, i.name, i.quantity, i.unit_price
 		FROM deliveries d
 		JOIN stores s ON s.id = d.store_id
 		JOIN message_configs mc ON mc.store_id = d.store_id AND mc.event = d.event
 		LEFT JOIN rooms r ON r.store_id = d.store_id AND r.id = d.room_id
 		LEFT JOIN channels c ON c.id = r.channel_id
-		WHERE d.id = $1`, deliveryID).Scan(dest...)
-	if err == sql.ErrNoRows {
-		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
-	} else if err != nil {
+		LEFT JOIN orders o ON d.subject_type = $2 AND o.store_id = d.store_id AND o.id = d.subject_id
+		LEFT JOIN order_items i ON i.order_id = o.id
+		WHERE d.id = $1
+		ORDER BY i.line`, deliveryID, string(msgcenter.SubjectOrder))
+	if err != nil {
 		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+	}
+	var found bool
+	var items []msgcenter.OrderItem
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+		}
+		found = true
+		if item.productID.Valid {
+			items = append(items, msgcenter.OrderItem{ProductID: item.productID.Int64, Name: item.name.String,
+				Quantity: int(item.quantity.Int64), UnitPrice: item.unitPrice.Int64})
+		}
+	}
+	// Closed before anything else is read: on SQLite's single connection a
+	// second query would wait for this one forever.
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+	} else if !found {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
 	d := dr.value()
 	w.Delivery, w.Store = d, sr.value()
@@ -113,7 +145,10 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	}
 	switch d.SubjectType {
 	case msgcenter.SubjectOrder:
-		w.Order, err = findOrder(ctx, q, `WHERE store_id = $1 AND id = $2`, d.StoreID, d.SubjectID)
+		if w.Order = or.value(); w.Order == nil {
+			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Order not found.")
+		}
+		w.Order.Items = append(w.Order.Items, items...)
 	case msgcenter.SubjectFailedCheckout:
 		w.FailedCheckout, w.MicrositeToken, err = findFailedCheckout(ctx, q, d.StoreID, d.SubjectID)
 	case msgcenter.SubjectCheckout:

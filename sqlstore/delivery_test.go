@@ -33,8 +33,14 @@ func TestDeliveryService_LoadDeliveryWork(t *testing.T) {
 		}
 
 		t.Run("Order", func(t *testing.T) {
-			o := f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 2}))
+			roti := f.mustProduct(t, f.store.ID, "Roti Bakar", 18000, 5)
+			// Items come back in the order's line order, not by product.
+			o := f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: roti.ID, Quantity: 1},
+				msgcenter.CartItem{ProductID: kopi.ID, Quantity: 2}))
 			id := f.enq.take(t)[0]
+			if len(o.Items) != 2 || o.Items[0].ProductID != roti.ID {
+				t.Fatalf("placed items = %+v", o.Items)
+			}
 
 			// The configuration saved after the event is the one the worker gets.
 			configs := sqlstore.NewMessageConfigService(f.db)
@@ -67,6 +73,30 @@ func TestDeliveryService_LoadDeliveryWork(t *testing.T) {
 			fb := load(t, f.enq.take(t)[0])
 			if fb.Delivery.Kind != msgcenter.KindFallback || !reflect.DeepEqual(fb.Room, f.waRoom) || !reflect.DeepEqual(fb.Channel, f.wa) {
 				t.Fatalf("fallback work = delivery %+v, room %+v, channel %+v", fb.Delivery, fb.Room, fb.Channel)
+			}
+		})
+
+		t.Run("Connected", func(t *testing.T) {
+			f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}))
+			id := f.enq.take(t)[0]
+			if load(t, id).Connected {
+				t.Fatal("work of a store without an app: Connected")
+			}
+			is, err := sqlstore.NewIntegrationService(f.db, testServerKey())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := is.ConnectQiscus(ctx, f.store.ID, "kopi-abc", "s3cret", ""); err != nil {
+				t.Fatal(err)
+			}
+			if !load(t, id).Connected {
+				t.Fatal("work of a store with its own app: not Connected")
+			}
+			if err := is.DisconnectIntegration(ctx, f.store.ID); err != nil {
+				t.Fatal(err)
+			}
+			if load(t, id).Connected {
+				t.Fatal("work after the app was disconnected: Connected")
 			}
 		})
 

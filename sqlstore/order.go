@@ -91,22 +91,39 @@ func findOrders(ctx context.Context, q querier, where string, args ...any) ([]*m
 }
 
 func scanOrder(rows *sql.Rows) (*msgcenter.Order, error) {
-	var o msgcenter.Order
-	var roomID, checkoutID sql.NullInt64
-	var status string
-	var paidAt sql.NullTime
-	err := rows.Scan(&o.ID, &o.StoreID, &o.Number, &o.Token, &roomID, &checkoutID, &o.CustomerName, &o.CustomerPhone, &o.Address,
-		&o.DeliveryMethod, &o.DeliveryFee, &o.ServiceFee, &o.Subtotal, &o.GrandTotal, &o.PaymentMethod, &status,
-		&o.CreatedAt, &paidAt, &o.UpdatedAt)
-	if err != nil {
+	var r nullOrderRow
+	if err := rows.Scan(r.dest()...); err != nil {
 		return nil, fmt.Errorf("sqlstore: scan order: %w", err)
 	}
-	o.RoomID, o.CheckoutID = int64Ptr(roomID), int64Ptr(checkoutID)
-	o.Status = msgcenter.OrderStatus(status)
-	o.PaidAt = timePtr(paidAt)
-	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
-	o.Items = []msgcenter.OrderItem{}
-	return &o, nil
+	return r.value(), nil
+}
+
+// nullOrderRow scans orderColumns: from the orders table, or from an outer
+// join where every column is NULL when there is no order.
+type nullOrderRow struct {
+	id, storeID, number, roomID, checkoutID, deliveryFee, serviceFee, subtotal, grandTotal sql.NullInt64
+	token, customerName, customerPhone, address, deliveryMethod, paymentMethod, status     sql.NullString
+	createdAt, paidAt, updatedAt                                                           sql.NullTime
+}
+
+func (r *nullOrderRow) dest() []any {
+	return []any{&r.id, &r.storeID, &r.number, &r.token, &r.roomID, &r.checkoutID, &r.customerName, &r.customerPhone, &r.address,
+		&r.deliveryMethod, &r.deliveryFee, &r.serviceFee, &r.subtotal, &r.grandTotal, &r.paymentMethod, &r.status,
+		&r.createdAt, &r.paidAt, &r.updatedAt}
+}
+
+// value returns the order without its items, or nil when the join found none.
+func (r *nullOrderRow) value() *msgcenter.Order {
+	if !r.id.Valid {
+		return nil
+	}
+	return &msgcenter.Order{ID: r.id.Int64, StoreID: r.storeID.Int64, Number: r.number.Int64, Token: r.token.String,
+		RoomID: int64Ptr(r.roomID), CheckoutID: int64Ptr(r.checkoutID), CustomerName: r.customerName.String,
+		CustomerPhone: r.customerPhone.String, Address: r.address.String, Items: []msgcenter.OrderItem{},
+		DeliveryMethod: r.deliveryMethod.String, DeliveryFee: r.deliveryFee.Int64, ServiceFee: r.serviceFee.Int64,
+		Subtotal: r.subtotal.Int64, GrandTotal: r.grandTotal.Int64, PaymentMethod: r.paymentMethod.String,
+		Status: msgcenter.OrderStatus(r.status.String), CreatedAt: r.createdAt.Time.UTC(), PaidAt: timePtr(r.paidAt),
+		UpdatedAt: r.updatedAt.Time.UTC()}
 }
 
 // loadOrderItems fills the items of orders, by line.

@@ -1,0 +1,73 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	main "github.com/qiscus/msgcenter/cmd/msgcenter"
+	"github.com/qiscus/msgcenter/sqlstore/sqltest"
+)
+
+// TestConnectedStoreSends checks that the worker picks each message's
+// provider by whether its store connected an app: a connected store's order
+// message goes to its own Qiscus app, and once it disconnects, the next
+// goes through the sandbox, the deployment's default.
+func TestConnectedStoreSends(t *testing.T) {
+	sqltest.Engines(t, func(t *testing.T, dbURL string) {
+		var mu sync.Mutex
+		var sent []map[string]any
+		app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost || r.URL.Path != "/kopi-app/bot" {
+				http.NotFound(w, r)
+				return
+			}
+			var body map[string]any
+			raw, _ := io.ReadAll(r.Body)
+			if err := json.Unmarshal(raw, &body); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			mu.Lock()
+			sent = append(sent, body)
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"status":200,"data":{"comment":{"id":9876,"type":"text"}}}`)
+		}))
+		defer app.Close()
+
+		a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.SecretKey = bytes.Repeat([]byte{7}, 32) })
+		sh := a.NewShop("Toko Kopi Senja")
+		a.MustJSON(http.StatusOK, "PUT", "/api/v1/stores/"+sh.Store+"/integration/qiscus",
+			map[string]any{"app_id": "kopi-app", "secret_key": "s3cret-value", "base_url": app.URL}, nil)
+
+		o := sh.Order(sh.IGRoom)
+		if got := sh.WaitOrderDeliveries(o.ID, 1); got.Summary.Sent != 1 {
+			t.Fatalf("connected store's order: %+v", got)
+		}
+		mu.Lock()
+		n := len(sent)
+		mu.Unlock()
+		if n != 1 || len(sh.Outbox(sh.IGRoom)) != 0 {
+			t.Fatalf("connected store: its app got %d messages, the sandbox %d; want 1 and 0", n, len(sh.Outbox(sh.IGRoom)))
+		}
+
+		if resp, body := a.Do("DELETE", "/api/v1/stores/"+sh.Store+"/integration/qiscus", a.Token, nil); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("disconnect: %d %s", resp.StatusCode, body)
+		}
+		o = sh.Order(sh.IGRoom)
+		if got := sh.WaitOrderDeliveries(o.ID, 1); got.Summary.Sent != 1 {
+			t.Fatalf("disconnected store's order: %+v", got)
+		}
+		mu.Lock()
+		n = len(sent)
+		mu.Unlock()
+		if n != 1 || len(sh.Outbox(sh.IGRoom)) != 1 {
+			t.Fatalf("disconnected store: its app got %d messages, the sandbox %d; want 1 and 1", n, len(sh.Outbox(sh.IGRoom)))
+		}
+	})
+}
