@@ -86,6 +86,39 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		return nil, transient("sandbox: %v", err)
 	}
 
+	now := p.now()
+	var label, url string
+	if m.Button != nil {
+		label, url = m.Button.Label, m.Button.URL
+	}
+	// write runs a statement that stores a message: through Writes when set.
+	write := func(insert func(q rowQuerier) error) error {
+		if p.Writes != nil {
+			return p.Writes(ctx, func(tx *sql.Tx) error { return insert(tx) })
+		}
+		return insert(p.db)
+	}
+
+	// The usual send is one statement: the message is stored when the room
+	// is the store's, its WhatsApp window is open and no fault is pending.
+	// When it stores nothing, the path below finds out why.
+	var id int64
+	err := write(func(q rowQuerier) error {
+		return q.QueryRowContext(ctx, `
+			INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
+			SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
+			FROM rooms r JOIN channels c ON c.id = r.channel_id
+			WHERE r.store_id = $1 AND r.id = $2 AND (c.type <> $7 OR r.last_inbound_at >= $8)
+				AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)
+			RETURNING id`,
+			m.StoreID, m.Room.ID, m.Text, label, url, now, string(msgcenter.ChannelWhatsApp), now.Add(-msgcenter.SessionWindow)).Scan(&id)
+	})
+	if err == nil {
+		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, transient("sandbox: store message: %v", err)
+	}
+
 	// One statement finds the room as the platform knows it and whether any
 	// fault is pending; the fault table is touched again only when one is.
 	var (
@@ -98,7 +131,7 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if p.Reads != nil {
 		reads = p.Reads
 	}
-	err := reads.QueryRowContext(ctx, `
+	err = reads.QueryRowContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0),
 			r.channel_id, c.type, r.last_inbound_at
 		FROM (SELECT 1 AS one) AS x
@@ -132,31 +165,18 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if !channelID.Valid {
 		return nil, permanent("sandbox: room %d does not exist in store %d", m.Room.ID, m.StoreID)
 	}
-	now := p.now()
 	if msgcenter.SessionExpired(msgcenter.ChannelType(channelType.String), lastInbound.Time, now) {
 		return nil, sessionExpired("sandbox: room %d: last inbound message at %s, more than 24 hours ago",
 			m.Room.ID, lastInbound.Time.UTC().Format(time.RFC3339))
 	}
 
-	var label, url string
-	if m.Button != nil {
-		label, url = m.Button.Label, m.Button.URL
-	}
-	var id int64
-	insert := func(q interface {
-		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	}) error {
+	err = write(func(q rowQuerier) error {
 		return q.QueryRowContext(ctx, `
 			INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
 			VALUES ($1, $2, $3, 'out', 'text', $4, $5, $6, $7)
 			RETURNING id`,
 			m.StoreID, m.Room.ID, channelID.Int64, m.Text, label, url, now).Scan(&id)
-	}
-	if p.Writes != nil {
-		err = p.Writes(ctx, func(tx *sql.Tx) error { return insert(tx) })
-	} else {
-		err = insert(p.db)
-	}
+	})
 	if err != nil {
 		return nil, transient("sandbox: store message: %v", err)
 	}
@@ -165,6 +185,11 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		return nil, transient("sandbox: injected lost answer (message sbx-%d was delivered)", id)
 	}
 	return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
+}
+
+// rowQuerier is a *sql.DB or a *sql.Tx, for a statement that returns a row.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // wait sleeps the configured latency, or until ctx is done.

@@ -185,6 +185,10 @@ func TestProvider_Send(t *testing.T) {
 			if writes != 1 || len(ms) != before+1 || ms[len(ms)-1].Text != "through Writes" {
 				t.Fatalf("%d writes, messages %+v", writes, ms)
 			}
+			// A usual send is one write, on a WhatsApp room in its window too.
+			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "in the window"}); err != nil || writes != 2 {
+				t.Fatalf("WhatsApp send: %v, %d writes in all, want 2", err, writes)
+			}
 			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
 				return db.WithTx(ctx, func(tx *sql.Tx) error {
 					if err := fn(tx); err != nil {
@@ -215,6 +219,20 @@ func TestProvider_Send(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
+		})
+
+		t.Run("WindowEdge", func(t *testing.T) {
+			// Exactly 24 hours after the customer's message the window is
+			// still open; a microsecond later it is closed.
+			d := f.lastInbound(t, f.wa.ID).Add(24 * time.Hour).Sub(f.clock.Now())
+			f.clock.Add(d)
+			defer f.clock.Add(-d - time.Microsecond)
+			if _, err := f.send(f.wa, "just in time"); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Add(time.Microsecond)
+			_, err := f.send(f.wa, "just too late")
+			wantProviderError(t, err, msgcenter.ProviderSessionExpired, msgcenter.ReasonSessionExpired)
 		})
 
 		t.Run("StaleRoomCopy", func(t *testing.T) {
