@@ -85,18 +85,20 @@ type preRoom struct {
 // placeOrder places req in tx; pre is its room when read beforehand.
 func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
-	if err := storeExists(ctx, tx, storeID); err != nil {
+	// The store's next order number, taken first: it finds the store, and
+	// the store's row stays locked until the transaction ends, so an order
+	// that fails gives the number back with no other order having seen it.
+	number, err := nextOrderNumber(ctx, tx, storeID)
+	if err != nil {
 		return nil, nil, err
 	}
 	var checkout *msgcenter.Checkout
 	if req.CheckoutID != nil {
-		var err error
 		if checkout, err = findCheckout(ctx, tx, storeID, *req.CheckoutID, s.db.forUpdate()); err != nil {
 			return nil, nil, err
 		}
 	}
 	var room *msgcenter.Room
-	var err error
 	if pre != nil {
 		room, err = pre.room, pre.err
 	} else {
@@ -117,18 +119,31 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 		}
 	}
 
-	products, err := s.lockProducts(ctx, tx, storeID, req.Items)
-	if err != nil {
-		return nil, nil, err
+	method, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
+	paymentOK := msgcenter.ValidPaymentMethod(req.PaymentMethod)
+	// The usual order takes its stock in one statement; an order that
+	// cannot be placed as asked reads its products to say why.
+	var products map[int64]*msgcenter.Product
+	reserved := false
+	if methodOK && paymentOK {
+		if products, reserved, err = s.reserveStock(ctx, tx, storeID, req.Items); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !reserved {
+		if products, err = s.lockProducts(ctx, tx, storeID, req.Items); err != nil {
+			return nil, nil, err
+		}
 	}
 	items, unprocessed, reasons := classifyItems(req.Items, products)
-	method, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
 	if !methodOK {
 		reasons = append(reasons, "delivery_method: unknown")
 	}
-	paymentOK := msgcenter.ValidPaymentMethod(req.PaymentMethod)
 	if !paymentOK {
 		reasons = append(reasons, "payment_method: unknown")
+	}
+	if reserved && len(reasons) > 0 {
+		return nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
 	}
 	if !methodOK || !paymentOK {
 		for _, it := range items {
@@ -144,15 +159,15 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 			StoreID: storeID, RoomID: roomID, CustomerName: name,
 			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE stores SET order_seq = order_seq - 1 WHERE id = $1`, storeID); err != nil {
+			return nil, nil, fmt.Errorf("sqlstore: give back order number: %w", err)
+		}
 		if err := s.failCheckout(ctx, tx, fc, checkout, now); err != nil {
 			return nil, nil, err
 		}
 		return nil, fc, nil
 	}
 
-	if err := takeStock(ctx, tx, storeID, items); err != nil {
-		return nil, nil, err
-	}
 	o := &msgcenter.Order{
 		StoreID: storeID, RoomID: roomID, CheckoutID: req.CheckoutID,
 		CustomerName: name, CustomerPhone: phone, Address: req.Address, Items: items,
@@ -163,9 +178,7 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 		o.Subtotal += it.LineTotal()
 	}
 	o.GrandTotal = o.Subtotal + o.DeliveryFee + o.ServiceFee
-	if o.Number, err = nextOrderNumber(ctx, tx, storeID); err != nil {
-		return nil, nil, err
-	}
+	o.Number = number
 	if o.Token, err = randomToken(); err != nil {
 		return nil, nil, err
 	}
@@ -274,32 +287,66 @@ func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Pro
 	return items, unprocessed, reasons
 }
 
-// takeStock takes the items' quantities from stock. The update is guarded
-// so stock never goes below zero, whatever the isolation; the rows are
-// already locked, so a refused update is a bug, not a race.
-func takeStock(ctx context.Context, tx *sql.Tx, storeID int64, items []msgcenter.OrderItem) error {
+// reserveStock takes, in one statement, the stock of every line of an
+// order whose products are all the store's, active and in stock for all
+// their lines (lines of one product share its stock), and returns them as
+// they were before. Otherwise it takes nothing and reports false. Rows are
+// locked in ascending id order on PostgreSQL, as lockProducts locks them.
+func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
 	qty := map[int64]int{}
 	var ids []int64
-	for _, it := range items {
+	for _, it := range lines {
 		if _, ok := qty[it.ProductID]; !ok {
 			ids = append(ids, it.ProductID)
 		}
 		qty[it.ProductID] += it.Quantity
 	}
 	slices.Sort(ids)
-	for _, id := range ids {
-		res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - $1 WHERE store_id = $2 AND id = $3 AND stock >= $1`,
-			qty[id], storeID, id)
-		if err != nil {
-			return fmt.Errorf("sqlstore: take stock: %w", err)
+	args := []any{storeID}
+	var when, in strings.Builder
+	for i, id := range ids {
+		args = append(args, id, qty[id])
+		fmt.Fprintf(&when, " WHEN $%d THEN CAST($%d AS BIGINT)", 2*i+2, 2*i+3)
+		if i > 0 {
+			in.WriteString(", ")
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("sqlstore: take stock: %w", err)
-		} else if n != 1 {
-			return fmt.Errorf("sqlstore: take stock: product %d changed while locked", id)
+		fmt.Fprintf(&in, "$%d", 2*i+2)
+	}
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE products AS p SET stock = p.stock - w.q
+		FROM (SELECT id AS pid, CASE id`+when.String()+` END AS q FROM products
+			WHERE store_id = $1 AND id IN (`+in.String()+`) ORDER BY id`+s.db.forUpdate()+`) AS w
+		WHERE p.id = w.pid AND p.active AND p.stock >= w.q
+		RETURNING id, name, price, stock, created_at`, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
+	}
+	products := make(map[int64]*msgcenter.Product, len(ids))
+	for rows.Next() {
+		p := &msgcenter.Product{StoreID: storeID, Active: true}
+		if err := rows.Scan(&p.ID, &p.Name, &p.Price, &p.Stock, &p.CreatedAt); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
+		}
+		p.Stock += qty[p.ID]
+		p.CreatedAt = p.CreatedAt.UTC()
+		products[p.ID] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
+	}
+	if len(products) == len(ids) {
+		return products, true, nil
+	}
+	// Some line cannot be had: put back what was taken. The rows stay
+	// locked by this transaction, so the stock is again what it was.
+	for id := range products {
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock + $1 WHERE id = $2`, qty[id], id); err != nil {
+			return nil, false, fmt.Errorf("sqlstore: put back stock: %w", err)
 		}
 	}
-	return nil
+	return nil, false, nil
 }
 
 // nextOrderNumber takes the store's next order number. The update locks the
