@@ -77,8 +77,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if db.db, err = sql.Open("pgx", url); err != nil {
 			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
 		}
-		db.db.SetMaxOpenConns(20)
-		db.db.SetMaxIdleConns(10)
+		db.SetMaxConns(DefaultMaxConns())
 		db.db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.engine = EngineSQLite
@@ -207,6 +206,24 @@ func (db *DB) Close() error {
 		db.q.Close()
 	}
 	return db.db.Close()
+}
+
+// DefaultMaxConns is the PostgreSQL connections one process opens unless
+// set: four per core the process may use, at least 8. Past the cores, more
+// connections add server processes that contend for the same CPUs.
+func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
+
+// SetMaxConns sets how many PostgreSQL connections the process opens at
+// most, n at least 1. Every one of them is kept open when idle: a pool that
+// closes what it cannot keep opens it again under load, and a PostgreSQL
+// connection is a server process to start. SQLite ignores it: it has one
+// writer connection and a read pool sized by the cores.
+func (db *DB) SetMaxConns(n int) {
+	if db.engine != EnginePostgres || n < 1 {
+		return
+	}
+	db.db.SetMaxOpenConns(n)
+	db.db.SetMaxIdleConns(n)
 }
 
 // SQL returns the underlying handle, for River's driver and for tests.

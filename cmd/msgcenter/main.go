@@ -114,6 +114,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	publicURL := fs.String("public-url", getenv("MSGCENTER_PUBLIC_URL"), "base URL of every customer link (default http://<addr>/; env MSGCENTER_PUBLIC_URL)")
 	demo := fs.Bool("demo", false, "on an empty database, create a demo admin, store and API token and print them")
 	workers := fs.Int("workers", envInt(getenv, "MSGCENTER_WORKERS", 50), "messages sent at once by this process (env MSGCENTER_WORKERS)")
+	maxConns := fs.Int("db-max-conns", envInt(getenv, "MSGCENTER_DB_MAX_CONNS", sqlstore.DefaultMaxConns()),
+		"PostgreSQL connections this process opens at most (env MSGCENTER_DB_MAX_CONNS)")
 	attempts := fs.Int("max-attempts", envInt(getenv, "MSGCENTER_MAX_ATTEMPTS", 8), "tries of one message before it fails (env MSGCENTER_MAX_ATTEMPTS)")
 	retryBase := fs.Duration("retry-base", time.Second, "first retry delay, doubled per attempt with jitter")
 	retryMax := fs.Duration("retry-max", 10*time.Minute, "longest retry delay")
@@ -150,6 +152,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return fmt.Errorf("--%s: %w", l.flag, err)
 		}
 	}
+	if *maxConns < 1 {
+		return fmt.Errorf("--db-max-conns %d: must be at least 1", *maxConns)
+	}
 	if *role != RoleAll && *role != RoleHTTP && *role != RoleWorker {
 		return fmt.Errorf("--role %q: must be all, http or worker", *role)
 	}
@@ -180,6 +185,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.Stdout = stdout
 	m.Config.SandboxLatency = *latency
 	m.Config.Role = *role
+	m.Config.DBMaxConns = *maxConns
 	m.Config.QiscusRate = *qiscusRate
 	m.Config.Limits = limits
 	m.Config.Provider, m.Config.SecretKey = *provider, key

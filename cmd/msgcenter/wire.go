@@ -47,6 +47,10 @@ type Config struct {
 	Stdout      io.Writer
 	Now         func() time.Time
 
+	// DBMaxConns bounds the PostgreSQL connections of the process; 0 keeps
+	// sqlstore.DefaultMaxConns.
+	DBMaxConns int
+
 	// Role says what this process does: RoleAll (default), RoleHTTP or RoleWorker.
 	Role string
 
@@ -143,6 +147,9 @@ func (m *Main) Run(ctx context.Context) error {
 	db, err := openDB(ctx, c.DatabaseURL)
 	if err != nil {
 		return err
+	}
+	if c.DBMaxConns > 0 {
+		db.SetMaxConns(c.DBMaxConns)
 	}
 	if c.Now != nil {
 		db.Now = c.Now
