@@ -224,7 +224,7 @@ func TestCommerceService_Rooms(t *testing.T) {
 			// instead of queueing for new connections.
 			if db.Engine() == sqlstore.EnginePostgres {
 				var txs []*sql.Tx
-				for range 10 {
+				for range sqlstore.DefaultMaxConns() {
 					tx, err := db.SQL().BeginTx(ctx, nil)
 					if err != nil {
 						t.Fatal(err)
