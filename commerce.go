@@ -39,11 +39,16 @@ func (t ChannelType) Valid() bool {
 // accepts session (non-template) messages.
 const SessionWindow = 24 * time.Hour
 
+// SessionOpenSince is the earliest last inbound time whose session is still
+// open at now: a customer who wrote at or after it can be sent session
+// messages on any channel.
+func SessionOpenSince(now time.Time) time.Time { return now.Add(-SessionWindow) }
+
 // SessionExpired reports whether a room on channel type t whose customer last
 // wrote at lastInbound can no longer receive session messages at now. It is
 // the one place of the WhatsApp 24-hour rule.
 func SessionExpired(t ChannelType, lastInbound, now time.Time) bool {
-	return t == ChannelWhatsApp && now.Sub(lastInbound) > SessionWindow
+	return t == ChannelWhatsApp && lastInbound.Before(SessionOpenSince(now))
 }
 
 // Channel is one connected account of a store on a messaging platform.

@@ -10,9 +10,6 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-// micrositeLinkTTL is how long a personalised microsite link stays valid.
-const micrositeLinkTTL = 7 * 24 * time.Hour
-
 // insertMicrositeLink stores a new personalised microsite link for the
 // room's customer and returns its token.
 func insertMicrositeLink(ctx context.Context, tx *sql.Tx, storeID int64, roomID *int64, customerName string, now time.Time) (string, error) {
@@ -23,7 +20,7 @@ func insertMicrositeLink(ctx context.Context, tx *sql.Tx, storeID int64, roomID 
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO microsite_links (token, store_id, room_id, customer_name, expires_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`,
-		token, storeID, nullInt64(roomID), customerName, now.Add(micrositeLinkTTL), now,
+		token, storeID, nullInt64(roomID), customerName, now.Add(msgcenter.MicrositeLinkTTL), now,
 	)
 	if err != nil {
 		return "", fmt.Errorf("sqlstore: insert microsite link: %w", err)

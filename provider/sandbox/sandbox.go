@@ -100,18 +100,19 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	}
 
 	// The usual send is one statement: the message is stored when the room
-	// is the store's, its WhatsApp window is open and no fault is pending.
+	// is the store's, its customer wrote since msgcenter.SessionOpenSince
+	// (so no channel's session can have expired) and no fault is pending.
 	// When it stores nothing, the path below finds out why.
 	var id int64
 	err := write(func(q rowQuerier) error {
 		return q.QueryRowContext(ctx, `
 			INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
 			SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
-			FROM rooms r JOIN channels c ON c.id = r.channel_id
-			WHERE r.store_id = $1 AND r.id = $2 AND (c.type <> $7 OR r.last_inbound_at >= $8)
+			FROM rooms r
+			WHERE r.store_id = $1 AND r.id = $2 AND r.last_inbound_at >= $7
 				AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)
 			RETURNING id`,
-			m.StoreID, m.Room.ID, m.Text, label, url, now, string(msgcenter.ChannelWhatsApp), now.Add(-msgcenter.SessionWindow)).Scan(&id)
+			m.StoreID, m.Room.ID, m.Text, label, url, now, msgcenter.SessionOpenSince(now)).Scan(&id)
 	})
 	if err == nil {
 		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
