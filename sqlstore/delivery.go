@@ -210,6 +210,7 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 			updated_at = $8, sent_at = $9, tries = tries + $12
 		WHERE id = $10 AND status = $11
 		RETURNING id, tries`
+	const insertAttempt = `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)`
 	args := []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
 		now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried}
 	var updated, exists bool
@@ -217,8 +218,7 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		// One statement, committed on its own: this runs once per send.
 		err := s.db.db.QueryRowContext(ctx, `
 			WITH u AS (`+set+`), a AS (
-				INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-				SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
+				`+insertAttempt+` SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
 			)
 			SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`,
 			append(args, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)...).Scan(&updated, &exists)
@@ -240,9 +240,7 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 			if tried == 0 {
 				return nil
 			}
-			_, err = tx.ExecContext(ctx, `
-				INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-				VALUES ($1, $2, $3, $4, $5, $6)`,
+			_, err = tx.ExecContext(ctx, insertAttempt+` VALUES ($1, $2, $3, $4, $5, $6)`,
 				deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
 			return err
 		})

@@ -91,29 +91,32 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if m.Button != nil {
 		label, url = m.Button.Label, m.Button.URL
 	}
-	// write runs a statement that stores a message: through Writes when set.
-	write := func(insert func(q rowQuerier) error) error {
-		if p.Writes != nil {
-			return p.Writes(ctx, func(tx *sql.Tx) error { return insert(tx) })
+	// store stores the message in the store's room when cond, on the room r
+	// and with its own arguments from $7, holds: through Writes when set.
+	// It returns sql.ErrNoRows when it stored nothing.
+	store := func(cond string, condArgs ...any) (int64, error) {
+		var id int64
+		insert := func(q rowQuerier) error {
+			return q.QueryRowContext(ctx, `
+				INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
+				SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
+				FROM rooms r
+				WHERE r.store_id = $1 AND r.id = $2`+cond+`
+				RETURNING id`,
+				append([]any{m.StoreID, m.Room.ID, m.Text, label, url, now}, condArgs...)...).Scan(&id)
 		}
-		return insert(p.db)
+		if p.Writes != nil {
+			return id, p.Writes(ctx, func(tx *sql.Tx) error { return insert(tx) })
+		}
+		return id, insert(p.db)
 	}
 
 	// The usual send is one statement: the message is stored when the room
 	// is the store's, its customer wrote since msgcenter.SessionOpenSince
 	// (so no channel's session can have expired) and no fault is pending.
 	// When it stores nothing, the path below finds out why.
-	var id int64
-	err := write(func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `
-			INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
-			SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
-			FROM rooms r
-			WHERE r.store_id = $1 AND r.id = $2 AND r.last_inbound_at >= $7
-				AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)
-			RETURNING id`,
-			m.StoreID, m.Room.ID, m.Text, label, url, now, msgcenter.SessionOpenSince(now)).Scan(&id)
-	})
+	id, err := store(` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`,
+		msgcenter.SessionOpenSince(now))
 	if err == nil {
 		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -171,13 +174,7 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 			m.Room.ID, lastInbound.Time.UTC().Format(time.RFC3339))
 	}
 
-	err = write(func(q rowQuerier) error {
-		return q.QueryRowContext(ctx, `
-			INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
-			VALUES ($1, $2, $3, 'out', 'text', $4, $5, $6, $7)
-			RETURNING id`,
-			m.StoreID, m.Room.ID, channelID.Int64, m.Text, label, url, now).Scan(&id)
-	})
+	id, err = store("")
 	if err != nil {
 		return nil, transient("sandbox: store message: %v", err)
 	}
