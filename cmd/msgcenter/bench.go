@@ -43,6 +43,12 @@ type BenchResult struct {
 	Rate          float64
 	Paced         int
 	PipelineTotal time.Duration
+	// PlacedIn is how long the burst's orders took to be placed, all of
+	// them committed; the rest of PipelineTotal is the workers catching up.
+	PlacedIn time.Duration
+	// OneStatementOrders is how many of the burst's orders PostgreSQL
+	// placed in one statement (sqlstore's placeOrderFast).
+	OneStatementOrders int64
 	// ChangesPerCommit is, on SQLite, the burst's store changes per write
 	// transaction under group commit; 0 on PostgreSQL.
 	ChangesPerCommit float64
@@ -106,6 +112,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	fmt.Fprintf(stdout, "engine: %s\nburst: %d orders, %.0f events/s\n", res.Engine, res.Orders, res.EventsPerSec)
+	if res.PlacedIn > 0 {
+		fmt.Fprintf(stdout, "  all placed after %s (%.0f orders/s), all sent after %s\n", res.PlacedIn.Round(10*time.Millisecond),
+			float64(res.Orders)/res.PlacedIn.Seconds(), res.PipelineTotal.Round(10*time.Millisecond))
+	}
+	if res.OneStatementOrders > 0 {
+		fmt.Fprintf(stdout, "  placed in one statement: %d\n", res.OneStatementOrders)
+	}
 	if res.ChangesPerCommit > 0 {
 		fmt.Fprintf(stdout, "group commit: %.1f changes per write transaction in the burst\n", res.ChangesPerCommit)
 	}
@@ -249,18 +262,24 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 	groups0, changes0 := m.DB.GroupCommits()
 	start := time.Now()
 	placed := make(chan error, 1)
+	var placedIn atomic.Int64
 	go func() {
-		placed <- inParallel(cfg.Orders, len(shops), func(w int) error {
+		err := inParallel(cfg.Orders, len(shops), func(w int) error {
 			_, err := place(shops[w])
 			return err
 		})
+		placedIn.Store(int64(time.Since(start)))
+		placed <- err
 	}()
 	if err := waitSent("burst", cfg.Orders, placed); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start)
 	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
-		PipelineTotal: elapsed}
+		PipelineTotal: elapsed, PlacedIn: time.Duration(placedIn.Load())}
+	if flow, ok := svc.orders.(*sqlstore.OrderFlowService); ok {
+		res.OneStatementOrders = flow.OneStatementOrders()
+	}
 	if groups, changes := m.DB.GroupCommits(); groups > groups0 {
 		res.ChangesPerCommit = float64(changes-changes0) / float64(groups-groups0)
 	}
