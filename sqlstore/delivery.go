@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/batch"
 )
 
 var (
@@ -25,10 +26,27 @@ const (
 // loads its work from and records its results in.
 type DeliveryService struct {
 	db *DB
+	// records runs the records of concurrent workers together on
+	// PostgreSQL; nil on SQLite, where group commit does.
+	records *batch.Batcher[recordItem, recordOutcome]
+	// loads runs the reads of concurrent workers together on PostgreSQL;
+	// nil on SQLite.
+	loads *batch.Batcher[int64, *loadedWork]
 }
 
 // NewDeliveryService returns a DeliveryService on db.
-func NewDeliveryService(db *DB) *DeliveryService { return &DeliveryService{db: db} }
+func NewDeliveryService(db *DB) *DeliveryService {
+	s := &DeliveryService{db: db}
+	if db.engine == EnginePostgres {
+		// Two records of one message (a duplicate job) never share a
+		// statement: the second's guard must see the first's update.
+		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2,
+			Key: func(it recordItem) any { return it.id }}
+		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2,
+			Key: func(id int64) any { return id }}
+	}
+	return s
+}
 
 // FindDeliveries lists the store's messages matching f, newest first, each
 // with its attempts. The limit defaults to 100 and is at most 500.
@@ -71,25 +89,66 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // one (and, for a fallback, the room's channel), and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	q := s.db.q
-	// The message, how many tries it has had, its store and whether the
-	// store connected its own app, the event's configuration, the room and,
-	// for an order, the order with one row per item, in one statement: this
-	// runs once per send.
-	var dr deliveryRow
-	var sr storeRow
-	var cr messageConfigRow
-	var rr nullRoomRow
-	var or nullOrderRow
-	var item struct {
-		productID, quantity, unitPrice sql.NullInt64
-		name                           sql.NullString
+	var lw *loadedWork
+	if s.loads != nil {
+		// One statement for this message and those of other workers that
+		// came while the last ones were read (loadWorkRows).
+		var err error
+		if lw, err = s.loads.Do(ctx, deliveryID); err != nil {
+			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+		}
+	} else {
+		lws, err := s.loadWorkRows(ctx, []int64{deliveryID})
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+		}
+		lw = lws[0]
 	}
-	var w msgcenter.DeliveryWork
+	if lw == nil {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+	}
+	return s.finishWork(ctx, lw)
+}
+
+// loadedWork is what the statement of loadWorkRows read of one message.
+type loadedWork struct {
+	dr    deliveryRow
+	sr    storeRow
+	cr    messageConfigRow
+	rr    nullRoomRow
+	or    nullOrderRow
+	w     msgcenter.DeliveryWork // Tries and Connected
+	items []msgcenter.OrderItem
+}
+
+// loadWorkRows reads, in one statement, each message of ids with how many
+// tries it has had, its store and whether the store connected its own app,
+// the event's configuration, the room and, for an order, the order with one
+// row per item: this runs once per send. It answers in the order of ids,
+// nil for a message that does not exist.
+func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loadedWork, error) {
+	var (
+		dr   deliveryRow
+		sr   storeRow
+		cr   messageConfigRow
+		rr   nullRoomRow
+		or   nullOrderRow
+		w    msgcenter.DeliveryWork
+		item struct {
+			productID, quantity, unitPrice sql.NullInt64
+			name                           sql.NullString
+		}
+	)
 	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
 		or.dest()...)
 	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
-	rows, err := q.QueryContext(ctx, `
+	where, arg := `d.id = $1`, any(ids[0])
+	if s.db.engine == EnginePostgres {
+		where, arg = `d.id = ANY($1::bigint[])`, ids
+	} else if len(ids) != 1 {
+		return nil, fmt.Errorf("sqlstore: load %d deliveries at once on SQLite", len(ids))
+	}
+	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
 			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
 			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`,
@@ -101,21 +160,24 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 		LEFT JOIN channels c ON c.id = r.channel_id
 		LEFT JOIN orders o ON d.subject_type = $2 AND o.store_id = d.store_id AND o.id = d.subject_id
 		LEFT JOIN order_items i ON i.order_id = o.id
-		WHERE d.id = $1
-		ORDER BY i.line`, deliveryID, string(msgcenter.SubjectOrder))
+		WHERE `+where+`
+		ORDER BY d.id, i.line`, arg, string(msgcenter.SubjectOrder))
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+		return nil, err
 	}
-	var found bool
-	var items []msgcenter.OrderItem
+	byID := make(map[int64]*loadedWork, len(ids))
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
+			return nil, err
 		}
-		found = true
+		lw := byID[dr.d.ID]
+		if lw == nil {
+			lw = &loadedWork{dr: dr, sr: sr, cr: cr, rr: rr, or: or, w: w}
+			byID[dr.d.ID] = lw
+		}
 		if item.productID.Valid {
-			items = append(items, msgcenter.OrderItem{ProductID: item.productID.Int64, Name: item.name.String,
+			lw.items = append(lw.items, msgcenter.OrderItem{ProductID: item.productID.Int64, Name: item.name.String,
 				Quantity: int(item.quantity.Int64), UnitPrice: item.unitPrice.Int64})
 		}
 	}
@@ -123,17 +185,29 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	// second query would wait for this one forever.
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
-	} else if !found {
-		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+		return nil, err
 	}
-	d := dr.value()
-	w.Delivery, w.Store = d, sr.value()
-	if w.Config, err = cr.value(); err != nil {
+	out := make([]*loadedWork, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// finishWork turns what loadWorkRows read into the worker's DeliveryWork,
+// reading what only some messages need: a fallback's channel, and the
+// subject of a message about anything but an order.
+func (s *DeliveryService) finishWork(ctx context.Context, lw *loadedWork) (*msgcenter.DeliveryWork, error) {
+	q := s.db.q
+	w := lw.w
+	d := lw.dr.value()
+	var err error
+	w.Delivery, w.Store = d, lw.sr.value()
+	if w.Config, err = lw.cr.value(); err != nil {
 		return nil, err
 	}
 	if d.RoomID != nil {
-		if w.Room = rr.value(); w.Room == nil {
+		if w.Room = lw.rr.value(); w.Room == nil {
 			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
 		}
 		// Only a fallback chooses between the room's channel and another.
@@ -145,10 +219,10 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	}
 	switch d.SubjectType {
 	case msgcenter.SubjectOrder:
-		if w.Order = or.value(); w.Order == nil {
+		if w.Order = lw.or.value(); w.Order == nil {
 			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Order not found.")
 		}
-		w.Order.Items = append(w.Order.Items, items...)
+		w.Order.Items = append(w.Order.Items, lw.items...)
 	case msgcenter.SubjectFailedCheckout:
 		w.FailedCheckout, w.MicrositeToken, err = findFailedCheckout(ctx, q, d.StoreID, d.SubjectID)
 	case msgcenter.SubjectCheckout:
@@ -201,57 +275,144 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		}
 		attempt.At = attempt.At.UTC().Truncate(time.Microsecond)
 	}
+	if s.records != nil {
+		// One statement, committed on its own, for this record and those
+		// of other workers that came while the last ones ran: this runs
+		// once per send (recordMany).
+		out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
+		if err != nil {
+			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
+		}
+		if !out.exists {
+			return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
+		}
+		return out.updated, nil // not updated: already final
+	}
 	// The guarded update takes the row's lock: a concurrent record of the
 	// same message waits, then finds it no longer queued. The attempt it
 	// appends is numbered by the count the update returns, read from the
 	// row as locked, so two records of a retry never take the same number.
-	set := `UPDATE deliveries
-		SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-			updated_at = $8, sent_at = $9, tries = tries + $12
-		WHERE id = $10 AND status = $11
-		RETURNING id, tries`
-	const insertAttempt = `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)`
-	args := []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-		now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried}
 	var updated, exists bool
-	if s.db.engine == EnginePostgres {
-		// One statement, committed on its own: this runs once per send.
-		err := s.db.db.QueryRowContext(ctx, `
-			WITH u AS (`+set+`), a AS (
-				`+insertAttempt+` SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
-			)
-			SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`,
-			append(args, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)...).Scan(&updated, &exists)
-		if err != nil {
-			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
-		}
-	} else {
-		err := s.db.withTx(ctx, func(tx *sql.Tx) error {
-			var id int64
-			var n int
-			err := tx.QueryRowContext(ctx, set, args...).Scan(&id, &n)
-			if err == sql.ErrNoRows {
-				updated = false
-				return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
-			} else if err != nil {
-				return err
-			}
-			updated, exists = true, true
-			if tried == 0 {
-				return nil
-			}
-			_, err = tx.ExecContext(ctx, insertAttempt+` VALUES ($1, $2, $3, $4, $5, $6)`,
-				deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		var n int
+		err := tx.QueryRowContext(ctx, `UPDATE deliveries
+			SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+				updated_at = $8, sent_at = $9, tries = tries + $12
+			WHERE id = $10 AND status = $11
+			RETURNING id, tries`,
+			string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+			now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried).Scan(&id, &n)
+		if err == sql.ErrNoRows {
+			updated = false
+			return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
+		} else if err != nil {
 			return err
-		})
-		if err != nil {
-			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 		}
+		updated, exists = true, true
+		if tried == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 	}
 	if !exists {
 		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
 	return updated, nil // not updated: already final
+}
+
+// recordItem is one RecordDeliveryResult waiting for recordMany.
+type recordItem struct {
+	id      int64
+	r       msgcenter.DeliveryResult
+	now     time.Time
+	sentAt  sql.NullTime
+	tried   int
+	attempt msgcenter.Attempt
+}
+
+// recordOutcome is what recordMany found of one record: whether the message
+// was still queued and so updated, and whether it exists.
+type recordOutcome struct{ updated, exists bool }
+
+// recordManySQL records, on PostgreSQL, the results of several messages in
+// one statement: each message's guarded update (status still queued), which
+// locks its row and counts its tries, and the attempt it appends, numbered
+// by that count. $1 to $15 hold one element per message.
+const recordManySQL = `
+WITH v AS (
+	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+		$9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
+		AS v(id, status, reason, text, button_label, button_url, channel_id, channel_type,
+			now, sent_at, tried, at, outcome, provider_message_id, error)
+), u AS (
+	UPDATE deliveries d
+	SET status = v.status, reason = v.reason, text = v.text, button_label = v.button_label, button_url = v.button_url,
+		channel_id = v.channel_id, channel_type = v.channel_type, updated_at = v.now, sent_at = v.sent_at, tries = d.tries + v.tried
+	FROM v
+	WHERE d.id = v.id AND d.status = 'queued'
+	RETURNING d.id, d.tries
+), a AS (
+	INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+	SELECT u.id, u.tries, v.at, v.outcome, v.provider_message_id, v.error
+	FROM u JOIN v ON v.id = u.id
+	WHERE v.tried = 1
+)
+SELECT v.id, EXISTS (SELECT 1 FROM u WHERE u.id = v.id), EXISTS (SELECT 1 FROM deliveries x WHERE x.id = v.id)
+FROM v`
+
+// recordMany runs recordManySQL for items, of distinct messages.
+func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
+	n := len(items)
+	ids, tried := make([]int64, n), make([]int32, n)
+	status, reason, text, label, url, channelType := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n)
+	outcome, providerID, errText := make([]string, n), make([]string, n), make([]string, n)
+	channelID := make([]*int64, n)
+	now, at := make([]time.Time, n), make([]time.Time, n)
+	sentAt := make([]*time.Time, n)
+	for i, it := range items {
+		ids[i], tried[i] = it.id, int32(it.tried)
+		status[i], reason[i], text[i], label[i], url[i] = string(it.r.Status), string(it.r.Reason), it.r.Text, it.r.ButtonLabel, it.r.ButtonURL
+		channelID[i], channelType[i] = it.r.ChannelID, string(it.r.ChannelType)
+		now[i] = it.now
+		if it.sentAt.Valid {
+			sentAt[i] = &it.sentAt.Time
+		}
+		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error
+		if it.tried == 0 {
+			at[i] = it.now
+		}
+	}
+	rows, err := s.db.db.QueryContext(ctx, recordManySQL, ids, status, reason, text, label, url, channelID, channelType,
+		now, sentAt, tried, at, outcome, providerID, errText)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]recordOutcome, n)
+	for rows.Next() {
+		var id int64
+		var o recordOutcome
+		if err := rows.Scan(&id, &o.updated, &o.exists); err != nil {
+			return nil, err
+		}
+		byID[id] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]recordOutcome, n)
+	for i, it := range items {
+		out[i] = byID[it.id]
+	}
+	return out, nil
 }
 
 // FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of
