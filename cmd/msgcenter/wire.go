@@ -172,6 +172,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Sandbox.Reads = db.SQLRead()
 	if db.Engine() == sqlstore.EngineSQLite {
 		m.Sandbox.Writes = db.WithTx
+	} else {
+		m.Sandbox.BatchSends()
 	}
 	m.Sandbox.SetLatency(c.SandboxLatency)
 	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)

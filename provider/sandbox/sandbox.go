@@ -8,7 +8,8 @@
 // WhatsApp room whose customer has not written for 24 hours refuses session
 // messages, and it can be made slow, failing, or to lose its answers.
 //
-// The SQL is the same on SQLite and PostgreSQL ($n placeholders, RETURNING).
+// The SQL is the same on SQLite and PostgreSQL ($n placeholders, RETURNING),
+// except the batched usual send of BatchSends, which is PostgreSQL's.
 package sandbox
 
 import (
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/batch"
 )
 
 var _ msgcenter.FullProvider = (*Provider)(nil)
@@ -44,6 +46,75 @@ type Provider struct {
 	Now func() time.Time
 
 	latency atomic.Int64 // time.Duration added before every send
+	// sends runs the usual sends of concurrent workers together, when
+	// BatchSends was called.
+	sends *batch.Batcher[sendItem, int64]
+}
+
+// BatchSends makes the usual send (see Send) one statement with the usual
+// sends of other workers that came while the last ones ran, on PostgreSQL
+// only (sendManySQL). It must be called before the Provider is shared.
+func (p *Provider) BatchSends() {
+	p.sends = &batch.Batcher[sendItem, int64]{Run: p.sendMany, Max: 64, Concurrency: 2}
+}
+
+// sendItem is one usual send waiting for sendMany: the message, its time,
+// and the start of the session window its room must have been written in.
+type sendItem struct {
+	storeID, roomID  int64
+	text, label, url string
+	now, since       time.Time
+}
+
+// sendManySQL stores, on PostgreSQL, each message of $1 to $7 whose room is
+// the store's and was written in since its window start, when no fault is
+// pending, as the usual send does one message. Each message's id is drawn
+// beforehand, so the answer says for each whether it was stored and as what.
+const sendManySQL = `
+WITH v AS (
+	SELECT v.*, nextval(pg_get_serial_sequence('sandbox_messages', 'id')) AS nid
+	FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
+		WITH ORDINALITY AS v(store_id, room_id, text, button_label, button_url, now, since, n)
+), ins AS (
+	INSERT INTO sandbox_messages (id, store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
+	OVERRIDING SYSTEM VALUE
+	SELECT v.nid, r.store_id, r.id, r.channel_id, 'out', 'text', v.text, v.button_label, v.button_url, v.now
+	FROM v JOIN rooms r ON r.store_id = v.store_id AND r.id = v.room_id
+	WHERE r.last_inbound_at >= v.since AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)
+	RETURNING id
+)
+SELECT v.n, v.nid, EXISTS (SELECT 1 FROM ins WHERE ins.id = v.nid) FROM v`
+
+// sendMany runs sendManySQL for items and returns each one's stored id, 0
+// for one it did not store.
+func (p *Provider) sendMany(ctx context.Context, items []sendItem) ([]int64, error) {
+	n := len(items)
+	stores, rooms := make([]int64, n), make([]int64, n)
+	texts, labels, urls := make([]string, n), make([]string, n), make([]string, n)
+	nows, sinces := make([]time.Time, n), make([]time.Time, n)
+	for i, it := range items {
+		stores[i], rooms[i], texts[i], labels[i], urls[i], nows[i], sinces[i] = it.storeID, it.roomID, it.text, it.label, it.url, it.now, it.since
+	}
+	rows, err := p.db.QueryContext(ctx, sendManySQL, stores, rooms, texts, labels, urls, nows, sinces)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, n)
+	for rows.Next() {
+		var k, id int64
+		var stored bool
+		if err := rows.Scan(&k, &id, &stored); err != nil {
+			return nil, err
+		}
+		if k < 1 || k > int64(n) {
+			return nil, fmt.Errorf("sandbox: send %d of %d", k, n)
+		}
+		if stored {
+			ids[k-1] = id
+		}
+	}
+	return ids, rows.Err()
 }
 
 // New returns a sandbox provider on db, the database msgcenter's store opened
@@ -115,8 +186,18 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	// is the store's, its customer wrote since msgcenter.SessionOpenSince
 	// (so no channel's session can have expired) and no fault is pending.
 	// When it stores nothing, the path below finds out why.
-	id, err := store(` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`,
-		msgcenter.SessionOpenSince(now))
+	var id int64
+	var err error
+	if p.sends != nil {
+		id, err = p.sends.Do(ctx, sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, label: label, url: url,
+			now: now, since: msgcenter.SessionOpenSince(now)})
+		if err == nil && id == 0 {
+			err = sql.ErrNoRows
+		}
+	} else {
+		id, err = store(` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`,
+			msgcenter.SessionOpenSince(now))
+	}
 	if err == nil {
 		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {

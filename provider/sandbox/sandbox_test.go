@@ -52,6 +52,9 @@ func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
 	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now)}
+	if db.Engine() == sqlstore.EnginePostgres {
+		f.p.BatchSends() // as serve does
+	}
 	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, "owner@example.com", "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -455,6 +458,61 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 		}
 		if len(pending) != 0 {
 			t.Fatalf("pending = %v", pending)
+		}
+	})
+}
+
+// Concurrent usual sends, batched on PostgreSQL: each answer names the
+// message stored for that send and no other, and a send to another store's
+// room or to an expired WhatsApp room among them is refused alone.
+func TestProvider_Send_Concurrent(t *testing.T) {
+	t.Parallel()
+	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+		expired := mustRoom(t, db, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Lama", "+6281200000000", f.clock.Now().Add(-25*time.Hour))
+		const sends = 60
+		var wg sync.WaitGroup
+		ids := make([]string, sends)
+		errs := make([]error, sends)
+		for i := range sends {
+			room := []*msgcenter.Room{f.wa, f.ig}[i%2]
+			switch i {
+			case 17:
+				room = &msgcenter.Room{ID: f.otherRoom.ID, ChannelType: msgcenter.ChannelWhatsApp}
+			case 31:
+				room = expired
+			}
+			wg.Go(func() {
+				res, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: fmt.Sprintf("send %d", i)})
+				if err == nil {
+					ids[i] = res.ProviderMessageID
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		wantProviderError(t, errs[17], msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
+		wantProviderError(t, errs[31], msgcenter.ProviderSessionExpired, msgcenter.ReasonSessionExpired)
+		stored := map[string]string{}
+		for _, room := range []*msgcenter.Room{f.wa, f.ig} {
+			for _, m := range f.messages(t, f.store, room.ID) {
+				stored[m.ProviderMessageID] = m.Text
+			}
+		}
+		if len(stored) != sends-2 {
+			t.Fatalf("%d messages stored, want %d", len(stored), sends-2)
+		}
+		for i, id := range ids {
+			if i == 17 || i == 31 {
+				continue
+			}
+			if errs[i] != nil {
+				t.Fatalf("send %d: %v", i, errs[i])
+			}
+			if want := fmt.Sprintf("send %d", i); stored[id] != want {
+				t.Fatalf("send %d answered %s, which stored %q", i, id, stored[id])
+			}
 		}
 	})
 }
