@@ -2,12 +2,15 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"sync"
 	"testing"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore"
+	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
 // TestOrderFlowService_PlaceOrderOneStatement checks which orders PostgreSQL
@@ -190,4 +193,96 @@ func TestOrderFlowService_PlaceOrderOneStatement(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestPlaceOrderEnginesAgree places the same random orders on SQLite, where
+// every order takes the checked path, and on PostgreSQL, where the usual
+// ones are one statement: orders, failures, errors and the stock left must
+// be the same, order after order.
+func TestPlaceOrderEnginesAgree(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := newFixture(t, sqltest.Open(t, sqltest.URL(t, sqlstore.EngineSQLite)))
+	pg := newFixture(t, sqltest.Open(t, sqltest.URL(t, sqlstore.EnginePostgres)))
+	var products []*msgcenter.Product
+	for _, f := range []*fixture{lite, pg} {
+		products = nil
+		for i := range 6 {
+			p := f.mustProduct(t, f.store.ID, fmt.Sprintf("P%d", i), int64(1000*(i+1)), 4*(i%4))
+			if i == 4 {
+				if _, err := f.commerce.UpdateProduct(ctx, f.store.ID, p.ID, msgcenter.ProductUpdate{Active: ptr(false)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			products = append(products, p)
+		}
+		products = append(products, f.mustProduct(t, f.other.ID, "Theirs", 500, 50))
+	}
+	rnd := rand.New(rand.NewPCG(7, 42))
+	oneStatement := pg.flow.OneStatementOrders()
+	for n := range 300 {
+		req := &msgcenter.OrderRequest{DeliveryMethod: "regular", PaymentMethod: "qris", Address: "Jl. Acak"}
+		for range 1 + rnd.IntN(3) {
+			id := int64(999)
+			if k := rnd.IntN(len(products) + 1); k < len(products) {
+				id = products[k].ID
+			}
+			req.Items = append(req.Items, msgcenter.CartItem{ProductID: id, Quantity: 1 + rnd.IntN(2)})
+		}
+		switch rnd.IntN(5) {
+		case 0:
+			req.RoomID = &lite.waRoom.ID
+		case 1:
+			req.RoomID = &lite.otherRoom.ID
+		case 2:
+			req.CustomerPhone = lite.igRoom.CustomerPhone
+		case 3:
+			req.CustomerName = "Tamu"
+		}
+		if rnd.IntN(10) == 0 {
+			req.DeliveryMethod = "teleport"
+		}
+		if rnd.IntN(10) == 0 {
+			req.PaymentMethod = "barter"
+		}
+		if n%10 == 0 { // stock comes back now and then
+			for _, f := range []*fixture{lite, pg} {
+				if _, err := f.commerce.UpdateProduct(ctx, f.store.ID, products[n/10%4].ID, msgcenter.ProductUpdate{Stock: ptr(6)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		type outcome struct {
+			o   *msgcenter.Order
+			fc  *msgcenter.FailedCheckout
+			err string
+			enq int
+		}
+		var got [2]outcome
+		for i, f := range []*fixture{lite, pg} {
+			o, fc, err := f.flow.PlaceOrder(ctx, f.store.ID, req)
+			got[i] = outcome{o: o, fc: fc, err: msgcenter.ErrorCode(err), enq: len(f.enq.take(t))}
+			if err != nil && got[i].err == msgcenter.EINTERNAL {
+				t.Fatalf("order %d on %s: %v", n, f.db.Engine(), err)
+			}
+			if o != nil {
+				o.Token = ""
+			}
+			if fc != nil {
+				fc.MicrositeLink = ""
+			}
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Fatalf("order %d %+v:\nsqlite   %+v %+v %+v\npostgres %+v %+v %+v", n, req, got[0].o, got[0].fc, got[0], got[1].o, got[1].fc, got[1])
+		}
+		for _, p := range products {
+			if a, b := lite.stock(t, p), pg.stock(t, p); a != b {
+				t.Fatalf("after order %d, %s stock %d on sqlite, %d on postgres", n, p.Name, a, b)
+			}
+		}
+	}
+	if pg.flow.OneStatementOrders() == oneStatement {
+		t.Fatal("no order took one statement on PostgreSQL")
+	}
+	t.Logf("%d of 300 orders took one statement on PostgreSQL", pg.flow.OneStatementOrders()-oneStatement)
 }
