@@ -85,9 +85,37 @@ WITH v AS (
 )
 SELECT v.n, v.nid, EXISTS (SELECT 1 FROM ins WHERE ins.id = v.nid) FROM v`
 
+// usualCond is the condition of the usual send, on the room r, with the
+// window's start as $7: the customer wrote since, and no fault is pending.
+const usualCond = ` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`
+
+// insertOut stores it as an outbound text message of its room when the room
+// is its store's and cond, on the room r with its own arguments from $7,
+// holds. It returns sql.ErrNoRows when it stored nothing.
+func insertOut(ctx context.Context, q rowQuerier, it sendItem, cond string, condArgs ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `
+		INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
+		SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
+		FROM rooms r
+		WHERE r.store_id = $1 AND r.id = $2`+cond+`
+		RETURNING id`,
+		append([]any{it.storeID, it.roomID, it.text, it.label, it.url, it.now}, condArgs...)...).Scan(&id)
+	return id, err
+}
+
 // sendMany runs sendManySQL for items and returns each one's stored id, 0
-// for one it did not store.
+// for one it did not store. One send alone takes the usual statement
+// (insertOut with usualCond), whose plan PostgreSQL keeps; it plans the array form anew
+// for nearly every call, since the arrays' length is known then.
 func (p *Provider) sendMany(ctx context.Context, items []sendItem) ([]int64, error) {
+	if len(items) == 1 {
+		id, err := insertOut(ctx, p.db, items[0], usualCond, items[0].since)
+		if errors.Is(err, sql.ErrNoRows) {
+			return []int64{0}, nil
+		}
+		return []int64{id}, err
+	}
 	n := len(items)
 	stores, rooms := make([]int64, n), make([]int64, n)
 	texts, labels, urls := make([]string, n), make([]string, n), make([]string, n)
@@ -162,24 +190,20 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if m.Button != nil {
 		label, url = m.Button.Label, m.Button.URL
 	}
-	// store stores the message in the store's room when cond, on the room r
-	// and with its own arguments from $7, holds: through Writes when set.
-	// It returns sql.ErrNoRows when it stored nothing.
+	it := sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, label: label, url: url,
+		now: now, since: msgcenter.SessionOpenSince(now)}
+	// store stores the message when cond holds (see insertOut): through
+	// Writes when set.
 	store := func(cond string, condArgs ...any) (int64, error) {
-		var id int64
-		insert := func(q rowQuerier) error {
-			return q.QueryRowContext(ctx, `
-				INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
-				SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
-				FROM rooms r
-				WHERE r.store_id = $1 AND r.id = $2`+cond+`
-				RETURNING id`,
-				append([]any{m.StoreID, m.Room.ID, m.Text, label, url, now}, condArgs...)...).Scan(&id)
-		}
 		if p.Writes != nil {
-			return id, p.Writes(ctx, func(tx *sql.Tx) error { return insert(tx) })
+			var id int64
+			return id, p.Writes(ctx, func(tx *sql.Tx) error {
+				var err error
+				id, err = insertOut(ctx, tx, it, cond, condArgs...)
+				return err
+			})
 		}
-		return id, insert(p.db)
+		return insertOut(ctx, p.db, it, cond, condArgs...)
 	}
 
 	// The usual send is one statement: the message is stored when the room
@@ -189,14 +213,12 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	var id int64
 	var err error
 	if p.sends != nil {
-		id, err = p.sends.Do(ctx, sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, label: label, url: url,
-			now: now, since: msgcenter.SessionOpenSince(now)})
+		id, err = p.sends.Do(ctx, it)
 		if err == nil && id == 0 {
 			err = sql.ErrNoRows
 		}
 	} else {
-		id, err = store(` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`,
-			msgcenter.SessionOpenSince(now))
+		id, err = store(usualCond, it.since)
 	}
 	if err == nil {
 		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
