@@ -22,6 +22,10 @@ var errSlowPath = errors.New("sqlstore: order takes the checked path")
 // every product is the store's, active and in stock for all its lines, the
 // store exists and, when a room was asked for, the room is the store's.
 //
+// Every lookup is by key even in the plan PostgreSQL keeps for all
+// parameters (a store's other rooms and products are never scanned): the
+// room by id or by phone in two branches, the products by their ids.
+//
 // Locks come in the order placeOrder takes them: the products in ascending
 // id order (stock), then the store's row (num), whose update waits for the
 // stock's count, so a concurrent order of either path queues rather than
@@ -34,15 +38,18 @@ var errSlowPath = errors.New("sqlstore: order takes the checked path")
 // $16 each line's product and quantity.
 const placeOrderFastSQL = `
 WITH room AS (
-	SELECT r.id, r.customer_name, r.customer_phone FROM rooms r
-	WHERE r.store_id = $1 AND CASE WHEN $4::bigint IS NOT NULL THEN r.id = $4::bigint ELSE $5::text <> '' AND r.customer_phone = $5::text END
+	(SELECT r.id, r.customer_name, r.customer_phone FROM rooms r
+	WHERE $4::bigint IS NOT NULL AND r.store_id = $1 AND r.id = $4::bigint)
+	UNION ALL
+	(SELECT r.id, r.customer_name, r.customer_phone FROM rooms r
+	WHERE $4::bigint IS NULL AND $5::text <> '' AND r.store_id = $1 AND r.customer_phone = $5::text
 	ORDER BY r.last_inbound_at DESC, r.id DESC
-	LIMIT 1
+	LIMIT 1)
 ), stock AS (
 	UPDATE products AS p SET stock = p.stock - w.q
 	FROM (SELECT pr.id AS pid, x.q FROM products pr
 		JOIN unnest($13::bigint[], $14::bigint[]) AS x(id, q) ON x.id = pr.id
-		WHERE pr.store_id = $1 ORDER BY pr.id FOR UPDATE OF pr) AS w
+		WHERE pr.store_id = $1 AND pr.id = ANY($13::bigint[]) ORDER BY pr.id FOR UPDATE OF pr) AS w
 	WHERE p.id = w.pid AND p.active AND p.stock >= w.q
 	RETURNING p.id, p.name, p.price
 ), num AS (
