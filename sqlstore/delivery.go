@@ -34,15 +34,20 @@ type DeliveryService struct {
 	loads *batch.Batcher[int64, *loadedWork]
 }
 
+// batchTimeout bounds one run of the workers' batched statements: shorter
+// than a worker's own deadline for its record (10 s), so a run that hangs
+// fails its items in time for the records queued behind it to run.
+const batchTimeout = 5 * time.Second
+
 // NewDeliveryService returns a DeliveryService on db.
 func NewDeliveryService(db *DB) *DeliveryService {
 	s := &DeliveryService{db: db}
 	if db.engine == EnginePostgres {
 		// Two records of one message (a duplicate job) never share a
 		// statement: the second's guard must see the first's update.
-		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2,
+		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
 			Key: func(it recordItem) any { return it.id }}
-		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2,
+		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2, Timeout: batchTimeout,
 			Key: func(id int64) any { return id }}
 	}
 	return s

@@ -24,7 +24,8 @@ type Batcher[T, R any] struct {
 	// or an error for the whole run, having then done none of it (one
 	// statement, or one transaction). A run of more than one item that
 	// fails is run again item by item, so one item's failure, or a deadlock
-	// between runs, is that item's alone.
+	// between runs, is that item's alone; a run that ran out of time is not.
+	// A panic in Run is its items' error.
 	Run func(ctx context.Context, items []T) ([]R, error)
 	// Max bounds the items of one run (default 64).
 	Max int
@@ -134,36 +135,20 @@ func (b *Batcher[T, R]) take() []*call[T, R] {
 	return batch
 }
 
-// run runs batch and hands each call its outcome. Should Run panic, the
-// calls of the batch fail and the panic goes on.
+// run runs batch and hands each call its outcome. A failed run of several
+// items is run again item by item, unless its time ran out (each would wait
+// as long again), or its result count was wrong (it did its work). A Run
+// that panics fails its items with the panic's value and nothing else: the
+// leader goes on handing off, so no caller waits for a run that never comes.
 func (b *Batcher[T, R]) run(ctx context.Context, batch []*call[T, R]) {
 	items := make([]T, len(batch))
 	for i, c := range batch {
 		items[i] = c.item
 	}
-	ended := false
-	defer func() {
-		if ended {
-			return
-		}
-		for _, c := range batch {
-			select {
-			case <-c.done:
-			default:
-				c.err = errPanicked
-				close(c.done)
-			}
-		}
-		b.mu.Lock()
-		b.running--
-		b.mu.Unlock()
-	}()
-	res, err := b.Run(ctx, items)
-	ended = true
+	res, err := b.safeRun(ctx, items)
 	if err == nil && len(res) != len(items) {
 		err = fmt.Errorf("batch: a run of %d items returned %d results", len(items), len(res))
-	}
-	if err != nil && len(batch) > 1 {
+	} else if err != nil && len(batch) > 1 && ctx.Err() == nil {
 		for _, c := range batch {
 			b.run(ctx, []*call[T, R]{c})
 		}
@@ -177,6 +162,16 @@ func (b *Batcher[T, R]) run(ctx context.Context, batch []*call[T, R]) {
 		}
 		close(c.done)
 	}
+}
+
+// safeRun calls Run, turning a panic into an error.
+func (b *Batcher[T, R]) safeRun(ctx context.Context, items []T) (res []R, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, fmt.Errorf("%w: %v", errPanicked, v)
+		}
+	}()
+	return b.Run(ctx, items)
 }
 
 func (b *Batcher[T, R]) concurrency() int {

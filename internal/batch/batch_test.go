@@ -222,3 +222,82 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("after all calls: %d running, %d queued", b.running, len(b.queue))
 	}
 }
+
+// A Run that panics fails its own items, the split retry included, and
+// nothing else: later calls run, and no caller is left waiting.
+func TestPanicIsTheRunsItemsError(t *testing.T) {
+	r := &recorder{gate: make(chan struct{}, 100)}
+	b := &Batcher[int, int]{Concurrency: 1}
+	b.Run = func(ctx context.Context, items []int) ([]int, error) {
+		if slices.Contains(items, 3) {
+			panic("bad item")
+		}
+		return r.run(ctx, items)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	wg.Add(1)
+	go func() { defer wg.Done(); _, errs[0] = b.Do(context.Background(), 0) }()
+	for len(r.got()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := 1; i < 5; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = b.Do(context.Background(), i) }()
+	}
+	queued(t, b, 4)
+	for range 10 {
+		r.gate <- struct{}{}
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 3) || (i == 3 && !errors.Is(err, errPanicked)) {
+			t.Fatalf("Do(%d) = %v; want the panic's error for 3 only", i, err)
+		}
+	}
+	r.gate <- struct{}{}
+	if got, err := b.Do(context.Background(), 7); err != nil || got != 70 {
+		t.Fatalf("Do(7) after the panic = %d, %v", got, err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running != 0 || len(b.queue) != 0 {
+		t.Fatalf("after the panic: %d running, %d queued", b.running, len(b.queue))
+	}
+}
+
+// A run that ran out of time fails its items at once: they are not run
+// again one by one, each waiting as long.
+func TestTimedOutRunIsNotSplit(t *testing.T) {
+	var mu sync.Mutex
+	runs := 0
+	started := make(chan struct{}, 10)
+	b := &Batcher[int, int]{Concurrency: 1, Timeout: 50 * time.Millisecond}
+	b.Run = func(ctx context.Context, items []int) ([]int, error) {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		started <- struct{}{}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	wg.Add(1)
+	go func() { defer wg.Done(); _, errs[0] = b.Do(context.Background(), 0) }()
+	<-started
+	for i := 1; i < 4; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = b.Do(context.Background(), i) }()
+	}
+	queued(t, b, 3)
+	wg.Wait()
+	for i, err := range errs {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Do(%d) = %v, want its run's deadline", i, err)
+		}
+	}
+	if runs != 2 {
+		t.Fatalf("%d runs, want 2: the first alone, then the three together, not split", runs)
+	}
+}

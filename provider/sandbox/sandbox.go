@@ -55,7 +55,7 @@ type Provider struct {
 // sends of other workers that came while the last ones ran, on PostgreSQL
 // only (sendManySQL). It must be called before the Provider is shared.
 func (p *Provider) BatchSends() {
-	p.sends = &batch.Batcher[sendItem, int64]{Run: p.sendMany, Max: 64, Concurrency: 2}
+	p.sends = &batch.Batcher[sendItem, int64]{Run: p.sendMany, Max: 64, Concurrency: 2, Timeout: 5 * time.Second}
 }
 
 // sendItem is one usual send waiting for sendMany: the message, its time,
