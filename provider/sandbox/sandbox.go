@@ -80,14 +80,17 @@ WITH v AS (
 	OVERRIDING SYSTEM VALUE
 	SELECT v.nid, r.store_id, r.id, r.channel_id, 'out', 'text', v.text, v.button_label, v.button_url, v.now
 	FROM v JOIN rooms r ON r.store_id = v.store_id AND r.id = v.room_id
-	WHERE r.last_inbound_at >= v.since AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)
+	WHERE r.last_inbound_at >= v.since AND ` + noFaultPending + `
 	RETURNING id
 )
 SELECT v.n, v.nid, EXISTS (SELECT 1 FROM ins WHERE ins.id = v.nid) FROM v`
 
+// noFaultPending holds when no injected fault waits for a send.
+const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`
+
 // usualCond is the condition of the usual send, on the room r, with the
 // window's start as $7: the customer wrote since, and no fault is pending.
-const usualCond = ` AND r.last_inbound_at >= $7 AND NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`
+const usualCond = ` AND r.last_inbound_at >= $7 AND ` + noFaultPending
 
 // insertOut stores it as an outbound text message of its room when the room
 // is its store's and cond, on the room r with its own arguments from $7,
@@ -106,8 +109,9 @@ func insertOut(ctx context.Context, q rowQuerier, it sendItem, cond string, cond
 
 // sendMany runs sendManySQL for items and returns each one's stored id, 0
 // for one it did not store. One send alone takes the usual statement
-// (insertOut with usualCond), whose plan PostgreSQL keeps; it plans the array form anew
-// for nearly every call, since the arrays' length is known then.
+// (insertOut with usualCond), whose plan PostgreSQL keeps; it plans the
+// array form anew for nearly every call, since the arrays' length is known
+// then.
 func (p *Provider) sendMany(ctx context.Context, items []sendItem) ([]int64, error) {
 	if len(items) == 1 {
 		id, err := insertOut(ctx, p.db, items[0], usualCond, items[0].since)
@@ -197,11 +201,12 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	store := func(cond string, condArgs ...any) (int64, error) {
 		if p.Writes != nil {
 			var id int64
-			return id, p.Writes(ctx, func(tx *sql.Tx) error {
+			err := p.Writes(ctx, func(tx *sql.Tx) error {
 				var err error
 				id, err = insertOut(ctx, tx, it, cond, condArgs...)
 				return err
 			})
+			return id, err
 		}
 		return insertOut(ctx, p.db, it, cond, condArgs...)
 	}
