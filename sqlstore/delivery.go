@@ -303,17 +303,12 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 	// same message waits, then finds it no longer queued. The attempt it
 	// appends is numbered by the count the update returns, read from the
 	// row as locked, so two records of a retry never take the same number.
+	it := recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt}
 	var updated, exists bool
 	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var n int
-		err := tx.QueryRowContext(ctx, `UPDATE deliveries
-			SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-				updated_at = $8, sent_at = $9, tries = tries + $12
-			WHERE id = $10 AND status = $11
-			RETURNING id, tries`,
-			string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-			now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried).Scan(&id, &n)
+		err := tx.QueryRowContext(ctx, recordSetSQL, it.setArgs()...).Scan(&id, &n)
 		if err == sql.ErrNoRows {
 			updated = false
 			return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
@@ -324,8 +319,7 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		if tried == 0 {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
+		_, err = tx.ExecContext(ctx, recordAttemptSQL+` VALUES ($1, $2, $3, $4, $5, $6)`,
 			deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
 		return err
 	})
@@ -352,10 +346,32 @@ type recordItem struct {
 // was still queued and so updated, and whether it exists.
 type recordOutcome struct{ updated, exists bool }
 
+// recordSetSQL is the guarded update of one record, $1 to $12 as
+// recordItem.setArgs gives them: it changes the message only while it is
+// queued, and returns its id and its tries counted with this one.
+const recordSetSQL = `UPDATE deliveries
+	SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+		updated_at = $8, sent_at = $9, tries = tries + $12
+	WHERE id = $10 AND status = $11
+	RETURNING id, tries`
+
+// recordAttemptSQL is the insert of a record's attempt, without its rows.
+const recordAttemptSQL = `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)`
+
+// recordOneSQL records one message on PostgreSQL in one statement: the
+// guarded update and the attempt it appends ($13 to $16). PostgreSQL keeps
+// its plan, where it plans recordManySQL anew for nearly every call, since
+// the arrays' length is known then.
+const recordOneSQL = `
+WITH u AS (` + recordSetSQL + `), a AS (
+	` + recordAttemptSQL + ` SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
+)
+SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`
+
 // recordManySQL records, on PostgreSQL, the results of several messages in
-// one statement: each message's guarded update (status still queued), which
-// locks its row and counts its tries, and the attempt it appends, numbered
-// by that count. $1 to $15 hold one element per message.
+// one statement: each message's guarded update (status still $16, queued),
+// which locks its row and counts its tries, and the attempt it appends,
+// numbered by that count. $1 to $15 hold one element per message.
 const recordManySQL = `
 WITH v AS (
 	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
@@ -367,10 +383,10 @@ WITH v AS (
 	SET status = v.status, reason = v.reason, text = v.text, button_label = v.button_label, button_url = v.button_url,
 		channel_id = v.channel_id, channel_type = v.channel_type, updated_at = v.now, sent_at = v.sent_at, tries = d.tries + v.tried
 	FROM v
-	WHERE d.id = v.id AND d.status = 'queued'
+	WHERE d.id = v.id AND d.status = $16
 	RETURNING d.id, d.tries
 ), a AS (
-	INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+	` + recordAttemptSQL + `
 	SELECT u.id, u.tries, v.at, v.outcome, v.provider_message_id, v.error
 	FROM u JOIN v ON v.id = u.id
 	WHERE v.tried = 1
@@ -378,36 +394,21 @@ WITH v AS (
 SELECT v.id, EXISTS (SELECT 1 FROM u WHERE u.id = v.id), EXISTS (SELECT 1 FROM deliveries x WHERE x.id = v.id)
 FROM v`
 
-// recordOneSQL is recordManySQL for one message, whose plan PostgreSQL
-// keeps: it plans the array form anew for nearly every call, since the
-// arrays' length is known then.
-const recordOneSQL = `
-WITH u AS (
-	UPDATE deliveries
-	SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-		updated_at = $8, sent_at = $9, tries = tries + $11
-	WHERE id = $10 AND status = 'queued'
-	RETURNING id, tries
-), a AS (
-	INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-	SELECT id, tries, $12, $13, $14, $15 FROM u WHERE $11::int = 1
-)
-SELECT $10::bigint, EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`
+// setArgs are recordSetSQL's arguments for it.
+func (it recordItem) setArgs() []any {
+	r := it.r
+	return []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+		it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried}
+}
 
 // recordMany runs recordManySQL for items, of distinct messages, or
 // recordOneSQL for one.
 func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
 	if len(items) == 1 {
 		it := items[0]
-		at := it.attempt.At
-		if it.tried == 0 {
-			at = it.now
-		}
-		var id int64
 		var o recordOutcome
-		err := s.db.db.QueryRowContext(ctx, recordOneSQL, string(it.r.Status), string(it.r.Reason), it.r.Text, it.r.ButtonLabel,
-			it.r.ButtonURL, nullInt64(it.r.ChannelID), string(it.r.ChannelType), it.now, it.sentAt, it.id, it.tried,
-			at, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error).Scan(&id, &o.updated, &o.exists)
+		err := s.db.db.QueryRowContext(ctx, recordOneSQL,
+			append(it.setArgs(), it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error)...).Scan(&o.updated, &o.exists)
 		if err != nil {
 			return nil, err
 		}
@@ -430,12 +431,9 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 			sentAt[i] = &it.sentAt.Time
 		}
 		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error
-		if it.tried == 0 {
-			at[i] = it.now
-		}
 	}
 	rows, err := s.db.db.QueryContext(ctx, recordManySQL, ids, status, reason, text, label, url, channelID, channelType,
-		now, sentAt, tried, at, outcome, providerID, errText)
+		now, sentAt, tried, at, outcome, providerID, errText, string(msgcenter.StatusQueued))
 	if err != nil {
 		return nil, err
 	}
