@@ -30,7 +30,8 @@ type DeliveryService struct {
 	// PostgreSQL; nil on SQLite, where group commit does.
 	records *batch.Batcher[recordItem, recordOutcome]
 	// loads runs the reads of concurrent workers together on PostgreSQL;
-	// nil on SQLite.
+	// nil on SQLite. Two reads of one message may share a run: finishWork
+	// builds each caller's work afresh from what was read.
 	loads *batch.Batcher[int64, *loadedWork]
 }
 
@@ -47,8 +48,7 @@ func NewDeliveryService(db *DB) *DeliveryService {
 		// statement: the second's guard must see the first's update.
 		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
 			Key: func(it recordItem) any { return it.id }}
-		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2, Timeout: batchTimeout,
-			Key: func(id int64) any { return id }}
+		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2, Timeout: batchTimeout}
 	}
 	return s
 }

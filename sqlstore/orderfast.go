@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -92,21 +91,15 @@ ORDER BY lines.n`
 // must roll back, when the order cannot be placed that way.
 func (s *OrderFlowService) placeOrderFast(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, method msgcenter.DeliveryMethod) (*msgcenter.Order, error) {
 	now := s.db.now()
-	qty := map[int64]int64{}
-	var ids []int64
+	ids, qty := cartProducts(req.Items)
+	sums := make([]int64, len(ids))
+	for i, id := range ids {
+		sums[i] = int64(qty[id])
+	}
 	linePIDs := make([]int64, len(req.Items))
 	lineQty := make([]int64, len(req.Items))
 	for i, it := range req.Items {
-		if _, ok := qty[it.ProductID]; !ok {
-			ids = append(ids, it.ProductID)
-		}
-		qty[it.ProductID] += int64(it.Quantity)
 		linePIDs[i], lineQty[i] = it.ProductID, int64(it.Quantity)
-	}
-	slices.Sort(ids)
-	sums := make([]int64, len(ids))
-	for i, id := range ids {
-		sums[i] = qty[id]
 	}
 	token, err := randomToken()
 	if err != nil {

@@ -253,12 +253,7 @@ func orderRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.Ord
 // lockProducts reads the store's products named by items, locking them in
 // ascending id order on PostgreSQL.
 func (s *OrderFlowService) lockProducts(ctx context.Context, tx *sql.Tx, storeID int64, items []msgcenter.CartItem) (map[int64]*msgcenter.Product, error) {
-	ids := make([]int64, 0, len(items))
-	for _, it := range items {
-		ids = append(ids, it.ProductID)
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
+	ids, _ := cartProducts(items)
 	args := make([]any, 0, len(ids)+1)
 	args = append(args, storeID)
 	for _, id := range ids {
@@ -318,14 +313,11 @@ func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Pro
 	return items, unprocessed, reasons
 }
 
-// reserveStock takes, in one statement, the stock of every line of an
-// order whose products are all the store's, active and in stock for all
-// their lines (lines of one product share its stock), and returns them as
-// they were before. Otherwise it takes nothing and reports false. Rows are
-// locked in ascending id order on PostgreSQL, as lockProducts locks them.
-func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
-	qty := map[int64]int{}
-	var ids []int64
+// cartProducts returns the distinct products of lines in ascending id
+// order, the order their rows are locked in, and each one's quantity summed
+// over its lines: lines of one product share its stock.
+func cartProducts(lines []msgcenter.CartItem) (ids []int64, qty map[int64]int) {
+	qty = make(map[int64]int, len(lines))
 	for _, it := range lines {
 		if _, ok := qty[it.ProductID]; !ok {
 			ids = append(ids, it.ProductID)
@@ -333,6 +325,16 @@ func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID
 		qty[it.ProductID] += it.Quantity
 	}
 	slices.Sort(ids)
+	return ids, qty
+}
+
+// reserveStock takes, in one statement, the stock of every line of an
+// order whose products are all the store's, active and in stock for all
+// their lines (lines of one product share its stock), and returns them as
+// they were before. Otherwise it takes nothing and reports false. Rows are
+// locked in ascending id order on PostgreSQL, as lockProducts locks them.
+func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
+	ids, qty := cartProducts(lines)
 	args := []any{storeID}
 	var when, in strings.Builder
 	for i, id := range ids {
