@@ -130,11 +130,11 @@ func TestKeyKeepsItemsApart(t *testing.T) {
 	}
 }
 
-// A failing run is run again item by item: only the item that fails
-// gets the error.
-func TestFailureIsTheItemsOwn(t *testing.T) {
-	r := &recorder{gate: make(chan struct{}, 100), bad: 3}
-	b := &Batcher[int, int]{Run: r.run, Concurrency: 1}
+// zeroThenFour calls Do with 0, which runs alone and waits at r's gate,
+// then with 1 to 4, which queue behind it and so run together; it opens the
+// gate for ten runs and returns each call's error.
+func zeroThenFour(t *testing.T, b *Batcher[int, int], r *recorder) []error {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	wg.Add(1)
@@ -151,6 +151,15 @@ func TestFailureIsTheItemsOwn(t *testing.T) {
 		r.gate <- struct{}{}
 	}
 	wg.Wait()
+	return errs
+}
+
+// A failing run is run again item by item: only the item that fails
+// gets the error.
+func TestFailureIsTheItemsOwn(t *testing.T) {
+	r := &recorder{gate: make(chan struct{}, 100), bad: 3}
+	b := &Batcher[int, int]{Run: r.run, Concurrency: 1}
+	errs := zeroThenFour(t, b, r)
 	for i, err := range errs {
 		if (err != nil) != (i == 3) {
 			t.Fatalf("Do(%d) = %v; want an error for 3 only", i, err)
@@ -234,22 +243,7 @@ func TestPanicIsTheRunsItemsError(t *testing.T) {
 		}
 		return r.run(ctx, items)
 	}
-	var wg sync.WaitGroup
-	errs := make([]error, 5)
-	wg.Add(1)
-	go func() { defer wg.Done(); _, errs[0] = b.Do(context.Background(), 0) }()
-	for len(r.got()) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	for i := 1; i < 5; i++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); _, errs[i] = b.Do(context.Background(), i) }()
-	}
-	queued(t, b, 4)
-	for range 10 {
-		r.gate <- struct{}{}
-	}
-	wg.Wait()
+	errs := zeroThenFour(t, b, r)
 	for i, err := range errs {
 		if (err != nil) != (i == 3) || (i == 3 && !errors.Is(err, errPanicked)) {
 			t.Fatalf("Do(%d) = %v; want the panic's error for 3 only", i, err)
