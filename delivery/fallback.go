@@ -33,7 +33,10 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 		return err
 	}
 	tpl, err := findTemplate(ctx, provider, d.StoreID, channel.ID, fb.TemplateName, fb.TemplateLanguage)
-	if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+		// The channel cannot be looked up on the platform (no platform id).
+		return failed(msgcenter.ReasonUndeliverable, msgcenter.ErrorMessage(err))
+	} else if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 		return s.retryOrFail(ctx, work, err)
 	}
 	if err != nil || !tpl.UsableForFallback() {
@@ -63,16 +66,20 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	if work.Config.Type == msgcenter.MessageTypeCustom {
 		lang = work.Store.Language
 	}
-	params, suffix := render.FallbackParams(tpl, fb, render.NewValues(s.data(ctx, work), lang))
+	data := s.data(ctx, work)
+	values := render.NewValues(data, lang)
+	params, suffix := render.FallbackParams(tpl, fb, values)
 	res := msgcenter.DeliveryResult{Text: tpl.Fill(params), ChannelID: &channel.ID, ChannelType: channel.Type}
 	if _, b := tpl.DynamicButton(); b != nil {
 		res.ButtonLabel, res.ButtonURL = b.Text, b.Link(suffix)
 	}
-	start := time.Now()
-	sent, sendErr := provider.SendTemplate(ctx, &msgcenter.TemplateMessage{
+	m := &msgcenter.TemplateMessage{
 		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: params, ButtonSuffix: suffix,
+		HeaderParams: headerParams(tpl, fb, values), HeaderMedia: s.headerMedia(tpl, work, data),
 		Key: fmt.Sprintf("msgcenter-%d", d.ID),
-	})
+	}
+	start := time.Now()
+	sent, sendErr := provider.SendTemplate(ctx, m)
 	s.cfg.Metrics.providerLatency(time.Since(start))
 	return s.finish(ctx, work, res, sent, sendErr)
 }
@@ -94,4 +101,36 @@ func findTemplate(ctx context.Context, p msgcenter.TemplateProvider, storeID, ch
 // retryOrFail treats an error reading the catalogue like a failed send.
 func (s *Service) retryOrFail(ctx context.Context, work *msgcenter.DeliveryWork, err error) error {
 	return s.finish(ctx, work, msgcenter.DeliveryResult{}, nil, err)
+}
+
+// headerParams fills a text header's own variables from the fallback's
+// header bindings, as many as the header has; one left unbound is sent
+// empty, and the platform refuses the message as parameter_mismatch.
+func headerParams(tpl *msgcenter.WhatsAppTemplate, fb *msgcenter.FallbackConfig, v *render.Values) []string {
+	n := tpl.HeaderVariables()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := 0; i < n && i < len(fb.HeaderVariables); i++ {
+		b := fb.HeaderVariables[i]
+		if b.Placeholder != "" {
+			s, _ := v.Get(b.Placeholder)
+			out[i] = msgcenter.FlattenParam(s)
+		} else {
+			out[i] = msgcenter.FlattenParam(b.Text)
+		}
+	}
+	return out
+}
+
+// headerMedia is the file a document header carries: the receipt's PDF for
+// Order Paid. Other media headers send the sample the template was approved
+// with (nil here).
+func (s *Service) headerMedia(tpl *msgcenter.WhatsAppTemplate, work *msgcenter.DeliveryWork, data *render.Data) *msgcenter.MediaLink {
+	if tpl.HeaderFormat != msgcenter.HeaderDocument || work.Delivery.Event != msgcenter.EventOrderPaid || work.Order == nil {
+		return nil
+	}
+	return &msgcenter.MediaLink{URL: s.cfg.PublicURL + data.ReceiptPath + ".pdf",
+		Filename: fmt.Sprintf("receipt-%d.pdf", work.Order.Number)}
 }

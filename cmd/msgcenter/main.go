@@ -98,6 +98,13 @@ func envInt(getenv func(string) string, name string, def int) int {
 	return def
 }
 
+func envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
 func newLogger(w io.Writer, getenv func(string) string) *slog.Logger {
 	level := slog.LevelInfo
 	if getenv("MSGCENTER_LOG_LEVEL") == "debug" {
@@ -119,6 +126,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	attempts := fs.Int("max-attempts", envInt(getenv, "MSGCENTER_MAX_ATTEMPTS", 8), "tries of one message before it fails (env MSGCENTER_MAX_ATTEMPTS)")
 	retryBase := fs.Duration("retry-base", time.Second, "first retry delay, doubled per attempt with jitter")
 	retryMax := fs.Duration("retry-max", 10*time.Minute, "longest retry delay")
+	maxWait := fs.Duration("max-wait", envDuration(getenv, "MSGCENTER_MAX_WAIT", 24*time.Hour),
+		"longest a message waits for an unavailable platform or a reconnected app before it fails (env MSGCENTER_MAX_WAIT)")
 	jobTimeout := fs.Duration("job-timeout", 30*time.Second, "longest one send may take")
 	rescueAfter := fs.Duration("rescue-after", time.Minute, "when a send whose process died is tried again (must exceed --job-timeout)")
 	requeueAfter := fs.Duration("requeue-after", 10*time.Minute, "when a message still queued whose job is gone gets a new one")
@@ -192,7 +201,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.QiscusAppID, m.Config.QiscusSecret = getenv("QISCUS_APP_ID"), getenv("QISCUS_SECRET_KEY")
 	m.Config.QiscusBaseURL = cmp.Or(getenv("QISCUS_BASE_URL"), "https://multichannel.qiscus.com")
 	m.Config.Delivery = DeliveryConfig{Work: true, MaxWorkers: *workers, MaxAttempts: *attempts, RetryBase: *retryBase,
-		RetryMax: *retryMax, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter, RequeueAfter: *requeueAfter}
+		RetryMax: *retryMax, MaxWait: *maxWait, JobTimeout: *jobTimeout, RescueAfter: *rescueAfter, RequeueAfter: *requeueAfter}
 	if err := m.Run(ctx); err != nil {
 		m.Close()
 		return err

@@ -79,6 +79,7 @@ type DeliveryConfig struct {
 	Work                             bool
 	MaxWorkers, MaxAttempts          int
 	RetryBase, RetryMax              time.Duration
+	MaxWait, ParkRecheck             time.Duration
 	JobTimeout, RescueAfter          time.Duration
 	FetchCooldown, FetchPollInterval time.Duration
 	SweepInterval                    time.Duration
@@ -238,6 +239,7 @@ func (m *Main) Run(ctx context.Context) error {
 		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
 		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
+		MaxWait: dc.MaxWait, ParkRecheck: dc.ParkRecheck,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
 		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
