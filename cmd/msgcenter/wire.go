@@ -65,6 +65,9 @@ type Config struct {
 	QiscusAppID, QiscusSecret, QiscusBaseURL string
 	// QiscusRate is each Qiscus app's request rate from this process.
 	QiscusRate float64
+	// QiscusBreakerCooldown is how long a Qiscus app's circuit breaker stays
+	// open (qiscus.DefaultBreakerCooldown when zero).
+	QiscusBreakerCooldown time.Duration
 	// SecretKey encrypts stores' provider credentials (32 bytes); without
 	// it stores cannot connect their own apps.
 	SecretKey []byte
@@ -184,9 +187,10 @@ func (m *Main) Run(ctx context.Context) error {
 	var fallback msgcenter.FullProvider = m.Sandbox
 	if c.Provider == "qiscus" {
 		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
-			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
+			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate, BreakerCooldown: c.QiscusBreakerCooldown})
 	}
-	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
+	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
+		BreakerCooldown: c.QiscusBreakerCooldown})
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
