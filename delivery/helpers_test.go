@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,18 +164,48 @@ func (w *worker) asFallback() {
 	w.Work.Channel = w.Channels[w.Work.Room.ChannelID]
 }
 
+// jobsDB is the database of the services under test: River keeps its jobs
+// in one even when the service only sends. Deliver never touches it, so the
+// tests share one SQLite file, migrated by the first service built.
+var jobsDB struct {
+	once sync.Once
+	dir  string
+	db   *sql.DB
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if jobsDB.db != nil {
+		jobsDB.db.Close()
+		os.RemoveAll(jobsDB.dir)
+	}
+	os.Exit(code)
+}
+
+// riverDB opens jobsDB on first use.
+func riverDB(tb testing.TB) *sql.DB {
+	tb.Helper()
+	jobsDB.once.Do(func() {
+		if jobsDB.dir, jobsDB.err = os.MkdirTemp("", "delivery-test-"); jobsDB.err != nil {
+			return
+		}
+		jobsDB.db, jobsDB.err = sql.Open("sqlite", "file:"+filepath.Join(jobsDB.dir, "river.db"))
+		if jobsDB.db != nil {
+			jobsDB.db.SetMaxOpenConns(1)
+		}
+	})
+	if jobsDB.err != nil {
+		tb.Fatal(jobsDB.err)
+	}
+	return jobsDB.db
+}
+
 // deliver builds the service over the fakes and makes one attempt at the
 // message, returning what Deliver returned.
 func (w *worker) deliver(tb testing.TB) error {
 	tb.Helper()
-	// The service keeps its jobs in a database even when it only sends: an
-	// empty SQLite file of its own, which Deliver never touches.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(tb.TempDir(), "river.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	tb.Cleanup(func() { db.Close() })
+	db := riverDB(tb)
 	svc, err := delivery.New(context.Background(), delivery.Config{
 		SQL: db, Store: &w.Store, Commerce: &w.Commerce, Providers: &w.Providers,
 		PublicURL: "https://shop.example/", Now: func() time.Time { return now },
