@@ -128,6 +128,10 @@ type Delivery struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	SentAt      *time.Time `json:"sent_at,omitempty"`
+	// DeliveredAt and ReadAt are when the platform reported the sent
+	// message delivered to the customer's device and read.
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	ReadAt      *time.Time `json:"read_at,omitempty"`
 }
 
 // Attempt is one try at handing a message to the provider.
@@ -247,4 +251,39 @@ func ProviderErrorOf(err error) *ProviderError {
 type Provider interface {
 	// Send sends a session message to a room. Errors are *ProviderError.
 	Send(ctx context.Context, m *OutboundMessage) (*SendResult, error)
+}
+
+// ReceiptStatus is what a platform's status webhook reports of a message it
+// accepted.
+type ReceiptStatus string
+
+// The receipt statuses, in the order a message passes them; failed may
+// follow sent only.
+const (
+	ReceiptSent      ReceiptStatus = "sent"
+	ReceiptDelivered ReceiptStatus = "delivered"
+	ReceiptRead      ReceiptStatus = "read"
+	ReceiptFailed    ReceiptStatus = "failed"
+)
+
+// DeliveryReceipt is one status the platform reported for a message, found
+// by the id the platform gave it when it accepted the send.
+type DeliveryReceipt struct {
+	ProviderMessageID string
+	Status            ReceiptStatus
+	At                time.Time
+	// Reason and Error say why a failed message failed: the reason from the
+	// closed list (session_expired for WhatsApp 131047) and the platform's
+	// code and words.
+	Reason Reason
+	Error  string
+}
+
+// ReceiptOutcome is what a receipt changed.
+type ReceiptOutcome struct {
+	// Delivery is the message the receipt is about, as it is after it.
+	Delivery *Delivery
+	// Changed is false when the receipt said nothing new: a repeat, or a
+	// status the message had already passed (statuses only move forward).
+	Changed bool
 }

@@ -112,6 +112,13 @@ type DeliveryWorkStore interface {
 	// transaction, only while the message is still queued; it reports false
 	// when the message was already final (another worker finished it).
 	RecordDeliveryResult(ctx context.Context, deliveryID int64, r DeliveryResult) (bool, error)
+	// ApplyDeliveryReceipt records a status the platform reported for the
+	// store's message it accepted as r.ProviderMessageID. Statuses move
+	// forward only: delivered and read set their times once (read implies
+	// delivered); failed turns a sent message failed, with r's reason and
+	// an attempt holding r.Error, unless it was already delivered or read.
+	// Returns ENOTFOUND when no message of the store has that id.
+	ApplyDeliveryReceipt(ctx context.Context, storeID int64, r DeliveryReceipt) (*ReceiptOutcome, error)
 	// RaiseFallback raises the WhatsApp fallback of an automation message:
 	// the same subject, event and room, kind fallback, with its job. Raising
 	// it again is a no-op, so a retried automation job adds no second one.

@@ -23,6 +23,7 @@ func (s *Server) integrationRoutes() {
 	s.handle("PUT /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationPut))
 	s.handle("DELETE /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationDelete))
 	s.handle("POST /hooks/qiscus/{store}/inbound/{secret}", s.handleQiscusInbound)
+	s.statusWebhookRoutes()
 }
 
 // integrationJSON is a connection as the API shows it: never the secret key.
@@ -32,6 +33,9 @@ type integrationJSON struct {
 	BaseURL           string    `json:"base_url"`
 	ConnectedAt       time.Time `json:"connected_at"`
 	InboundWebhookURL string    `json:"inbound_webhook_url"`
+	// StatusWebhookURL is where the platform posts WhatsApp delivery
+	// statuses; empty when this server does not take them.
+	StatusWebhookURL string `json:"status_webhook_url,omitempty"`
 	// CustomButtonAPI is false: the platform has no API to create the
 	// custom button, so the admin adds it by hand.
 	CustomButtonAPI bool `json:"custom_button_api"`
@@ -40,7 +44,7 @@ type integrationJSON struct {
 func (s *Server) newIntegrationJSON(in *msgcenter.Integration) integrationJSON {
 	return integrationJSON{
 		Provider: in.Provider, AppID: in.AppID, BaseURL: in.BaseURL, ConnectedAt: in.ConnectedAt,
-		InboundWebhookURL: s.inboundWebhookURL(in),
+		InboundWebhookURL: s.inboundWebhookURL(in), StatusWebhookURL: s.statusWebhookURL(in),
 	}
 }
 

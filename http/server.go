@@ -46,6 +46,10 @@ type Config struct {
 	// button, its webhook, and the microsite with its checkout.
 	CustomButtons msgcenter.CustomButtonService
 	Microsite     msgcenter.MicrositeService
+	// Receipts applies the platform's WhatsApp status webhook, whose body
+	// ParseStatuses reads; either nil leaves the webhook out.
+	Receipts      ReceiptApplier
+	ParseStatuses func(body []byte) ([]msgcenter.DeliveryReceipt, error)
 
 	// Metrics serves /metrics (Prometheus); Sandbox serves /sandbox, the
 	// simulated omnichannel's pages. Nil leaves the route out.

@@ -39,6 +39,7 @@ var _ msgcenter.DeliveryWorkStore = (*DeliveryWorkStore)(nil)
 // function field of its name with Fn appended, and panics naming the
 // method when that field is nil.
 type DeliveryWorkStore struct {
+	ApplyDeliveryReceiptFn  func(ctx context.Context, storeID int64, r msgcenter.DeliveryReceipt) (*msgcenter.ReceiptOutcome, error)
 	FindQueuedDeliveryIDsFn func(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error)
 	LoadDeliveryWorkFn      func(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error)
 	RaiseFallbackFn         func(ctx context.Context, automation *msgcenter.Delivery) error
@@ -59,6 +60,14 @@ func (d *DeliveryWorkStore) LoadDeliveryWork(ctx context.Context, deliveryID int
 		panic("mock: DeliveryWorkStore.LoadDeliveryWork called without LoadDeliveryWorkFn")
 	}
 	return d.LoadDeliveryWorkFn(ctx, deliveryID)
+}
+
+// ApplyDeliveryReceipt calls ApplyDeliveryReceiptFn.
+func (d *DeliveryWorkStore) ApplyDeliveryReceipt(ctx context.Context, storeID int64, r msgcenter.DeliveryReceipt) (*msgcenter.ReceiptOutcome, error) {
+	if d.ApplyDeliveryReceiptFn == nil {
+		panic("mock: DeliveryWorkStore.ApplyDeliveryReceipt called without ApplyDeliveryReceiptFn")
+	}
+	return d.ApplyDeliveryReceiptFn(ctx, storeID, r)
 }
 
 // RaiseFallback calls RaiseFallbackFn.

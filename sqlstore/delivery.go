@@ -491,7 +491,7 @@ func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan t
 }
 
 const deliveryColumns = `id, store_id, subject_type, subject_id, order_id, event, room_id, kind, status, reason,
-	channel_id, channel_type, text, button_label, button_url, created_at, updated_at, sent_at`
+	channel_id, channel_type, text, button_label, button_url, created_at, updated_at, sent_at, delivered_at, read_at`
 
 // findDelivery returns the one delivery matching where, with its attempts;
 // ENOTFOUND when there is none.
@@ -547,13 +547,13 @@ type deliveryRow struct {
 	d                                                 msgcenter.Delivery
 	subject, event, kind, status, reason, channelType string
 	orderID, roomID, channelID                        sql.NullInt64
-	sentAt                                            sql.NullTime
+	sentAt, deliveredAt, readAt                       sql.NullTime
 }
 
 func (x *deliveryRow) dest() []any {
 	d := &x.d
 	return []any{&d.ID, &d.StoreID, &x.subject, &d.SubjectID, &x.orderID, &x.event, &x.roomID, &x.kind, &x.status, &x.reason,
-		&x.channelID, &x.channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &x.sentAt}
+		&x.channelID, &x.channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &x.sentAt, &x.deliveredAt, &x.readAt}
 }
 
 func (x *deliveryRow) value() *msgcenter.Delivery {
@@ -562,6 +562,7 @@ func (x *deliveryRow) value() *msgcenter.Delivery {
 	d.Status, d.Reason, d.ChannelType = msgcenter.DeliveryStatus(x.status), msgcenter.Reason(x.reason), msgcenter.ChannelType(x.channelType)
 	d.OrderID, d.RoomID, d.ChannelID = int64Ptr(x.orderID), int64Ptr(x.roomID), int64Ptr(x.channelID)
 	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(x.sentAt)
+	d.DeliveredAt, d.ReadAt = timePtr(x.deliveredAt), timePtr(x.readAt)
 	d.Attempts = []msgcenter.Attempt{}
 	return &d
 }

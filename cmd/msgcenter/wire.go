@@ -218,6 +218,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Integrations:  integrations,
 		CustomButtons: buttons,
 		Microsite:     buttons,
+		Receipts:      mainReceipts{m},
+		ParseStatuses: qiscus.ParseStatusWebhook,
 		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
 		// The sandbox shows each signed-in admin the rooms of their stores only.
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
@@ -268,6 +270,15 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// mainReceipts applies status webhooks through the delivery service, which
+// is built after the HTTP server but before it serves.
+type mainReceipts struct{ m *Main }
+
+// ApplyReceipts implements mchttp.ReceiptApplier.
+func (r mainReceipts) ApplyReceipts(ctx context.Context, storeID int64, receipts []msgcenter.DeliveryReceipt) (int, error) {
+	return r.m.Delivery.ApplyReceipts(ctx, storeID, receipts)
 }
 
 // Close stops the HTTP server, letting requests in flight finish, then the
