@@ -192,5 +192,10 @@ func TestStatusWebhookOutOfOrder(t *testing.T) {
 		if d.Status != "sent" || d.ReadAt == nil || !d.ReadAt.Equal(readAt) || d.DeliveredAt == nil || !d.DeliveredAt.Equal(readAt) {
 			t.Errorf("message = status %s, delivered %v, read %v; want read at %v (delivered no later)", d.Status, d.DeliveredAt, d.ReadAt, readAt)
 		}
+		// The admin's order view says so beside the message.
+		resp, page := rs.SignIn("admin@example.com").Get(fmt.Sprintf("/admin/stores/%s/orders/%d", rs.Store, o.ID))
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Sent (1) · Failed (0)") || !strings.Contains(page, `class="muted small receipt-times">Read `) {
+			t.Errorf("order page: %d, want Sent (1) · Failed (0) and the read time beside the message", resp.StatusCode)
+		}
 	})
 }

@@ -209,3 +209,33 @@ func keys(m map[string]*msgcenter.WhatsAppTemplate) []string {
 	}
 	return out
 }
+
+// TestParseStatusWebhook reads the recorded status webhook.
+func TestParseStatusWebhook(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "status_webhook.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := qiscus.ParseStatusWebhook(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 3 {
+		t.Fatalf("%d receipts (%+v), want 3: deleted is not tracked", len(rs), rs)
+	}
+	if r := rs[0]; r.ProviderMessageID != "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjVGQjQ3" || r.Status != msgcenter.ReceiptDelivered ||
+		!r.At.Equal(time.Unix(1764840902, 0)) {
+		t.Errorf("delivered = %+v", r)
+	}
+	if r := rs[1]; r.Status != msgcenter.ReceiptFailed || r.Reason != msgcenter.ReasonSessionExpired || !strings.Contains(r.Error, "131047") {
+		t.Errorf("failed = %+v, want session_expired with the code", r)
+	}
+	if rs[2].Status != msgcenter.ReceiptRead {
+		t.Errorf("read = %+v", rs[2])
+	}
+	for _, bad := range []string{`[1]`, `{"statuses":[{"status":"read"}]}`, `{"statuses":[{"id":"x","status":"read","timestamp":"yesterday"}]}`} {
+		if _, err := qiscus.ParseStatusWebhook([]byte(bad)); msgcenter.ErrorCode(err) != msgcenter.EINVALID {
+			t.Errorf("ParseStatusWebhook(%s) = %v, want EINVALID", bad, err)
+		}
+	}
+}
