@@ -224,6 +224,8 @@ func (m *Main) Run(ctx context.Context) error {
 		// The sandbox shows each signed-in admin the rooms of their stores only.
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
+			// Clicks go to this process's own listener, never elsewhere.
+			Self: func() string { return m.HTTP.URL() },
 		}),
 		Checks: map[string]func(context.Context) error{
 			"database": db.Ping,

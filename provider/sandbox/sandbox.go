@@ -85,8 +85,9 @@ WITH v AS (
 )
 SELECT v.n, v.nid, EXISTS (SELECT 1 FROM ins WHERE ins.id = v.nid) FROM v`
 
-// noFaultPending holds when no injected fault waits for a send.
-const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`
+// noFaultPending holds when no injected fault waits for a send of the
+// room r's store.
+const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults f WHERE f.store_id = r.store_id AND f.remaining > 0)`
 
 // usualCond is the condition of the usual send, on the room r, with the
 // window's start as $7: the customer wrote since, and no fault is pending.
@@ -244,7 +245,7 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		reads = p.Reads
 	}
 	err = reads.QueryRowContext(ctx, `
-		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0),
+		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0),
 			r.channel_id, c.type, r.last_inbound_at
 		FROM (SELECT 1 AS one) AS x
 		LEFT JOIN rooms r ON r.store_id = $1 AND r.id = $2
@@ -256,7 +257,7 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 
 	var fault FaultMode
 	if faultsPending {
-		if fault, err = p.takeFault(ctx); err != nil {
+		if fault, err = p.takeFault(ctx, m.StoreID); err != nil {
 			return nil, transient("sandbox: take fault: %v", err)
 		}
 	}
@@ -363,10 +364,11 @@ func (m FaultMode) Valid() bool {
 // maxFaults bounds one injection.
 const maxFaults = 100000
 
-// InjectFaults makes the next n sends, by any process on this database, fail
-// in mode. Faults injected earlier are consumed first. Returns EINVALID for an
-// unknown mode or an n outside 1..100000.
-func (p *Provider) InjectFaults(ctx context.Context, mode FaultMode, n int) error {
+// InjectFaults makes the store's next n sends, by any process on this
+// database, fail in mode; other stores' sends are untouched. Faults injected
+// earlier are consumed first. Returns EINVALID for an unknown mode or an n
+// outside 1..100000.
+func (p *Provider) InjectFaults(ctx context.Context, storeID int64, mode FaultMode, n int) error {
 	fields := map[string]string{}
 	if !mode.Valid() {
 		fields["mode"] = "must be one of transient, permanent, timeout, answer_lost, session_expired"
@@ -374,33 +376,36 @@ func (p *Provider) InjectFaults(ctx context.Context, mode FaultMode, n int) erro
 	if n < 1 || n > maxFaults {
 		fields["n"] = fmt.Sprintf("must be between 1 and %d", maxFaults)
 	}
+	if storeID <= 0 {
+		fields["store_id"] = "is required"
+	}
 	if len(fields) > 0 {
 		return msgcenter.Invalid("The faults are not valid.", fields)
 	}
 	// Spent faults are of no further use; dropping them keeps the pending
 	// check on the send path a scan of a few rows.
-	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE remaining <= 0`); err != nil {
+	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE store_id = $1 AND remaining <= 0`, storeID); err != nil {
 		return fmt.Errorf("sandbox: delete spent faults: %w", err)
 	}
-	if _, err := p.db.ExecContext(ctx, `INSERT INTO sandbox_faults (mode, remaining, created_at) VALUES ($1, $2, $3)`,
-		string(mode), n, p.now()); err != nil {
+	if _, err := p.db.ExecContext(ctx, `INSERT INTO sandbox_faults (store_id, mode, remaining, created_at) VALUES ($1, $2, $3, $4)`,
+		storeID, string(mode), n, p.now()); err != nil {
 		return fmt.Errorf("sandbox: inject faults: %w", err)
 	}
 	return nil
 }
 
-// ClearFaults drops every pending fault.
-func (p *Provider) ClearFaults(ctx context.Context) error {
-	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults`); err != nil {
+// ClearFaults drops every pending fault of the store.
+func (p *Provider) ClearFaults(ctx context.Context, storeID int64) error {
+	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE store_id = $1`, storeID); err != nil {
 		return fmt.Errorf("sandbox: clear faults: %w", err)
 	}
 	return nil
 }
 
-// PendingFaults returns how many faults of each mode are still to be
-// consumed; modes with none are absent.
-func (p *Provider) PendingFaults(ctx context.Context) (map[FaultMode]int, error) {
-	rows, err := p.db.QueryContext(ctx, `SELECT mode, SUM(remaining) FROM sandbox_faults WHERE remaining > 0 GROUP BY mode`)
+// PendingFaults returns how many of the store's faults of each mode are
+// still to be consumed; modes with none are absent.
+func (p *Provider) PendingFaults(ctx context.Context, storeID int64) (map[FaultMode]int, error) {
+	rows, err := p.db.QueryContext(ctx, `SELECT mode, SUM(remaining) FROM sandbox_faults WHERE store_id = $1 AND remaining > 0 GROUP BY mode`, storeID)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: pending faults: %w", err)
 	}
@@ -420,27 +425,27 @@ func (p *Provider) PendingFaults(ctx context.Context) (map[FaultMode]int, error)
 	return pending, nil
 }
 
-// takeFault consumes one pending fault and returns its mode, or "" when none
-// is left. Each fault is consumed by exactly one send: the decrement and its
-// guard are one statement. On PostgreSQL a statement that lost the race for
-// the oldest row (drained while it waited for the row lock) updates nothing
-// although a younger row may have faults; it then looks again, so the next n
-// sends really are the ones that fail.
-func (p *Provider) takeFault(ctx context.Context) (FaultMode, error) {
+// takeFault consumes one pending fault of the store and returns its mode,
+// or "" when none is left. Each fault is consumed by exactly one send: the
+// decrement and its guard are one statement. On PostgreSQL a statement that
+// lost the race for the oldest row (drained while it waited for the row
+// lock) updates nothing although a younger row may have faults; it then
+// looks again, so the next n sends really are the ones that fail.
+func (p *Provider) takeFault(ctx context.Context, storeID int64) (FaultMode, error) {
 	for range 100 {
 		var mode string
 		err := p.db.QueryRowContext(ctx, `
 			UPDATE sandbox_faults SET remaining = remaining - 1
-			WHERE id = (SELECT id FROM sandbox_faults WHERE remaining > 0 ORDER BY id LIMIT 1)
+			WHERE id = (SELECT id FROM sandbox_faults WHERE store_id = $1 AND remaining > 0 ORDER BY id LIMIT 1)
 				AND remaining > 0
-			RETURNING mode`).Scan(&mode)
+			RETURNING mode`, storeID).Scan(&mode)
 		if err == nil {
 			return FaultMode(mode), nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
 		var pending bool
-		if err := p.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`).Scan(&pending); err != nil {
+		if err := p.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0)`, storeID).Scan(&pending); err != nil {
 			return "", err
 		}
 		if !pending {

@@ -348,7 +348,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(string(tt.mode), func(t *testing.T) {
-				if err := f.p.InjectFaults(ctx, tt.mode, 1); err != nil {
+				if err := f.p.InjectFaults(ctx, f.store, tt.mode, 1); err != nil {
 					t.Fatal(err)
 				}
 				before := count()
@@ -384,17 +384,30 @@ func TestProvider_InjectFaults(t *testing.T) {
 		})
 
 		t.Run("Pending", func(t *testing.T) {
-			if err := f.p.InjectFaults(ctx, sandbox.FaultPermanent, 3); err != nil {
+			if err := f.p.InjectFaults(ctx, f.store, sandbox.FaultPermanent, 3); err != nil {
 				t.Fatal(err)
 			}
-			pending, err := f.p.PendingFaults(ctx)
+			pending, err := f.p.PendingFaults(ctx, f.store)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(pending) != 1 || pending[sandbox.FaultPermanent] != 3 {
 				t.Fatalf("pending = %v", pending)
 			}
-			if err := f.p.ClearFaults(ctx); err != nil {
+			// Another store's faults and sends are its own.
+			if other, err := f.p.PendingFaults(ctx, f.other); err != nil || len(other) != 0 {
+				t.Fatalf("the other store's pending = %v, %v; want none", other, err)
+			}
+			if _, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.other, Room: f.otherRoom, Text: "other store"}); err != nil {
+				t.Fatalf("another store's send failed on this store's faults: %v", err)
+			}
+			if err := f.p.ClearFaults(ctx, f.other); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := f.p.PendingFaults(ctx, f.store); again[sandbox.FaultPermanent] != 3 {
+				t.Fatalf("clearing another store's faults cleared this store's: %v", again)
+			}
+			if err := f.p.ClearFaults(ctx, f.store); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.send(f.ig, "cleared"); err != nil {
@@ -403,7 +416,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 		})
 
 		t.Run("EINVALID", func(t *testing.T) {
-			err := f.p.InjectFaults(ctx, "flaky", 0)
+			err := f.p.InjectFaults(ctx, f.store, "flaky", 0)
 			if msgcenter.ErrorCode(err) != msgcenter.EINVALID {
 				t.Fatalf("err = %v, want EINVALID", err)
 			}
@@ -424,7 +437,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 		// Two rows, so a send that lost the race for the first must still
 		// find the second.
 		for _, n := range []int{2, 3} {
-			if err := f.p.InjectFaults(ctx, sandbox.FaultTransient, n); err != nil {
+			if err := f.p.InjectFaults(ctx, f.store, sandbox.FaultTransient, n); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -452,7 +465,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 		if n := len(f.messages(t, f.store, f.ig.ID)); n != sends-5 {
 			t.Fatalf("%d messages stored, want %d", n, sends-5)
 		}
-		pending, err := f.p.PendingFaults(ctx)
+		pending, err := f.p.PendingFaults(ctx, f.store)
 		if err != nil {
 			t.Fatal(err)
 		}
