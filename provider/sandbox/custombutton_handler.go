@@ -138,7 +138,12 @@ func (h *handler) createCustomButton(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.ContainsFunc(stores, func(s storeOption) bool { return s.ID == b.StoreID }) {
-		b.StoreID = 0 // refused by Validate with its field message
+		if b.StoreID != 0 {
+			// Another admin's store: as if it did not exist.
+			h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found."))
+			return
+		}
+		// None chosen: refused by Validate with its field message.
 	}
 	if err := h.p.CreateCustomButton(r.Context(), b); err != nil {
 		if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
