@@ -5,6 +5,7 @@ func (s *Server) micrositeRoutes() {
 	if s.CustomButtons != nil {
 		s.handle("POST /hooks/omnichannel/{store}/custom-button/{secret}", s.handleCustomButtonWebhook)
 		s.handle("POST /api/v1/stores/{store}/message-center/share_microsite_url/custom-button/rotate", s.apiStore(s.handleCustomButtonRotate))
+		s.handle("GET /api/v1/stores/{store}/message-center/share_microsite_url/custom-button/unplaced-clicks", s.apiStore(s.handleUnplacedClicks))
 	}
 	if s.Microsite != nil && s.Commerce != nil && s.Orders != nil {
 		s.handle("GET /s/{slug}", s.handleMicrosite)
