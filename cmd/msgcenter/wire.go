@@ -173,12 +173,6 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Sandbox = sandbox.New(db.SQL(), now)
-	m.Sandbox.Reads = db.SQLRead()
-	if db.Engine() == sqlstore.EngineSQLite {
-		m.Sandbox.Writes = db.WithTx
-	} else {
-		m.Sandbox.BatchSends()
-	}
 	m.Sandbox.SetLatency(c.SandboxLatency)
 	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
 	if err != nil {

@@ -2,7 +2,6 @@ package sandbox_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -52,9 +51,6 @@ func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
 	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now)}
-	if db.Engine() == sqlstore.EnginePostgres {
-		f.p.BatchSends() // as serve does
-	}
 	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, "owner@example.com", "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -166,44 +162,6 @@ func TestProvider_Send(t *testing.T) {
 			}
 			if channelID != f.waChannel {
 				t.Fatalf("channel_id = %d, want the room's %d", channelID, f.waChannel)
-			}
-		})
-
-		// With Writes and Reads set, as serve sets them on SQLite, a send
-		// reads on Reads and stores its message through Writes; a failing
-		// write fails the send, transiently, and stores nothing.
-		t.Run("ReadsAndWrites", func(t *testing.T) {
-			p := sandbox.New(db.SQL(), f.clock.Now)
-			p.Reads = db.SQLRead()
-			writes := 0
-			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
-				writes++
-				return db.WithTx(ctx, fn)
-			}
-			before := len(f.messages(t, f.store, f.ig.ID))
-			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "through Writes"}); err != nil {
-				t.Fatal(err)
-			}
-			ms := f.messages(t, f.store, f.ig.ID)
-			if writes != 1 || len(ms) != before+1 || ms[len(ms)-1].Text != "through Writes" {
-				t.Fatalf("%d writes, messages %+v", writes, ms)
-			}
-			// A usual send is one write, on a WhatsApp room in its window too.
-			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "in the window"}); err != nil || writes != 2 {
-				t.Fatalf("WhatsApp send: %v, %d writes in all, want 2", err, writes)
-			}
-			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
-				return db.WithTx(ctx, func(tx *sql.Tx) error {
-					if err := fn(tx); err != nil {
-						return err
-					}
-					return errors.New("disk full")
-				})
-			}
-			_, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "lost"})
-			wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
-			if n := len(f.messages(t, f.store, f.ig.ID)); n != before+1 {
-				t.Fatalf("a failed write stored a message: %d messages, want %d", n, before+1)
 			}
 		})
 
@@ -475,7 +433,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 	})
 }
 
-// Concurrent usual sends, batched on PostgreSQL: each answer names the
+// Concurrent usual sends: each answer names the
 // message stored for that send and no other, and a send to another store's
 // room or to an expired WhatsApp room among them is refused alone.
 func TestProvider_Send_Concurrent(t *testing.T) {
