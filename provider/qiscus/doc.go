@@ -116,6 +116,24 @@
 //     WhatsApp room's last customer message when msgcenter has recorded none
 //     since it made the room (a room made by a button click), and takes the
 //     later of the two otherwise. Cached per room for 30 seconds.
+//   - The WhatsApp status webhook [META] (ParseStatusWebhook), posted to
+//     /hooks/qiscus/{store}/whatsapp-status/{secret}: {"entry": [{"changes":
+//     [{"value": {"statuses": [{"id", "status", "timestamp",
+//     "recipient_id", "errors": [{"code", "title", "message",
+//     "error_data": {"details"}}]}]}}]}]}, or the statuses at the top (the
+//     on-premises shape a forwarding platform may keep). Statuses sent,
+//     delivered, read and failed are read; a failure's code maps to its
+//     reason as a send's error would (131047 is session_expired); the
+//     timestamp is Unix seconds. That Qiscus forwards Meta's statuses in
+//     this shape is ASSUMED.
+//   - The custom button webhook [QD], posted to
+//     /hooks/omnichannel/{store}/custom-button/{secret}: the room is
+//     room_id, room.id or an additional_info entry keyed room_id (a list of
+//     {"key", "value"} or an object); the channel {"channel": {"id",
+//     "type"}} or channel_id and source; the customer {"customer": {"name",
+//     "user_id"}} or name and user_id at the top; the agent {"agent":
+//     {"email", "name"}}. A click that names no room msgcenter can find or
+//     create is answered 422 and kept for the store's admin.
 //   - Credits: the platform has no balance API; Credits answers
 //     CreditsUnknown (-1) without a request, and callers treat a negative
 //     balance as not reported.
