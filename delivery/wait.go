@@ -38,6 +38,7 @@ func (s *Service) wait(ctx context.Context, work *msgcenter.DeliveryWork, res ms
 	if err := s.record(ctx, work, res); err != nil {
 		return err
 	}
+	s.cfg.Metrics.waited(res.Reason)
 	return river.JobSnooze(min(s.waitFor(pe, now.Sub(work.Delivery.CreatedAt)), deadline.Sub(now)))
 }
 
