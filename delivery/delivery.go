@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -178,9 +177,7 @@ func (c *Config) defaults() {
 	if c.RequeueAfter <= 0 {
 		c.RequeueAfter = 10 * time.Minute
 	}
-	if !strings.HasSuffix(c.PublicURL, "/") {
-		c.PublicURL += "/"
-	}
+	c.PublicURL = msgcenter.PublicBase(c.PublicURL)
 }
 
 // New migrates River's tables and builds the client; Start begins work.

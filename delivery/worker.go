@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -216,7 +215,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		d.CustomerName = w.Room.CustomerName
 	}
 	if w.MicrositeToken != "" {
-		d.MicrositeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "?t=" + url.QueryEscape(w.MicrositeToken)
+		d.MicrositeURL = msgcenter.JoinURL(s.cfg.PublicURL, msgcenter.MicrositeLinkPath(st.Slug, w.MicrositeToken))
 	}
 	switch {
 	case w.Order != nil:
@@ -227,7 +226,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		d.OrderNumber = o.Number
 		d.Items = renderItems(o.Items)
 		d.ProductSubtotal, d.DeliveryFee, d.ServiceFee, d.GrandTotal = o.Subtotal, o.DeliveryFee, o.ServiceFee, o.GrandTotal
-		d.DetailsPath, d.ReceiptPath = "order/"+o.Token, "receipt/"+o.Token
+		d.DetailsPath, d.ReceiptPath = msgcenter.OrderDetailsPath(o.Token), msgcenter.ReceiptPath(o.Token)
 	case w.FailedCheckout != nil:
 		fc := w.FailedCheckout
 		if fc.CustomerName != "" {
@@ -242,7 +241,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		}
 	case w.Checkout != nil:
 		c := w.Checkout
-		d.ResumeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "/checkout/" + url.PathEscape(c.Token)
+		d.ResumeURL = msgcenter.JoinURL(s.cfg.PublicURL, msgcenter.CheckoutPath(st.Slug, c.Token))
 		d.Items, d.ProductSubtotal = s.pricedCart(ctx, st.ID, c.Items)
 	}
 	return d

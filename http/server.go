@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
@@ -287,5 +286,5 @@ func (s *Server) publicLink(path string) string {
 	if s.PublicURL != nil {
 		base = s.PublicURL.String()
 	}
-	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+	return msgcenter.JoinURL(msgcenter.PublicBase(base), path)
 }
