@@ -193,6 +193,12 @@ func (u MessageConfigUpdate) Apply(c *MessageConfig) *MessageConfig {
 	return &n
 }
 
+// FallbackEnabled reports whether c sends its WhatsApp fallback when a
+// session message cannot be sent: the event has one and the admin turned it on.
+func (c *MessageConfig) FallbackEnabled() bool {
+	return c.Event.HasFallback() && c.Fallback != nil && c.Fallback.Enabled
+}
+
 // MessageConfigVersion is one saved state of an event's configuration.
 type MessageConfigVersion struct {
 	Version   int            `json:"version"`

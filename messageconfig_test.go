@@ -121,3 +121,25 @@ func TestMessageConfigUpdateApply(t *testing.T) {
 		}
 	})
 }
+
+func TestMessageConfigFallbackEnabled(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		event msgcenter.Event
+		fb    *msgcenter.FallbackConfig
+		want  bool
+	}{
+		{"Enabled", msgcenter.EventOrderPlaced, &msgcenter.FallbackConfig{Enabled: true}, true},
+		{"Disabled", msgcenter.EventOrderPaid, &msgcenter.FallbackConfig{}, false},
+		{"None", msgcenter.EventOrderPaid, nil, false},
+		{"EventWithout", msgcenter.EventOrderFailed, &msgcenter.FallbackConfig{Enabled: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := msgcenter.DefaultMessageConfig(1, tc.event)
+			c.Fallback = tc.fb
+			if got := c.FallbackEnabled(); got != tc.want {
+				t.Errorf("got %v", got)
+			}
+		})
+	}
+}

@@ -195,3 +195,20 @@ func FlattenParam(s string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "; ")
 	return blanks.ReplaceAllString(s, " ")
 }
+
+// TemplateVariable writes variable n of a WhatsApp template as the
+// template's text holds it: {{n}}. Together with templateVar it is the one
+// place of the variable's form.
+func TemplateVariable(n int) string { return "{{" + strconv.Itoa(n) + "}}" }
+
+// TemplateVariableNumbers returns the numbers of the {{n}} variables of s (a
+// body, a header or a button's URL), in order of appearance.
+func TemplateVariableNumbers(s string) []int {
+	var out []int
+	for _, m := range templateVar.FindAllStringSubmatch(s, -1) {
+		if v, err := strconv.Atoi(m[1]); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}

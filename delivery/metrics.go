@@ -65,7 +65,7 @@ func (m *Metrics) recorded(d *msgcenter.Delivery, r msgcenter.DeliveryResult) {
 		return
 	}
 	if r.Attempt != nil {
-		m.attempts.WithLabelValues(r.Attempt.Outcome).Inc()
+		m.attempts.WithLabelValues(string(r.Attempt.Outcome)).Inc()
 	}
 	if r.Status != msgcenter.StatusQueued {
 		m.messages.WithLabelValues(string(d.Event), string(d.Kind), string(r.Status), string(r.Reason)).Inc()

@@ -241,26 +241,13 @@ func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *ms
 	if err != nil {
 		return nil, err
 	}
-	list, err := p.Templates(ctx, st.ID, fb.ChannelID)
-	if err != nil {
+	tpl, err := render.FindTemplate(ctx, p, st.ID, fb.ChannelID, fb.TemplateName, fb.TemplateLanguage)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	lang := c.Language
-	if c.Type == msgcenter.MessageTypeCustom {
-		lang = st.Language
-	}
-	for _, t := range list {
-		if t.Name != fb.TemplateName || t.Language != fb.TemplateLanguage {
-			continue
-		}
-		params, suffix := render.FallbackParams(t, fb, render.NewValues(sample, lang))
-		m := &render.Message{Text: t.Fill(params)}
-		if _, b := t.DynamicButton(); b != nil {
-			m.Button = render.Button{Label: b.Text, URL: b.Link(suffix)}
-		}
-		return m, nil
-	}
-	return nil, nil
+	return &render.RenderFallback(tpl, c, st.Language, sample).Message, nil
 }
 
 func (s *Server) handlePlaceholders(w http.ResponseWriter, r *http.Request) {
