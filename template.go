@@ -212,3 +212,12 @@ func TemplateVariableNumbers(s string) []int {
 	}
 	return out
 }
+
+// TemplateVariableIndex returns the byte offset of the first {{n}} variable
+// of s, or -1 when s has none: a URL button's dynamic suffix starts there.
+func TemplateVariableIndex(s string) int {
+	if loc := templateVar.FindStringIndex(s); loc != nil {
+		return loc[0]
+	}
+	return -1
+}
