@@ -349,7 +349,7 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	}
 	n, err := w.s.cfg.Flow.RaiseDueCheckouts(ctx)
 	if n > 0 {
-		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
+		w.s.cfg.Logger.Info(string(msgcenter.EventOrderIncomplete)+" raised", slog.Int("checkouts", n))
 	}
 	return err
 }
