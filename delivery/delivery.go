@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -178,9 +177,7 @@ func (c *Config) defaults() {
 	if c.RequeueAfter <= 0 {
 		c.RequeueAfter = 10 * time.Minute
 	}
-	if !strings.HasSuffix(c.PublicURL, "/") {
-		c.PublicURL += "/"
-	}
+	c.PublicURL = msgcenter.PublicBase(c.PublicURL)
 }
 
 // New migrates River's tables and builds the client; Start begins work.
@@ -352,7 +349,7 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	}
 	n, err := w.s.cfg.Flow.RaiseDueCheckouts(ctx)
 	if n > 0 {
-		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
+		w.s.cfg.Logger.Info(string(msgcenter.EventOrderIncomplete)+" raised", slog.Int("checkouts", n))
 	}
 	return err
 }

@@ -430,7 +430,7 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 		if it.sentAt.Valid {
 			sentAt[i] = &it.sentAt.Time
 		}
-		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error
+		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, string(it.attempt.Outcome), it.attempt.ProviderMessageID, it.attempt.Error
 	}
 	rows, err := s.db.db.QueryContext(ctx, recordManySQL, ids, status, reason, text, label, url, channelID, channelType,
 		now, sentAt, tried, at, outcome, providerID, errText, string(msgcenter.StatusQueued))
