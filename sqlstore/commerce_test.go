@@ -16,7 +16,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestCommerceService_Products(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -89,7 +89,7 @@ func TestCommerceService_Products(t *testing.T) {
 
 func TestCommerceService_Channels(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -159,7 +159,7 @@ func TestCommerceService_Channels(t *testing.T) {
 
 func TestCommerceService_Rooms(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
-	"github.com/qiscus/msgcenter/internal/batch"
 )
 
 var (
@@ -26,32 +25,10 @@ const (
 // loads its work from and records its results in.
 type DeliveryService struct {
 	db *DB
-	// records runs the records of concurrent workers together on
-	// PostgreSQL; nil on SQLite, where group commit does.
-	records *batch.Batcher[recordItem, recordOutcome]
-	// loads runs the reads of concurrent workers together on PostgreSQL;
-	// nil on SQLite. Two reads of one message may share a run: finishWork
-	// builds each caller's work afresh from what was read.
-	loads *batch.Batcher[int64, *loadedWork]
 }
-
-// batchTimeout bounds one run of the workers' batched statements: shorter
-// than a worker's own deadline for its record (10 s), so a run that hangs
-// fails its items in time for the records queued behind it to run.
-const batchTimeout = 5 * time.Second
 
 // NewDeliveryService returns a DeliveryService on db.
-func NewDeliveryService(db *DB) *DeliveryService {
-	s := &DeliveryService{db: db}
-	if db.engine == EnginePostgres {
-		// Two records of one message (a duplicate job) never share a
-		// statement: the second's guard must see the first's update.
-		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
-			Key: func(it recordItem) any { return it.id }}
-		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2, Timeout: batchTimeout}
-	}
-	return s
-}
+func NewDeliveryService(db *DB) *DeliveryService { return &DeliveryService{db: db} }
 
 // FindDeliveries lists the store's messages matching f, newest first, each
 // with its attempts. The limit defaults to 100 and is at most 500.
@@ -94,20 +71,9 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // one (and, for a fallback, the room's channel), and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	var lw *loadedWork
-	if s.loads != nil {
-		// One statement for this message and those of other workers that
-		// came while the last ones were read (loadWorkRows).
-		var err error
-		if lw, err = s.loads.Do(ctx, deliveryID); err != nil {
-			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
-		}
-	} else {
-		lws, err := s.loadWorkRows(ctx, []int64{deliveryID})
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
-		}
-		lw = lws[0]
+	lw, err := s.loadWork(ctx, deliveryID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
 	}
 	if lw == nil {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
@@ -115,7 +81,7 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	return s.finishWork(ctx, lw)
 }
 
-// loadedWork is what the statement of loadWorkRows read of one message.
+// loadedWork is what the statement of loadWork read of one message.
 type loadedWork struct {
 	dr    deliveryRow
 	sr    storeRow
@@ -126,12 +92,12 @@ type loadedWork struct {
 	items []msgcenter.OrderItem
 }
 
-// loadWorkRows reads, in one statement, each message of ids with how many
-// tries it has had, its store and whether the store connected its own app,
-// the event's configuration, the room and, for an order, the order with one
-// row per item: this runs once per send. It answers in the order of ids,
-// nil for a message that does not exist.
-func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loadedWork, error) {
+// loadWork reads, in one statement, the message with how many tries it has
+// had, its store and whether the store connected its own app, the event's
+// configuration, the room and, for an order, the order with one row per
+// item: this runs once per send. It answers nil for a message that does
+// not exist.
+func (s *DeliveryService) loadWork(ctx context.Context, id int64) (*loadedWork, error) {
 	var (
 		dr   deliveryRow
 		sr   storeRow
@@ -147,18 +113,6 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
 		or.dest()...)
 	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
-	// One message is read by id, several by an array of ids (PostgreSQL
-	// only). The array's length is known when PostgreSQL plans the
-	// statement, so it plans the array form anew nearly every time (2.6 ms
-	// for this join); the plan of the form by id is kept, so a message that
-	// waited for no other is read as fast as before batching.
-	where, arg := `d.id = $1`, any(ids[0])
-	if len(ids) > 1 {
-		if s.db.engine != EnginePostgres {
-			return nil, fmt.Errorf("sqlstore: load %d deliveries at once on SQLite", len(ids))
-		}
-		where, arg = `d.id = ANY($1::bigint[])`, ids
-	}
 	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
 			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
@@ -171,21 +125,19 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 		LEFT JOIN channels c ON c.id = r.channel_id
 		LEFT JOIN orders o ON d.subject_type = $2 AND o.store_id = d.store_id AND o.id = d.subject_id
 		LEFT JOIN order_items i ON i.order_id = o.id
-		WHERE `+where+`
-		ORDER BY d.id, i.line`, arg, string(msgcenter.SubjectOrder))
+		WHERE d.id = $1
+		ORDER BY i.line`, id, string(msgcenter.SubjectOrder))
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*loadedWork, len(ids))
+	var lw *loadedWork
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		lw := byID[dr.d.ID]
 		if lw == nil {
 			lw = &loadedWork{dr: dr, sr: sr, cr: cr, rr: rr, or: or, w: w}
-			byID[dr.d.ID] = lw
 		}
 		if item.productID.Valid {
 			lw.items = append(lw.items, msgcenter.OrderItem{ProductID: item.productID.Int64, Name: item.name.String,
@@ -195,17 +147,10 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 	// Closed before anything else is read: on SQLite's single connection a
 	// second query would wait for this one forever.
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]*loadedWork, len(ids))
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return lw, rows.Err()
 }
 
-// finishWork turns what loadWorkRows read into the worker's DeliveryWork,
+// finishWork turns what loadWork read into the worker's DeliveryWork,
 // reading what only some messages need: a fallback's channel, and the
 // subject of a message about anything but an order.
 func (s *DeliveryService) finishWork(ctx context.Context, lw *loadedWork) (*msgcenter.DeliveryWork, error) {
@@ -286,31 +231,22 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		}
 		attempt.At = attempt.At.UTC().Truncate(time.Microsecond)
 	}
-	if s.records != nil {
-		// One statement, committed on its own, for this record and those
-		// of other workers that came while the last ones ran: this runs
-		// once per send (recordMany).
-		out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
-		if err != nil {
-			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
-		}
-		if !out.exists {
-			return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
-		}
-		return out.updated, nil // not updated: already final
-	}
 	// The guarded update takes the row's lock: a concurrent record of the
 	// same message waits, then finds it no longer queued. The attempt it
 	// appends is numbered by the count the update returns, read from the
 	// row as locked, so two records of a retry never take the same number.
-	it := recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt}
 	var updated, exists bool
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var id int64
 		var n int
-		err := tx.QueryRowContext(ctx, recordSetSQL, it.setArgs()...).Scan(&id, &n)
+		err := tx.QueryRowContext(ctx, `UPDATE deliveries
+			SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+				updated_at = $8, sent_at = $9, tries = tries + $12
+			WHERE id = $10 AND status = $11
+			RETURNING id, tries`,
+			string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+			now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried).Scan(&id, &n)
 		if err == sql.ErrNoRows {
-			updated = false
 			return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
 		} else if err != nil {
 			return err
@@ -319,7 +255,9 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		if tried == 0 {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, recordAttemptSQL+` VALUES ($1, $2, $3, $4, $5, $6)`,
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
 			deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
 		return err
 	})
@@ -330,131 +268,6 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
 	return updated, nil // not updated: already final
-}
-
-// recordItem is one RecordDeliveryResult waiting for recordMany.
-type recordItem struct {
-	id      int64
-	r       msgcenter.DeliveryResult
-	now     time.Time
-	sentAt  sql.NullTime
-	tried   int
-	attempt msgcenter.Attempt
-}
-
-// recordOutcome is what recordMany found of one record: whether the message
-// was still queued and so updated, and whether it exists.
-type recordOutcome struct{ updated, exists bool }
-
-// recordSetSQL is the guarded update of one record, $1 to $12 as
-// recordItem.setArgs gives them: it changes the message only while it is
-// queued, and returns its id and its tries counted with this one.
-const recordSetSQL = `UPDATE deliveries
-	SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-		updated_at = $8, sent_at = $9, tries = tries + $12
-	WHERE id = $10 AND status = $11
-	RETURNING id, tries`
-
-// recordAttemptSQL is the insert of a record's attempt, without its rows.
-const recordAttemptSQL = `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)`
-
-// recordOneSQL records one message on PostgreSQL in one statement: the
-// guarded update and the attempt it appends ($13 to $16). PostgreSQL keeps
-// its plan, where it plans recordManySQL anew for nearly every call, since
-// the arrays' length is known then.
-const recordOneSQL = `
-WITH u AS (` + recordSetSQL + `), a AS (
-	` + recordAttemptSQL + ` SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
-)
-SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`
-
-// recordManySQL records, on PostgreSQL, the results of several messages in
-// one statement: each message's guarded update (status still $16, queued),
-// which locks its row and counts its tries, and the attempt it appends,
-// numbered by that count. $1 to $15 hold one element per message.
-const recordManySQL = `
-WITH v AS (
-	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
-		$9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
-		AS v(id, status, reason, text, button_label, button_url, channel_id, channel_type,
-			now, sent_at, tried, at, outcome, provider_message_id, error)
-), u AS (
-	UPDATE deliveries d
-	SET status = v.status, reason = v.reason, text = v.text, button_label = v.button_label, button_url = v.button_url,
-		channel_id = v.channel_id, channel_type = v.channel_type, updated_at = v.now, sent_at = v.sent_at, tries = d.tries + v.tried
-	FROM v
-	WHERE d.id = v.id AND d.status = $16
-	RETURNING d.id, d.tries
-), a AS (
-	` + recordAttemptSQL + `
-	SELECT u.id, u.tries, v.at, v.outcome, v.provider_message_id, v.error
-	FROM u JOIN v ON v.id = u.id
-	WHERE v.tried = 1
-)
-SELECT v.id, EXISTS (SELECT 1 FROM u WHERE u.id = v.id), EXISTS (SELECT 1 FROM deliveries x WHERE x.id = v.id)
-FROM v`
-
-// setArgs are recordSetSQL's arguments for it.
-func (it recordItem) setArgs() []any {
-	r := it.r
-	return []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-		it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried}
-}
-
-// recordMany runs recordManySQL for items, of distinct messages, or
-// recordOneSQL for one.
-func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
-	if len(items) == 1 {
-		it := items[0]
-		var o recordOutcome
-		err := s.db.db.QueryRowContext(ctx, recordOneSQL,
-			append(it.setArgs(), it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error)...).Scan(&o.updated, &o.exists)
-		if err != nil {
-			return nil, err
-		}
-		return []recordOutcome{o}, nil
-	}
-	n := len(items)
-	ids, tried := make([]int64, n), make([]int32, n)
-	status, reason, text, label, url, channelType := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n)
-	outcome, providerID, errText := make([]string, n), make([]string, n), make([]string, n)
-	channelID := make([]*int64, n)
-	now, at := make([]time.Time, n), make([]time.Time, n)
-	sentAt := make([]*time.Time, n)
-	for i, it := range items {
-		ids[i], tried[i] = it.id, int32(it.tried)
-		status[i], reason[i], text[i], label[i], url[i] = string(it.r.Status), string(it.r.Reason), it.r.Text, it.r.ButtonLabel, it.r.ButtonURL
-		channelID[i], channelType[i] = it.r.ChannelID, string(it.r.ChannelType)
-		now[i] = it.now
-		if it.sentAt.Valid {
-			sentAt[i] = &it.sentAt.Time
-		}
-		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error
-	}
-	rows, err := s.db.db.QueryContext(ctx, recordManySQL, ids, status, reason, text, label, url, channelID, channelType,
-		now, sentAt, tried, at, outcome, providerID, errText, string(msgcenter.StatusQueued))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byID := make(map[int64]recordOutcome, n)
-	for rows.Next() {
-		var id int64
-		var o recordOutcome
-		if err := rows.Scan(&id, &o.updated, &o.exists); err != nil {
-			return nil, err
-		}
-		byID[id] = o
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]recordOutcome, n)
-	for i, it := range items {
-		out[i] = byID[it.id]
-	}
-	return out, nil
 }
 
 // FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of
