@@ -10,7 +10,9 @@ import (
 type TestTx = txn
 
 // WithTestTx runs fn in a store transaction, as the store's own writes run.
-func (db *DB) WithTestTx(ctx context.Context, fn func(tx *TestTx) error) error { return db.withTx(ctx, fn) }
+func (db *DB) WithTestTx(ctx context.Context, fn func(tx *TestTx) error) error {
+	return db.withTx(ctx, fn)
+}
 
 // RaiseTx raises the message of one event occurrence in tx, as the store's
 // state changes do.

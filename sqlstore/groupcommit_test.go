@@ -43,7 +43,9 @@ func group(db *DB) *groupCommit { return db.engine.(*sqliteEngine).group }
 // enqueueFunc is an Enqueuer of one function.
 type enqueueFunc func(ctx context.Context, tx *sql.Tx, ids []int64) error
 
-func (f enqueueFunc) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error { return f(ctx, tx, ids) }
+func (f enqueueFunc) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	return f(ctx, tx, ids)
+}
 
 func insertK(ctx context.Context, tx *sql.Tx, k string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO k (k) VALUES ($1)`, k)
