@@ -31,8 +31,8 @@ const QueueDeliveries = "deliveries"
 type Config struct {
 	// SQL is the database handle the store uses; jobs live in it too.
 	SQL *sql.DB
-	// Engine is the store's engine, EngineSQLite or EnginePostgres. On
-	// PostgreSQL workers are woken by LISTEN/NOTIFY on a small pgx pool of
+	// Engine is the store's engine, EngineSQLite (the default) or
+	// EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on a small pgx pool of
 	// their own, connected to DatabaseURL.
 	Engine      string
 	DatabaseURL string
@@ -119,6 +119,9 @@ type SweepArgs struct{}
 func (SweepArgs) Kind() string { return "sweep_checkouts" }
 
 func (c *Config) defaults() {
+	if c.Engine == "" {
+		c.Engine = EngineSQLite
+	}
 	if c.Now == nil {
 		c.Now = func() time.Time { return time.Now().UTC() }
 	}

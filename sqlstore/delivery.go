@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/batch"
 )
 
 var (
@@ -25,10 +26,28 @@ const (
 // loads its work from and records its results in.
 type DeliveryService struct {
 	db *DB
+	// loads and records run the reads and the records of concurrent
+	// workers together, as few statements and transactions of many
+	// messages: each runs once per send.
+	loads   *batch.Batcher[int64, *loadedWork]
+	records *batch.Batcher[recordItem, recordOutcome]
 }
 
+// batchTimeout bounds one run of the workers' batched statements: shorter
+// than a worker's own deadline for its record (10 s), so a run that hangs
+// fails its items in time for the records queued behind it to run.
+const batchTimeout = 5 * time.Second
+
 // NewDeliveryService returns a DeliveryService on db.
-func NewDeliveryService(db *DB) *DeliveryService { return &DeliveryService{db: db} }
+func NewDeliveryService(db *DB) *DeliveryService {
+	s := &DeliveryService{db: db}
+	s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWork, Max: 64, Concurrency: 2, Timeout: batchTimeout}
+	// Two records of one message (a duplicate job) never share a run: the
+	// second's guard must see the first's update.
+	s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
+		Key: func(it recordItem) any { return it.id }}
+	return s
+}
 
 // FindDeliveries lists the store's messages matching f, newest first, each
 // with its attempts. The limit defaults to 100 and is at most 500.
@@ -71,7 +90,7 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // one (and, for a fallback, the room's channel), and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	lw, err := s.loadWork(ctx, deliveryID)
+	lw, err := s.loads.Do(ctx, deliveryID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
 	}
@@ -92,12 +111,13 @@ type loadedWork struct {
 	items []msgcenter.OrderItem
 }
 
-// loadWork reads, in one statement, the message with how many tries it has
-// had, its store and whether the store connected its own app, the event's
-// configuration, the room and, for an order, the order with one row per
-// item: this runs once per send. It answers nil for a message that does
-// not exist.
-func (s *DeliveryService) loadWork(ctx context.Context, id int64) (*loadedWork, error) {
+// loadWork reads, in one statement, each message of ids with how many
+// tries it has had, its store and whether the store connected its own app,
+// the event's configuration, the room and, for an order, the order with one
+// row per item. It answers in the order of ids, nil for a message that
+// does not exist. Two reads of one message may share a run: finishWork
+// builds each caller's work afresh from what was read.
+func (s *DeliveryService) loadWork(ctx context.Context, ids []int64) ([]*loadedWork, error) {
 	var (
 		dr   deliveryRow
 		sr   storeRow
@@ -113,6 +133,10 @@ func (s *DeliveryService) loadWork(ctx context.Context, id int64) (*loadedWork, 
 	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
 		or.dest()...)
 	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
+	args := []any{string(msgcenter.SubjectOrder)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
 	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
 			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
@@ -123,21 +147,23 @@ func (s *DeliveryService) loadWork(ctx context.Context, id int64) (*loadedWork, 
 		JOIN message_configs mc ON mc.store_id = d.store_id AND mc.event = d.event
 		LEFT JOIN rooms r ON r.store_id = d.store_id AND r.id = d.room_id
 		LEFT JOIN channels c ON c.id = r.channel_id
-		LEFT JOIN orders o ON d.subject_type = $2 AND o.store_id = d.store_id AND o.id = d.subject_id
+		LEFT JOIN orders o ON d.subject_type = $1 AND o.store_id = d.store_id AND o.id = d.subject_id
 		LEFT JOIN order_items i ON i.order_id = o.id
-		WHERE d.id = $1
-		ORDER BY i.line`, id, string(msgcenter.SubjectOrder))
+		WHERE d.id IN (`+placeholders(2, len(ids))+`)
+		ORDER BY d.id, i.line`, args...)
 	if err != nil {
 		return nil, err
 	}
-	var lw *loadedWork
+	byID := make(map[int64]*loadedWork, len(ids))
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		lw := byID[dr.d.ID]
 		if lw == nil {
 			lw = &loadedWork{dr: dr, sr: sr, cr: cr, rr: rr, or: or, w: w}
+			byID[dr.d.ID] = lw
 		}
 		if item.productID.Valid {
 			lw.items = append(lw.items, msgcenter.OrderItem{ProductID: item.productID.Int64, Name: item.name.String,
@@ -147,7 +173,14 @@ func (s *DeliveryService) loadWork(ctx context.Context, id int64) (*loadedWork, 
 	// Closed before anything else is read: on SQLite's single connection a
 	// second query would wait for this one forever.
 	rows.Close()
-	return lw, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*loadedWork, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
 }
 
 // finishWork turns what loadWork read into the worker's DeliveryWork,
@@ -231,43 +264,116 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		}
 		attempt.At = attempt.At.UTC().Truncate(time.Microsecond)
 	}
-	// The guarded update takes the row's lock: a concurrent record of the
-	// same message waits, then finds it no longer queued. The attempt it
-	// appends is numbered by the count the update returns, read from the
-	// row as locked, so two records of a retry never take the same number.
-	var updated, exists bool
-	err := s.db.withTx(ctx, func(tx *txn) error {
-		var id int64
-		var n int
-		err := tx.QueryRowContext(ctx, `UPDATE deliveries
-			SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-				updated_at = $8, sent_at = $9, tries = tries + $12
-			WHERE id = $10 AND status = $11
-			RETURNING id, tries`,
-			string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-			now, sentAt, deliveryID, string(msgcenter.StatusQueued), tried).Scan(&id, &n)
-		if err == sql.ErrNoRows {
-			return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
-		} else if err != nil {
-			return err
-		}
-		updated, exists = true, true
-		if tried == 0 {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
-		return err
-	})
+	// One transaction for this record and those of other workers that came
+	// while the last ones ran (recordMany).
+	out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 	}
-	if !exists {
+	if !out.exists {
 		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
-	return updated, nil // not updated: already final
+	return out.updated, nil // not updated: already final
+}
+
+// recordItem is one RecordDeliveryResult waiting for recordMany.
+type recordItem struct {
+	id      int64
+	r       msgcenter.DeliveryResult
+	now     time.Time
+	sentAt  sql.NullTime
+	tried   int
+	attempt msgcenter.Attempt
+}
+
+// recordOutcome is what recordMany found of one record: whether the message
+// was still queued and so updated, and whether it exists.
+type recordOutcome struct{ updated, exists bool }
+
+// recordMany records items, of distinct messages, in one transaction: each
+// message's guarded update, then the attempts they append in one insert,
+// and, for the messages not updated, whether they exist at all. The guarded
+// update takes the row's lock: a concurrent record of the same message
+// waits, then finds it no longer queued. An attempt is numbered by the
+// count its update returns, read from the row as locked, so two records of
+// a retry never take the same number.
+func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
+	out := make([]recordOutcome, len(items))
+	err := s.db.withTx(ctx, func(tx *txn) error {
+		var attempts, missing []any
+		for i, it := range items {
+			r := it.r
+			var tries int
+			err := tx.QueryRowContext(ctx, `UPDATE deliveries
+				SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+					updated_at = $8, sent_at = $9, tries = tries + $12
+				WHERE id = $10 AND status = $11
+				RETURNING tries`,
+				string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+				it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried).Scan(&tries)
+			switch {
+			case err == sql.ErrNoRows:
+				missing = append(missing, it.id)
+				continue
+			case err != nil:
+				return err
+			}
+			out[i] = recordOutcome{updated: true, exists: true}
+			if it.tried == 1 {
+				a := it.attempt
+				attempts = append(attempts, it.id, tries, a.At, a.Outcome, a.ProviderMessageID, a.Error)
+			}
+		}
+		if err := insertAttempts(ctx, tx, attempts); err != nil {
+			return err
+		}
+		return s.markExisting(ctx, tx, items, missing, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// insertAttempts inserts attempts, six values each, in one statement.
+func insertAttempts(ctx context.Context, tx *txn, attempts []any) error {
+	if len(attempts) == 0 {
+		return nil
+	}
+	values := make([]string, 0, len(attempts)/6)
+	for i := 0; i < len(attempts); i += 6 {
+		values = append(values, "("+placeholders(i+1, 6)+")")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+		VALUES `+strings.Join(values, ", "), attempts...)
+	return err
+}
+
+// markExisting sets exists in out for the items whose message, among
+// missing (not updated), exists.
+func (s *DeliveryService) markExisting(ctx context.Context, tx *txn, items []recordItem, missing []any, out []recordOutcome) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM deliveries WHERE id IN (`+placeholders(1, len(missing))+`)`, missing...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		found[id] = true
+	}
+	for i, it := range items {
+		if !out[i].updated {
+			out[i].exists = found[it.id]
+		}
+	}
+	return rows.Err()
 }
 
 // FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of

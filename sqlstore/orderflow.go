@@ -424,79 +424,44 @@ func (s *OrderFlowService) failCheckout(ctx context.Context, tx *txn, fc *msgcen
 // PayOrder marks the store's order paid and raises order_paid. An order
 // already paid is answered as it is and raises nothing, so repeated and
 // concurrent calls give one message. Returns ENOTFOUND, or ECONFLICT for a
-// cancelled or refunded order.
+// cancelled or refunded order (msgcenter.Order.Apply).
 func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderPaid:
-			return false, nil
-		case msgcenter.OrderCancelled, msgcenter.OrderRefunded:
-			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
-		}
-		paidAt := o.UpdatedAt
-		o.Status, o.PaidAt = msgcenter.OrderPaid, &paidAt
-		return true, nil
-	}, msgcenter.EventOrderPaid)
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionPay)
 }
 
 // CancelOrder cancels the store's placed or paid order; a cancelled order
 // is answered as it is. Returns ENOTFOUND, or ECONFLICT for a refunded order.
 func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderCancelled:
-			return false, nil
-		case msgcenter.OrderRefunded:
-			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is refunded; it cannot be cancelled.", o.Number)
-		}
-		o.Status = msgcenter.OrderCancelled
-		return true, nil
-	}, "")
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionCancel)
 }
 
 // RefundOrder refunds the store's paid order; a refunded order is answered
 // as it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
 func (s *OrderFlowService) RefundOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderRefunded:
-			return false, nil
-		case msgcenter.OrderPaid:
-			o.Status = msgcenter.OrderRefunded
-			return true, nil
-		}
-		return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s, not paid; it cannot be refunded.", o.Number, o.Status)
-	}, "")
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionRefund)
 }
 
-// transition locks the store's order and lets change decide: it reports
-// whether it changed the order, which is then written and, when event is
-// set, raises it.
-func (s *OrderFlowService) transition(ctx context.Context, storeID, orderID int64, change func(o *msgcenter.Order) (bool, error), event msgcenter.Event) (*msgcenter.Order, error) {
+// apply locks the store's order and applies action to it; when that
+// changes the order it is written and raises the action's event, if any.
+func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, action msgcenter.OrderAction) (*msgcenter.Order, error) {
 	var o *msgcenter.Order
 	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		if o, err = findOrder(ctx, tx, `WHERE store_id = $1 AND id = $2`+s.db.forUpdate(), storeID, orderID); err != nil {
 			return err
 		}
-		prev := *o
-		o.UpdatedAt = s.db.now()
-		changed, err := change(o)
-		if err != nil {
+		if changed, err := o.Apply(action, s.db.now()); err != nil || !changed {
 			return err
-		} else if !changed {
-			*o = prev
-			return nil
 		}
 		if err := updateOrderStatus(ctx, tx, o); err != nil {
 			return err
 		}
-		if event == "" {
+		if action.Event() == "" {
 			return nil
 		}
 		_, _, err = s.db.raise(ctx, tx, occurrence{
 			storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
-			event: event, roomID: o.RoomID, kind: msgcenter.KindAutomation,
+			event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
 		})
 		return err
 	})
