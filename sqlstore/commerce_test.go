@@ -16,7 +16,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestCommerceService_Products(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		tn := newTenants(t, open(t))
 		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
@@ -86,7 +86,7 @@ func TestCommerceService_Products(t *testing.T) {
 
 func TestCommerceService_Channels(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		tn := newTenants(t, open(t))
 		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
@@ -153,7 +153,7 @@ func TestCommerceService_Channels(t *testing.T) {
 
 func TestCommerceService_Rooms(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		tn := newTenants(t, open(t))
 		db, clk, owner, s, other := tn.db, tn.clk, tn.owner, tn.store, tn.other

@@ -13,7 +13,7 @@ import (
 
 func TestMessageConfigService_Save(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		tn := newTenants(t, open(t))
 		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
@@ -151,7 +151,7 @@ func TestMessageConfigService_Save(t *testing.T) {
 // same version at once: exactly one wins, the others get ECONFLICT.
 func TestMessageConfigService_SaveConcurrent(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")

@@ -16,13 +16,13 @@ import (
 
 // forEachEngine runs fn as parallel subtests "sqlite" and "postgres". Each
 // call of open returns a new handle on the same fresh database.
-func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sqlstore.DB)) {
+func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB)) {
 	t.Helper()
 	sqltest.Engines(t, func(t *testing.T, url string) {
 		t.Parallel()
-		fn(t, func(tb testing.TB) *sqlstore.DB {
+		fn(t, func(tb testing.TB, opts ...sqlstore.Options) *sqlstore.DB {
 			tb.Helper()
-			return sqltest.Open(tb, url)
+			return sqltest.Open(tb, url, opts...)
 		})
 	})
 }
@@ -113,7 +113,7 @@ func assertError(tb testing.TB, err error, code, message string) {
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	t.Run("MigrationsIdempotent", func(t *testing.T) {
-		forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 			ctx := context.Background()
 			db := open(t)
 			u := mustCreateUser(t, db, "owner@example.com")
@@ -141,7 +141,7 @@ func TestOpen(t *testing.T) {
 	})
 
 	t.Run("Engine", func(t *testing.T) {
-		forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 			db := open(t)
 			want := strings.Split(t.Name(), "/")[2]
 			if got := db.Engine(); got != want {
@@ -159,7 +159,7 @@ func TestOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db2, err := sqlstore.Open(ctx, url)
+			db2, err := sqlstore.Open(ctx, url, sqlstore.Options{})
 			if err == nil {
 				db2.Close()
 				t.Fatal("Open on a newer schema succeeded, want an error")
