@@ -3,8 +3,6 @@ package http
 import (
 	"context"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,7 +22,6 @@ const (
 // /admin/stores/{store}/ resolves {store} among the signed-in admin's own
 // stores, so another admin's store answers 404 like a missing one.
 func (s *Server) adminRoutes() {
-	s.parseAdminPages()
 
 	s.handle("GET /admin", s.adminUser(s.handleAdminHome))
 	s.handle("GET /admin/{$}", s.adminUser(s.handleAdminHome))
@@ -51,32 +48,9 @@ func (s *Server) adminRoutes() {
 }
 
 // adminBase holds the partial templates every admin page shares: the top
-// bar with the store switcher and the store menu.
+// bar with the store switcher and the store menu. parsePages parses each
+// admin page with it.
 const adminBase = "templates/admin_base.html"
-
-// parseAdminPages parses each admin page with the layout and the shared
-// partials, replacing the plain parse of pages.go, which knows only the
-// layout (so these files may call only the functions of templateFuncs,
-// or that first parse fails). The templates are embedded, so a broken one fails every start
-// (and every test) here rather than at the first request.
-func (s *Server) parseAdminPages() {
-	names, err := fs.Glob(templateFS, "templates/admin_*.html")
-	if err != nil {
-		panic(err)
-	}
-	funcs := s.templateFuncs()
-	for _, name := range names {
-		if name == adminBase {
-			continue
-		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", adminBase, name)
-		if err != nil {
-			panic(fmt.Sprintf("http: parse %s: %v", name, err))
-		}
-		s.pages.byName[strings.TrimPrefix(name, "templates/")] = t
-	}
-	delete(s.pages.byName, strings.TrimPrefix(adminBase, "templates/"))
-}
 
 // adminUser requires a signed-in admin. Without a valid session a page
 // request is sent to the sign-in page, coming back here afterwards.

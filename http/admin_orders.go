@@ -139,10 +139,6 @@ type ordersPage struct {
 	Prev, Next string
 }
 
-func orderStatusText(s msgcenter.OrderStatus) string {
-	return textFor(msgcenter.LanguageEnglish).statusText(s)
-}
-
 func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
 	st := storeFrom(r.Context())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -182,7 +178,7 @@ func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
 			ID: o.ID, URL: storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
 			Number: receipt.OrderNumber(o), Date: receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
 			Customer: name, Total: render.FormatMoney(o.GrandTotal, st.Currency, st.Language),
-			Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
+			Status: orderStatusText(o.Status, msgcenter.LanguageEnglish), StatusClass: "status-" + string(o.Status),
 			Summary: newMessageSummary(st, byOrder[o.ID]),
 		})
 	}
@@ -224,7 +220,7 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 	dp := &orderDetailPage{
 		adminPage: p, Order: o, Number: receipt.OrderNumber(o),
 		Date:   receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
-		Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
+		Status: orderStatusText(o.Status, msgcenter.LanguageEnglish), StatusClass: "status-" + string(o.Status),
 		Subtotal: money(o.Subtotal), DeliveryFee: money(o.DeliveryFee), ServiceFee: money(o.ServiceFee), Total: money(o.GrandTotal),
 		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, msgcenter.LanguageEnglish),
 		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, msgcenter.LanguageEnglish),

@@ -53,6 +53,7 @@ import (
 	"github.com/signintech/gopdf"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/render"
 )
 
@@ -127,7 +128,7 @@ type writer struct {
 	st    *msgcenter.Store
 	o     *msgcenter.Order
 	lang  msgcenter.Language
-	l     *labels
+	t     func(key string, args ...any) string
 	money func(int64) string
 	err   error // the first error; drawing stops at it
 	page  int
@@ -143,7 +144,7 @@ func newWriter(st *msgcenter.Store, o *msgcenter.Order, lang msgcenter.Language)
 		st:    st,
 		o:     o,
 		lang:  lang,
-		l:     labelsFor(lang),
+		t:     i18n.For(lang).T,
 	}
 	r.money = func(n int64) string { return render.FormatMoney(n, st.Currency, lang) }
 	return r
@@ -156,13 +157,13 @@ func (r *writer) fail(err error) {
 }
 
 func (r *writer) write() {
-	o, st, l := r.o, r.st, r.l
+	o, st := r.o, r.st
 	created := o.CreatedAt
 	if o.PaidAt != nil {
 		created = *o.PaidAt
 	}
 	r.pdf.SetInfo(gopdf.PdfInfo{
-		Title:        l.Receipt + " " + OrderNumber(o) + " · " + st.Name,
+		Title:        r.t("receipt.title") + " " + OrderNumber(o) + " · " + st.Name,
 		Author:       st.Name,
 		Creator:      "msgcenter",
 		CreationDate: created,
@@ -188,19 +189,19 @@ func (r *writer) newPage() {
 // the left part is shortened with "…" rather than run into the page number.
 func (r *writer) footer() {
 	st := style{regular, 8}
-	pageText := r.l.Page + " " + strconv.Itoa(r.page)
+	pageText := r.t("receipt.page", r.page)
 	pw := r.width(pageText, st)
 	y := pageH - 14
 	r.color(colMuted)
 	r.line(right-pw, y, pw, 4, pageText, st, alignLeft)
-	left := r.fit(r.st.Name+" · "+r.l.Receipt+" "+OrderNumber(r.o), contentW-pw-2*gap, st)
+	left := r.fit(r.st.Name+" · "+r.t("receipt.title")+" "+OrderNumber(r.o), contentW-pw-2*gap, st)
 	r.line(margin, y, contentW-pw-2*gap, 4, left, st, alignLeft)
 }
 
 // header: store name and address on the left, "Receipt #N" on the right.
 func (r *writer) header() {
-	st, o, l := r.st, r.o, r.l
-	rightW := max(r.width(strings.ToUpper(l.Receipt), style{bold, 20}), r.width(OrderNumber(o), style{bold, 12}))
+	st, o := r.st, r.o
+	rightW := max(r.width(strings.ToUpper(r.t("receipt.title")), style{bold, 20}), r.width(OrderNumber(o), style{bold, 12}))
 	rightW = min(rightW, contentW*0.4)
 	leftW := contentW - rightW - 2*gap
 
@@ -212,7 +213,7 @@ func (r *writer) header() {
 	}
 	rx := right - rightW
 	r.color(colAccent)
-	ry := r.para(rx, margin, rightW, 9, strings.ToUpper(l.Receipt), style{bold, 20}, alignRight)
+	ry := r.para(rx, margin, rightW, 9, strings.ToUpper(r.t("receipt.title")), style{bold, 20}, alignRight)
 	r.color(colText)
 	ry = r.para(rx, ry, rightW, 6, OrderNumber(o), style{bold, 12}, alignRight)
 	y = max(y, ry) + 5
@@ -222,13 +223,13 @@ func (r *writer) header() {
 
 // details: the customer on the left, the order and payment on the right.
 func (r *writer) details() {
-	st, o, l := r.st, r.o, r.l
+	st, o := r.st, r.o
 	top := r.pdf.GetY()
 	colW := contentW/2 - gap
 
 	// Customer.
 	r.color(colMuted)
-	y := r.line(margin, top, colW, 5, strings.ToUpper(l.Customer), style{bold, 8.5}, alignLeft)
+	y := r.line(margin, top, colW, 5, strings.ToUpper(r.t("order.customer")), style{bold, 8.5}, alignLeft)
 	name := strings.TrimSpace(o.CustomerName)
 	if name == "" {
 		name = "-"
@@ -248,15 +249,15 @@ func (r *writer) details() {
 	// as its widest label (up to 40% of the column), labels wrapping.
 	x := margin + contentW/2 + gap
 	pairs := [][2]string{
-		{l.OrderNumber, OrderNumber(o)},
-		{l.OrderDate, FormatTime(o.CreatedAt, st.TimeZone, r.lang)},
+		{r.t("order.number"), OrderNumber(o)},
+		{r.t("order.date"), FormatTime(o.CreatedAt, st.TimeZone, r.lang)},
 	}
 	if o.PaidAt != nil {
-		pairs = append(pairs, [2]string{l.PaymentDate, FormatTime(*o.PaidAt, st.TimeZone, r.lang)})
+		pairs = append(pairs, [2]string{r.t("order.payment_date"), FormatTime(*o.PaidAt, st.TimeZone, r.lang)})
 	}
 	pairs = append(pairs,
-		[2]string{l.PaymentMethod, PaymentMethodName(o.PaymentMethod, r.lang)},
-		[2]string{l.PaymentStatus, l.Paid},
+		[2]string{r.t("order.payment_method"), PaymentMethodName(o.PaymentMethod, r.lang)},
+		[2]string{r.t("order.payment_status"), r.t("payment.paid")},
 	)
 	labelSt, valueSt := style{regular, 9}, style{regular, 9.5}
 	var labelW float64
@@ -290,9 +291,9 @@ const cellPad = 1.5
 func (r *writer) tableColumns() table {
 	head, cell := style{bold, 9}, style{regular, 9.5}
 	t := table{
-		qty:   r.width(r.l.Qty, head),
-		price: r.width(r.l.UnitPrice, head),
-		total: r.width(r.l.Total, head),
+		qty:   r.width(r.t("order.qty"), head),
+		price: r.width(r.t("order.unit_price"), head),
+		total: r.width(r.t("order.total"), head),
 	}
 	for _, it := range r.o.Items {
 		t.qty = max(t.qty, r.width(strconv.Itoa(it.Quantity), cell))
@@ -307,19 +308,18 @@ func (r *writer) tableColumns() table {
 }
 
 func (r *writer) tableHeader(t table) {
-	l := r.l
 	y := r.pdf.GetY()
 	r.fill(margin, y, contentW, 7, colFill)
 	st := style{bold, 9}
 	r.color(colMuted)
 	x := margin
-	r.line(x+cellPad, y, t.item-2*cellPad, 7, l.Item, st, alignLeft)
+	r.line(x+cellPad, y, t.item-2*cellPad, 7, r.t("order.item"), st, alignLeft)
 	x += t.item
-	r.line(x, y, t.qty, 7, l.Qty, st, alignCenter)
+	r.line(x, y, t.qty, 7, r.t("order.qty"), st, alignCenter)
 	x += t.qty
-	r.line(x, y, t.price, 7, l.UnitPrice, st, alignRight)
+	r.line(x, y, t.price, 7, r.t("order.unit_price"), st, alignRight)
 	x += t.price
-	r.line(x, y, t.total-cellPad, 7, l.Total, st, alignRight)
+	r.line(x, y, t.total-cellPad, 7, r.t("order.total"), st, alignRight)
 	r.pdf.SetY(y + 7)
 }
 
@@ -359,12 +359,12 @@ func (r *writer) items() {
 // measured and set against the right edge; its label takes the room left
 // of it and wraps there, so the two never meet.
 func (r *writer) totals() {
-	o, l := r.o, r.l
+	o := r.o
 	const stampW = 58.0
 	rows := [][2]string{
-		{l.Subtotal, r.money(o.Subtotal)},
-		{l.Delivery + " (" + DeliveryMethodName(o.DeliveryMethod, r.lang) + ")", r.money(o.DeliveryFee)},
-		{l.ServiceFee, r.money(o.ServiceFee)},
+		{r.t("order.subtotal"), r.money(o.Subtotal)},
+		{r.t("order.delivery") + " (" + DeliveryMethodName(o.DeliveryMethod, r.lang) + ")", r.money(o.DeliveryFee)},
+		{r.t("order.service_fee"), r.money(o.ServiceFee)},
 	}
 	rowSt, grandSt := style{regular, 9.5}, style{bold, 12}
 	left := margin + stampW + 2*gap // the totals' block starts right of the stamp
@@ -395,10 +395,10 @@ func (r *writer) totals() {
 	y += 1.5
 	grand := r.money(o.GrandTotal)
 	vx, vw := valueX(grand, grandSt)
-	r.rule2(min(vx-gap-r.width(l.GrandTotal, grandSt), right-70), y, right, colText, 0.4)
+	r.rule2(min(vx-gap-r.width(r.t("order.grand_total"), grandSt), right-70), y, right, colText, 0.4)
 	y += 1.5
 	r.color(colText)
-	ly := r.para(left, y, vx-gap-left, 8, l.GrandTotal, grandSt, alignRight)
+	ly := r.para(left, y, vx-gap-left, 8, r.t("order.grand_total"), grandSt, alignRight)
 	r.line(vx, y, vw, 8, grand, grandSt, alignRight)
 	y = ly
 
@@ -407,12 +407,12 @@ func (r *writer) totals() {
 	r.pdf.SetLineWidth(0.6)
 	r.fail(r.pdf.Rectangle(margin, top+1, margin+stampW, top+21, "D", 2.5, 4))
 	r.color(colAccent)
-	sy := r.line(margin, top+3, stampW, 8, strings.ToUpper(l.Paid), style{bold, 15}, alignCenter)
+	sy := r.line(margin, top+3, stampW, 8, strings.ToUpper(r.t("payment.paid")), style{bold, 15}, alignCenter)
 	r.para(margin+2, sy, stampW-4, 5, PaymentMethodName(o.PaymentMethod, r.lang), style{regular, 8.5}, alignCenter)
 
 	y = max(y, top+21) + 8
 	r.color(colMuted)
-	r.para(margin, y, contentW, 5, fmt.Sprintf(l.Thanks, r.st.Name), style{regular, 9.5}, alignCenter)
+	r.para(margin, y, contentW, 5, r.t("receipt.thanks", r.st.Name), style{regular, 9.5}, alignCenter)
 }
 
 // rule draws a horizontal line across the content at y.
