@@ -46,4 +46,3 @@ func FormatTime(t time.Time, timeZone string, lang msgcenter.Language) string {
 
 // OrderNumber returns the order number as customers see it: "#1042".
 func OrderNumber(o *msgcenter.Order) string { return "#" + strconv.FormatInt(o.Number, 10) }
-
