@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/receipt"
 	"github.com/qiscus/msgcenter/render"
 )
@@ -165,7 +166,6 @@ func (s *Server) micrositeLink(ctx context.Context, st *msgcenter.Store, token s
 	return l, false, nil
 }
 
-const invalidLinkNotice = "This personal link is no longer valid. You can still shop here; ask us in the chat for a new link."
 
 // handleMicrosite answers GET /s/{slug} and /s/{slug}?t={token}.
 func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
@@ -184,7 +184,7 @@ func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if invalid {
-		p.Notice = invalidLinkNotice
+		p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 	}
 	s.renderPage(w, r, http.StatusOK, "microsite.html", p)
 }
@@ -280,9 +280,9 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 			s.Error(w, r, err)
 			return
 		}
-		p.Error = "Your cart is empty: add at least one product."
+		p.Error = i18n.For(storeLang(st)).T("shop.cart_empty")
 		if invalid {
-			p.Notice = invalidLinkNotice
+			p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 		}
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "microsite.html", p)
 		return
@@ -307,7 +307,7 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 		p.Name, p.Token = link.CustomerName, link.Token
 	}
 	if invalid {
-		p.Notice = invalidLinkNotice
+		p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 	}
 	s.renderPage(w, r, http.StatusOK, "checkout.html", p)
 }
@@ -325,20 +325,21 @@ func (s *Server) newCheckoutPage(ctx context.Context, st *msgcenter.Store, items
 	money := s.money(st)
 	lang := storeLang(st)
 	p := &checkoutPage{
-		Title: "Checkout · " + st.Name, Lang: string(lang), Scripts: []string{"microsite.js"},
+		Title: i18n.For(lang).T("checkout.page_title", st.Name), Lang: string(lang), Scripts: []string{"microsite.js"},
 		StoreName: st.Name, Slug: st.Slug, ServiceFee: money(msgcenter.ServiceFee),
 		ShopURL: "/s/" + st.Slug,
 	}
 	var subtotal int64
 	for _, it := range items {
-		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: "Unknown product", Reason: "no longer sold"}
+		t := i18n.For(lang).T
+		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: t("checkout.unknown_product"), Reason: t("reason.inactive")}
 		if pr, ok := byID[it.ProductID]; ok {
 			line.Name, line.UnitPrice, line.Total = pr.Name, money(pr.Price), money(pr.Price*int64(it.Quantity))
 			switch {
 			case !pr.Active:
-				line.Reason = "no longer sold"
+				line.Reason = t("reason.inactive")
 			case pr.Stock < it.Quantity:
-				line.Reason = "only " + strconv.Itoa(pr.Stock) + " left"
+				line.Reason = t("checkout.only_left", pr.Stock)
 			default:
 				line.Available, line.Reason = true, ""
 				subtotal += pr.Price * int64(it.Quantity)
@@ -409,9 +410,9 @@ func (s *Server) resumePage(ctx context.Context, st *msgcenter.Store, c *msgcent
 	}
 	switch c.Status {
 	case msgcenter.CheckoutCompleted:
-		p.Closed, p.Notice = true, "This checkout is complete: the order was placed. Check the chat for its details."
+		p.Closed, p.Notice = true, i18n.For(storeLang(st)).T("checkout.complete")
 	case msgcenter.CheckoutFailed, msgcenter.CheckoutReplaced:
-		p.Closed, p.Notice = true, "This checkout is no longer open. Go back to the shop to start again."
+		p.Closed, p.Notice = true, i18n.For(storeLang(st)).T("checkout.closed")
 	}
 	return p, nil
 }
@@ -443,20 +444,22 @@ func orderForm(form url.Values, req *msgcenter.OrderRequest) {
 	req.PaymentMethod = form.Get("payment_method")
 }
 
-// requiredFields checks what the form needs beyond OrderRequest.Validate.
-func requiredFields(req *msgcenter.OrderRequest) error {
+// requiredFields checks what the form needs beyond OrderRequest.Validate,
+// saying so in lang.
+func requiredFields(req *msgcenter.OrderRequest, lang msgcenter.Language) error {
+	t := i18n.For(lang).T
 	fields := map[string]string{}
 	if req.CustomerName == "" {
-		fields["customer_name"] = "Please enter your name."
+		fields["customer_name"] = t("checkout.missing_name")
 	}
 	if req.CustomerPhone == "" {
-		fields["customer_phone"] = "Please enter your phone number."
+		fields["customer_phone"] = t("checkout.missing_phone")
 	}
 	if req.Address == "" && req.DeliveryMethod != "pickup" {
-		fields["address"] = "Please enter the delivery address."
+		fields["address"] = t("checkout.missing_address")
 	}
 	if len(fields) > 0 {
-		return msgcenter.Invalid("Some details are missing.", fields)
+		return msgcenter.Invalid(t("checkout.missing_details"), fields)
 	}
 	return nil
 }
@@ -516,9 +519,10 @@ func (s *Server) handlePlainOrder(w http.ResponseWriter, r *http.Request) {
 // and an order goes to its confirmation page.
 func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcenter.Store, req *msgcenter.OrderRequest,
 	form func(delivery string) (*checkoutPage, error), token string) {
-	err := requiredFields(req)
+	t := i18n.For(storeLang(st)).T
+	err := requiredFields(req, storeLang(st))
 	if err == nil && len(req.Items) == 0 {
-		err = msgcenter.Invalid("Your cart is empty.", map[string]string{"items": "Your cart is empty: go back to the shop."})
+		err = msgcenter.Invalid(t("checkout.cart_empty"), map[string]string{"items": t("checkout.cart_empty_field")})
 	}
 	var order *msgcenter.Order
 	var failed *msgcenter.FailedCheckout
@@ -551,22 +555,30 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 // room, if any, gets order_failed with a fresh link.
 func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, st *msgcenter.Store, fc *msgcenter.FailedCheckout, token string) {
 	money := s.money(st)
-	p := &failedPage{Title: "Order not created · " + st.Name, Lang: string(storeLang(st)), StoreName: st.Name,
+	p := &failedPage{Title: i18n.For(storeLang(st)).T("failed.page_title", st.Name), Lang: string(storeLang(st)), StoreName: st.Name,
 		ShopURL: "/s/" + st.Slug}
 	if token != "" {
 		p.ShopURL += "?t=" + url.QueryEscape(token)
 	}
-	reasons := map[string]string{"out_of_stock": "out of stock", "inactive": "no longer sold", "unknown": "not found",
-		"checkout_error": "checkout error"}
+	t := i18n.For(storeLang(st)).T
 	for _, u := range fc.Unprocessed {
 		name := u.Name
 		if name == "" {
-			name = "Unknown product"
+			name = t("checkout.unknown_product")
 		}
 		p.Lines = append(p.Lines, checkoutLine{ProductID: u.ProductID, Name: name, Quantity: u.Quantity,
-			UnitPrice: money(u.UnitPrice), Total: money(u.UnitPrice * int64(u.Quantity)), Reason: reasons[u.Reason]})
+			UnitPrice: money(u.UnitPrice), Total: money(u.UnitPrice * int64(u.Quantity)), Reason: failReason(u.Reason, t)})
 	}
 	s.renderPage(w, r, http.StatusConflict, "checkout_failed.html", p)
+}
+
+// failReason is why a product could not be ordered, in words; an unknown
+// reason code is shown as it is.
+func failReason(code string, t func(string, ...any) string) string {
+	if !i18n.Has("reason." + code) {
+		return code
+	}
+	return t("reason." + code)
 }
 
 // handleOrderConfirmation answers GET /s/{slug}/orders/{token}: the order
@@ -592,7 +604,7 @@ func (s *Server) handleOrderConfirmation(w http.ResponseWriter, r *http.Request)
 	}
 	lang := storeLang(st)
 	p := &confirmationPage{
-		Title: "Order placed · " + st.Name, Lang: string(lang), StoreName: st.Name,
+		Title: i18n.For(lang).T("done.page_title", st.Name), Lang: string(lang), StoreName: st.Name,
 		Number: receipt.OrderNumber(o), GrandTotal: s.money(st)(o.GrandTotal),
 		Payment:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Delivery: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
