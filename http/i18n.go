@@ -1,7 +1,10 @@
 package http
 
 import (
+	"net/http"
 	"reflect"
+
+	"golang.org/x/text/language"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
@@ -66,4 +69,45 @@ func paymentState(o *msgcenter.Order, lang msgcenter.Language) string {
 		return t("payment.paid")
 	}
 	return t("payment.unpaid")
+}
+
+// adminMatcher picks the dashboard language from a browser's
+// Accept-Language: English unless it prefers Indonesian.
+var adminMatcher = language.NewMatcher([]language.Tag{language.English, language.Indonesian})
+
+// adminLang returns the dashboard's language for admin u (nil before
+// sign-in): the one they chose, else the browser's preference.
+func adminLang(r *http.Request, u *msgcenter.User) msgcenter.Language {
+	if u != nil && u.Language.Valid() {
+		return u.Language
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if _, i, conf := adminMatcher.Match(tags...); conf != language.No && i == 1 {
+		return msgcenter.LanguageIndonesian
+	}
+	return msgcenter.LanguageEnglish
+}
+
+// handleAdminLanguage answers POST /admin/language: it remembers the
+// dashboard language the admin chose (form field language, "en" or "id")
+// and goes back to the page of form field next.
+func (s *Server) handleAdminLanguage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, msgcenter.Errorf(ebadrequest, "The form could not be read."))
+		return
+	}
+	u := userFrom(r.Context())
+	if err := s.Users.SetUserLanguage(r.Context(), u.ID, msgcenter.Language(r.PostForm.Get("language"))); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// eventTitle returns an event's name in lang.
+func eventTitle(e msgcenter.Event, lang msgcenter.Language) string {
+	if !i18n.Has("event." + string(e)) {
+		return e.Title()
+	}
+	return i18n.For(lang).T("event." + string(e))
 }

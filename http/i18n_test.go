@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	reAction    = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	reAction    = regexp.MustCompile(`\{\{(?:"(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|[^}"` + "`" + `]|\}[^}])*\}\}`)
 	reComment   = regexp.MustCompile(`(?s)<!--.*?-->`)
 	reScript    = regexp.MustCompile(`(?is)<(script|style)\b[^>]*>.*?</(script|style)>`)
 	reTag       = regexp.MustCompile(`(?s)<[^>]*>`)
@@ -80,13 +80,13 @@ func TestTemplateKeys(t *testing.T) {
 }
 
 func TestVisibleText(t *testing.T) {
-	got := strings.Join(visibleText(`<p class="x">{{t "a"}}</p><button aria-label="Close {{.N}}">Go</button><script>var x = "no";</script><!-- note -->`), "|")
+	got := strings.Join(visibleText(`<p class="x">{{t "a"}}</p><button aria-label="Close {{.N}}">Go</button><script>var x = "no";</script><!-- note --><b data-insert="{{printf "{{%s}}" .Name}}">{{t "b" (printf "%s}}" .X)}}</b>`), "|")
 	for _, w := range []string{"Close", "Go"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("visibleText lacks %q: %q", w, got)
 		}
 	}
-	for _, w := range []string{"class", "no", "note", "button"} {
+	for _, w := range []string{"class", "no", "note", "button", "Name", "printf", "X"} {
 		if regexp.MustCompile(`\b` + w + `\b`).MatchString(got) {
 			t.Errorf("visibleText has %q: %q", w, got)
 		}

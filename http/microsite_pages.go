@@ -166,7 +166,6 @@ func (s *Server) micrositeLink(ctx context.Context, st *msgcenter.Store, token s
 	return l, false, nil
 }
 
-
 // handleMicrosite answers GET /s/{slug} and /s/{slug}?t={token}.
 func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.micrositeStore(w, r)
