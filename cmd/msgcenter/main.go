@@ -209,7 +209,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
