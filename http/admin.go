@@ -112,6 +112,9 @@ type adminPage struct {
 	Notice, Problem string
 	// Path is the page's own URL, where the language switch comes back to.
 	Path string
+	// ScriptTexts are the texts the page's script shows, by key, in the
+	// page's language (see admin.js's T).
+	ScriptTexts map[string]string
 }
 
 // newAdminPage starts a page of the request's store, or of no store, in

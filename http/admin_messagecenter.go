@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/render"
 )
 
@@ -75,6 +76,7 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	p.Scripts = []string{"admin.js"}
+	p.ScriptTexts = i18n.Texts(msgcenter.Language(p.Lang), "js.")
 	mp := &messageCenterPage{
 		adminPage: p, Config: c, Event: event, EventTitle: eventTitle(event, msgcenter.Language(p.Lang)), Automatic: event.Automatic(),
 		Placeholders: render.Placeholders(event), Languages: languageOptions(),
@@ -104,7 +106,7 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		mp.PathPlaceholders = strings.Join(render.PathPlaceholders(event), ",")
 	}
 	if event == msgcenter.EventShareMicrositeURL && s.CustomButtons != nil {
-		if mp.CustomButton, err = s.customButton(r.Context(), st); err != nil {
+		if mp.CustomButton, err = s.customButton(r.Context(), st, msgcenter.Language(p.Lang)); err != nil {
 			s.Error(w, r, err)
 			return
 		}

@@ -92,3 +92,21 @@ func TestVisibleText(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptKeys fails when the dashboard's script asks for a text that no
+// catalogue has.
+func TestScriptKeys(t *testing.T) {
+	src, err := fs.ReadFile(staticFS, "static/admin.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := regexp.MustCompile(`\bT\("([^"]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(keys) == 0 {
+		t.Fatal(`no T("key") found in admin.js`)
+	}
+	for _, m := range keys {
+		if !strings.HasPrefix(m[1], "js.") || !i18n.Has(m[1]) {
+			t.Errorf("admin.js: key %q is in no catalogue (its texts are the js.* keys)", m[1])
+		}
+	}
+}

@@ -18,6 +18,7 @@ package i18n
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -78,6 +79,22 @@ func (p *Printer) T(key string, args ...any) string { return p.p.Sprintf(key, ar
 func Has(key string) bool {
 	_, ok := english[key]
 	return ok
+}
+
+// Texts returns the texts of lang whose keys start with prefix, as they
+// are in the catalogue (formats not filled in), for a page's script.
+func Texts(lang msgcenter.Language, prefix string) map[string]string {
+	texts, ok := catalogues[lang]
+	if !ok {
+		texts = english
+	}
+	out := map[string]string{}
+	for k, v := range texts {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Keys returns the keys of lang's catalogue, sorted.

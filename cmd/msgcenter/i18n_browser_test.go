@@ -225,4 +225,16 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	page("dashboard location", []string{"Lokasi", "Zona waktu", "Bahasa halaman", "Simpan"}, []string{"Time zone", "Page language"})
+
+	// The Message Center's script writes in the admin's language too.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(sh.Base+"/admin/stores/"+sh.Store+"/message-center/order_placed"),
+		chromedp.WaitVisible(chromedp.CSS(`#version-list .version`)),
+		screenshot("id-dashboard-message-center.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page("dashboard message center", []string{"Pusat Pesan", "Pesanan Dibuat", "Pratinjau", "Kirim pesan uji", "Versi 1 (saat ini)"},
+		[]string{"Preview", "Send test message", "Version 1", "(current)"})
 }
