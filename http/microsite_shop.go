@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // micrositeProduct is one product as the microsite shows it.
@@ -24,7 +25,8 @@ type micrositePage struct {
 	Scripts     []string
 	StoreName   string
 	Address     string
-	Slug        string
+	// Action is where the cart form posts to start a checkout.
+	Action string
 	// Token is the personalised link's token, only when it is valid.
 	Token        string
 	CustomerName string
@@ -54,8 +56,6 @@ func (s *Server) micrositeLink(ctx context.Context, st *msgcenter.Store, token s
 	return l, false, nil
 }
 
-const invalidLinkNotice = "This personal link is no longer valid. You can still shop here; ask us in the chat for a new link."
-
 // handleMicrosite answers GET /s/{slug} and /s/{slug}?t={token}.
 func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.micrositeStore(w, r)
@@ -73,7 +73,7 @@ func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if invalid {
-		p.Notice = invalidLinkNotice
+		p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 	}
 	s.renderPage(w, r, http.StatusOK, "microsite.html", p)
 }
@@ -86,7 +86,7 @@ func (s *Server) newMicrositePage(ctx context.Context, st *msgcenter.Store, link
 	money := s.money(st)
 	p := &micrositePage{
 		Title: st.Name, Lang: string(storeLang(st)), Scripts: []string{"microsite.js"},
-		StoreName: st.Name, Address: st.Address, Slug: st.Slug,
+		StoreName: st.Name, Address: st.Address, Action: sitePath(msgcenter.CheckoutStartPath(st.Slug)),
 		Locale: storeLang(st).Locale(), Currency: st.Currency,
 	}
 	if link != nil {

@@ -33,7 +33,7 @@ func (s *DeliveryService) ApplyDeliveryReceipt(ctx context.Context, storeID int6
 		at = s.db.now()
 	}
 	var out msgcenter.ReceiptOutcome
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var id int64
 		err := tx.QueryRowContext(ctx, `
 			SELECT d.id FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id

@@ -218,7 +218,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -67,8 +66,6 @@ type templateAnswer struct {
 		ID flexString `json:"id"`
 	} `json:"messages"`
 }
-
-var templateVar = regexp.MustCompile(`\{\{\s*(\d+)\s*\}\}`)
 
 // digits keeps the digits of a phone number: the Cloud API's "to".
 func digits(s string) string {
@@ -407,8 +404,8 @@ func normalizeButton(b hsmButton) msgcenter.TemplateButton {
 	switch words(string(b.Type)) {
 	case "url", "visit website", "call to action url":
 		tb := msgcenter.TemplateButton{Type: msgcenter.ButtonURL, Text: b.Text, URL: b.URL}
-		if loc := templateVar.FindStringIndex(b.URL); loc != nil {
-			tb.Dynamic, tb.URL = true, b.URL[:loc[0]]
+		if i := msgcenter.TemplateVariableIndex(b.URL); i >= 0 {
+			tb.Dynamic, tb.URL = true, b.URL[:i]
 		}
 		return tb
 	case "phone number", "phone", "call phone number":
