@@ -66,10 +66,9 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	fm := render.RenderFallback(tpl, work.Config, work.Store.Language, data)
 	res := msgcenter.DeliveryResult{Text: fm.Text, ButtonLabel: fm.Button.Label, ButtonURL: fm.Button.URL,
 		ChannelID: &channel.ID, ChannelType: channel.Type}
-	values := render.NewValues(data, render.FallbackLanguage(work.Config, work.Store.Language))
 	m := &msgcenter.TemplateMessage{
 		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: fm.Params, ButtonSuffix: fm.ButtonSuffix,
-		HeaderParams: headerParams(tpl, fb, values), HeaderMedia: s.headerMedia(tpl, work, data),
+		HeaderParams: fm.HeaderParams, HeaderMedia: s.headerMedia(tpl, work, data),
 		Key: fmt.Sprintf("msgcenter-%d", d.ID),
 	}
 	start := time.Now()
@@ -81,27 +80,6 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 // retryOrFail treats an error reading the catalogue like a failed send.
 func (s *Service) retryOrFail(ctx context.Context, work *msgcenter.DeliveryWork, err error) error {
 	return s.finish(ctx, work, msgcenter.DeliveryResult{}, nil, err)
-}
-
-// headerParams fills a text header's own variables from the fallback's
-// header bindings, as many as the header has; one left unbound is sent
-// empty, and the platform refuses the message as parameter_mismatch.
-func headerParams(tpl *msgcenter.WhatsAppTemplate, fb *msgcenter.FallbackConfig, v *render.Values) []string {
-	n := tpl.HeaderVariables()
-	if n == 0 {
-		return nil
-	}
-	out := make([]string, n)
-	for i := 0; i < n && i < len(fb.HeaderVariables); i++ {
-		b := fb.HeaderVariables[i]
-		if b.Placeholder != "" {
-			s, _ := v.Get(b.Placeholder)
-			out[i] = msgcenter.FlattenParam(s)
-		} else {
-			out[i] = msgcenter.FlattenParam(b.Text)
-		}
-	}
-	return out
 }
 
 // headerMedia is the file a document header carries: the receipt's PDF for
