@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -196,6 +197,48 @@ func TestStatusWebhookOutOfOrder(t *testing.T) {
 		resp, page := rs.SignIn("admin@example.com").Get(fmt.Sprintf("/admin/stores/%s/orders/%d", rs.Store, o.ID))
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Sent (1) · Failed (0)") || !strings.Contains(page, `class="muted small receipt-times">Read `) {
 			t.Errorf("order page: %d, want Sent (1) · Failed (0) and the read time beside the message", resp.StatusCode)
+		}
+	})
+}
+
+// TestSandboxStatusControl: in the sandbox a person reports a sent message
+// as WhatsApp would. Read shows on the order; a 131047 failure of Order
+// Placed raises the fallback, which the sandbox delivers as a template.
+func TestSandboxStatusControl(t *testing.T) {
+	sqltest.Engines(t, func(t *testing.T, dbURL string) {
+		fs := newFallbackShop(t, dbURL)
+		fs.enableFallback(t, "order_placed")
+		report := func(msgID int64, status string) {
+			t.Helper()
+			resp, body := fs.PostForm(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.WARoom, msgID), url.Values{"status": {status}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("report %s: %d %s", status, resp.StatusCode, body)
+			}
+		}
+		read := fs.Order(fs.WARoom)
+		fs.WaitOrderDeliveries(read.ID, 1)
+		out := fs.Outbox(fs.WARoom)
+		report(out[len(out)-1].ID, "read")
+		if _, ds := (&receiptShop{Shop: fs.Shop}).deliveries(t, read.ID); len(ds) != 1 || ds[0].ReadAt == nil || ds[0].Status != "sent" {
+			t.Fatalf("after read: %+v, want sent with its read time", ds)
+		}
+
+		failed := fs.Order(fs.WARoom)
+		fs.WaitOrderDeliveries(failed.ID, 1)
+		out = fs.Outbox(fs.WARoom)
+		report(out[len(out)-1].ID, "failed-131047")
+		got := fs.WaitOrderDeliveries(failed.ID, 2)
+		if got.Summary.Sent != 1 || got.Summary.Failed != 1 {
+			t.Fatalf("after 131047: %+v, want Sent (1) · Failed (1)", got.Summary)
+		}
+		if d := byKind(got.Deliveries)["order_placed/fallback"]; d.Status != "sent" {
+			t.Errorf("fallback = %+v, want sent", d)
+		}
+		// Another admin cannot report a status of this store's messages.
+		fs.NewAdmin("intruder@example.com")
+		resp, _ := fs.SignIn("intruder@example.com").Post(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.WARoom, out[0].ID), url.Values{"status": {"read"}})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another admin's report: %d, want 404", resp.StatusCode)
 		}
 	})
 }

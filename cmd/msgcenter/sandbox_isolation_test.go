@@ -64,7 +64,7 @@ func TestSandboxTenantIsolation(t *testing.T) {
 	before := sandboxState(t, victim)
 	for _, pattern := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{id}", strconv.FormatInt(victim.WARoom, 10), "{bid}", strconv.FormatInt(buttons[0].ID, 10), "{$}", "").Replace(path)
+		path = strings.NewReplacer("{id}", strconv.FormatInt(victim.WARoom, 10), "{bid}", strconv.FormatInt(buttons[0].ID, 10), "{mid}", "1", "{$}", "").Replace(path)
 		do := func(b *Browser) (*http.Response, string) {
 			if method == http.MethodPost {
 				return b.Post(path, form)

@@ -231,6 +231,15 @@ func (m *Main) Run(ctx context.Context) error {
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
 			// Clicks go to this process's own listener, never elsewhere.
 			Self: func() string { return m.HTTP.URL() },
+			// A status the page reports is read as the platform's webhook is.
+			OnStatus: func(ctx context.Context, storeID int64, body []byte) error {
+				receipts, err := qiscus.ParseStatusWebhook(body)
+				if err != nil {
+					return err
+				}
+				_, err = m.Delivery.ApplyReceipts(ctx, storeID, receipts)
+				return err
+			},
 		}),
 		Checks: map[string]func(context.Context) error{
 			"database": db.Ping,

@@ -25,6 +25,10 @@ type HandlerConfig struct {
 	StoreIDs func(r *http.Request) ([]int64, error)
 	// OnInbound is called after a customer message is posted (may be nil).
 	OnInbound func(ctx context.Context, storeID, roomID int64)
+	// OnStatus takes the WhatsApp status webhook's body the page's status
+	// control makes for a sent message (see StatusWebhook); nil answers that
+	// the sandbox reports no statuses.
+	OnStatus func(ctx context.Context, storeID int64, body []byte) error
 	// Self returns msgcenter's own address (http://host:port), where custom
 	// button clicks are posted; nil refuses clicks.
 	Self func() string
@@ -66,6 +70,7 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 	mux.HandleFunc("GET /sandbox/rooms/{id}", h.room)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/messages", h.postMessage)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/age", h.age)
+	mux.HandleFunc("POST /sandbox/rooms/{id}/messages/{mid}/status", h.markStatus)
 	mux.HandleFunc("POST /sandbox/faults", h.injectFaults)
 	mux.HandleFunc("POST /sandbox/faults/clear", h.clearFaults)
 	h.customButtonRoutes(mux)
