@@ -81,7 +81,7 @@ func (s *Service) RegisterQueueDepth(reg prometheus.Registerer) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		var n int64
-		if err := s.cfg.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`).Scan(&n); err != nil {
+		if err := s.cfg.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = $1`, string(msgcenter.StatusQueued)).Scan(&n); err != nil {
 			return -1
 		}
 		return float64(n)

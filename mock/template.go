@@ -12,16 +12,7 @@ var _ msgcenter.Providers = (*Providers)(nil)
 // function field of its name with Fn appended, and panics naming the
 // method when that field is nil.
 type Providers struct {
-	DefaultFn     func() msgcenter.FullProvider
 	ProviderForFn func(ctx context.Context, storeID int64) (msgcenter.FullProvider, error)
-}
-
-// Default calls DefaultFn.
-func (p *Providers) Default() msgcenter.FullProvider {
-	if p.DefaultFn == nil {
-		panic("mock: Providers.Default called without DefaultFn")
-	}
-	return p.DefaultFn()
 }
 
 // ProviderFor calls ProviderForFn.
