@@ -69,7 +69,7 @@ type DeliveryWork struct {
 	Delivery *Delivery
 	Tries    int
 	Store    *Store
-	Config    *MessageConfig
+	Config   *MessageConfig
 	// Room is nil when the subject has no room.
 	Room *Room
 	// Channel is the room's channel, loaded for a fallback only.
