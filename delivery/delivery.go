@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -179,9 +178,7 @@ func (c *Config) defaults() {
 	if c.RequeueAfter <= 0 {
 		c.RequeueAfter = 10 * time.Minute
 	}
-	if !strings.HasSuffix(c.PublicURL, "/") {
-		c.PublicURL += "/"
-	}
+	c.PublicURL = msgcenter.PublicBase(c.PublicURL)
 }
 
 // New migrates River's tables and builds the client; Start begins work.
@@ -341,7 +338,7 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	}
 	n, err := w.s.cfg.Flow.RaiseDueCheckouts(ctx)
 	if n > 0 {
-		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
+		w.s.cfg.Logger.Info(string(msgcenter.EventOrderIncomplete)+" raised", slog.Int("checkouts", n))
 	}
 	return err
 }

@@ -71,7 +71,7 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 			s.Error(w, r, err)
 			return
 		}
-		http.Redirect(w, r, "/s/"+url.PathEscape(st.Slug)+"/checkout/"+url.PathEscape(c.Token), http.StatusSeeOther)
+		http.Redirect(w, r, sitePath(msgcenter.CheckoutPath(st.Slug, c.Token)), http.StatusSeeOther)
 		return
 	}
 	p, err := s.newCheckoutPage(r.Context(), st, items, "")
@@ -79,7 +79,7 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	p.Action = "/s/" + st.Slug + "/order"
+	p.Action = sitePath(msgcenter.PlainOrderPath(st.Slug))
 	p.Hidden = items
 	if link != nil {
 		p.Name, p.Token = link.CustomerName, link.Token

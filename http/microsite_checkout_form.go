@@ -73,7 +73,7 @@ func (s *Server) newCheckoutPage(ctx context.Context, st *msgcenter.Store, items
 	p := &checkoutPage{
 		Title: "Checkout · " + st.Name, Lang: string(lang), Scripts: []string{"microsite.js"},
 		StoreName: st.Name, Slug: st.Slug, ServiceFee: money(msgcenter.ServiceFee),
-		ShopURL: "/s/" + st.Slug,
+		ShopURL: sitePath(msgcenter.ShopPath(st.Slug)),
 	}
 	var subtotal int64
 	for _, it := range items {
@@ -146,7 +146,7 @@ func (s *Server) resumePage(ctx context.Context, st *msgcenter.Store, c *msgcent
 	if err != nil {
 		return nil, err
 	}
-	p.Action = "/s/" + st.Slug + "/checkout/" + c.Token
+	p.Action = sitePath(msgcenter.CheckoutPath(st.Slug, c.Token))
 	p.Personal = true
 	if room, err := s.Commerce.FindRoom(ctx, st.ID, c.RoomID); err == nil {
 		p.Name, p.Phone = room.CustomerName, room.CustomerPhone

@@ -95,5 +95,5 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 		s.renderFailed(w, r, st, failed, token)
 		return
 	}
-	http.Redirect(w, r, "/s/"+url.PathEscape(st.Slug)+"/orders/"+url.PathEscape(order.Token), http.StatusSeeOther)
+	http.Redirect(w, r, sitePath(msgcenter.OrderConfirmationPath(st.Slug, order.Token)), http.StatusSeeOther)
 }

@@ -47,7 +47,7 @@ func (s *Server) handleOrderConfirmation(w http.ResponseWriter, r *http.Request)
 		Number: receipt.OrderNumber(o), GrandTotal: s.money(st)(o.GrandTotal),
 		Payment:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Delivery: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
-		OrderURL: "/order/" + o.Token, ShopURL: "/s/" + st.Slug,
+		OrderURL: sitePath(msgcenter.OrderDetailsPath(o.Token)), ShopURL: sitePath(msgcenter.ShopPath(st.Slug)),
 	}
 	s.renderPage(w, r, http.StatusOK, "checkout_done.html", p)
 }

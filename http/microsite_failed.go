@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -22,9 +21,9 @@ type failedPage struct {
 func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, st *msgcenter.Store, fc *msgcenter.FailedCheckout, token string) {
 	money := s.money(st)
 	p := &failedPage{Title: "Order not created · " + st.Name, Lang: string(storeLang(st)), StoreName: st.Name,
-		ShopURL: "/s/" + st.Slug}
+		ShopURL: sitePath(msgcenter.ShopPath(st.Slug))}
 	if token != "" {
-		p.ShopURL += "?t=" + url.QueryEscape(token)
+		p.ShopURL = sitePath(msgcenter.MicrositeLinkPath(st.Slug, token))
 	}
 	reasons := map[string]string{"out_of_stock": "out of stock", "inactive": "no longer sold", "unknown": "not found",
 		"checkout_error": "checkout error"}

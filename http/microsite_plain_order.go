@@ -23,7 +23,7 @@ func (s *Server) handlePlainOrder(w http.ResponseWriter, r *http.Request) {
 	s.placeOrder(w, r, st, req, func(delivery string) (*checkoutPage, error) {
 		p, err := s.newCheckoutPage(r.Context(), st, items, delivery)
 		if err == nil {
-			p.Action, p.Hidden, p.Token = "/s/"+st.Slug+"/order", items, token
+			p.Action, p.Hidden, p.Token = sitePath(msgcenter.PlainOrderPath(st.Slug)), items, token
 		}
 		return p, err
 	}, token)

@@ -24,7 +24,8 @@ type micrositePage struct {
 	Scripts     []string
 	StoreName   string
 	Address     string
-	Slug        string
+	// Action is where the cart form posts to start a checkout.
+	Action string
 	// Token is the personalised link's token, only when it is valid.
 	Token        string
 	CustomerName string
@@ -86,7 +87,7 @@ func (s *Server) newMicrositePage(ctx context.Context, st *msgcenter.Store, link
 	money := s.money(st)
 	p := &micrositePage{
 		Title: st.Name, Lang: string(storeLang(st)), Scripts: []string{"microsite.js"},
-		StoreName: st.Name, Address: st.Address, Slug: st.Slug,
+		StoreName: st.Name, Address: st.Address, Action: sitePath(msgcenter.CheckoutStartPath(st.Slug)),
 		Locale: storeLang(st).Locale(), Currency: st.Currency,
 	}
 	if link != nil {

@@ -15,6 +15,8 @@ var _ msgcenter.DeliveryService = (*DeliveryService)(nil)
 type DeliveryService struct {
 	FindDeliveriesFn func(ctx context.Context, storeID int64, f msgcenter.DeliveryFilter) ([]*msgcenter.Delivery, error)
 	FindDeliveryFn   func(ctx context.Context, storeID int64, id int64) (*msgcenter.Delivery, error)
+	// FindOrdersDeliveriesFn serves FindOrdersDeliveries.
+	FindOrdersDeliveriesFn func(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error)
 }
 
 // FindDeliveries calls FindDeliveriesFn.
@@ -31,6 +33,14 @@ func (d *DeliveryService) FindDelivery(ctx context.Context, storeID int64, id in
 		panic("mock: DeliveryService.FindDelivery called without FindDeliveryFn")
 	}
 	return d.FindDeliveryFn(ctx, storeID, id)
+}
+
+// FindOrdersDeliveries calls FindOrdersDeliveriesFn.
+func (d *DeliveryService) FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error) {
+	if d.FindOrdersDeliveriesFn == nil {
+		panic("mock: DeliveryService.FindOrdersDeliveries called without FindOrdersDeliveriesFn")
+	}
+	return d.FindOrdersDeliveriesFn(ctx, storeID, orderIDs)
 }
 
 var _ msgcenter.DeliveryWorkStore = (*DeliveryWorkStore)(nil)

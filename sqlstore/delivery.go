@@ -319,7 +319,7 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 			out[i] = recordOutcome{updated: true, exists: true}
 			if it.tried == 1 {
 				a := it.attempt
-				attempts = append(attempts, it.id, tries, a.At, a.Outcome, a.ProviderMessageID, a.Error)
+				attempts = append(attempts, it.id, tries, a.At, string(a.Outcome), a.ProviderMessageID, a.Error)
 			}
 		}
 		if err := insertAttempts(ctx, tx, attempts); err != nil {

@@ -15,11 +15,8 @@ func TestMessageConfigService_Save(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, open(t))
+		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
 		configs := sqlstore.NewMessageConfigService(db)
 
 		v1, err := configs.FindMessageConfig(ctx, s.ID, msgcenter.EventOrderPaid)

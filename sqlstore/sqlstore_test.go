@@ -75,6 +75,28 @@ func mustCreateStore(tb testing.TB, db *sqlstore.DB, ownerID int64, name string)
 	return s
 }
 
+// tenants is one owner's two stores on a fresh database with a settable
+// clock: store is the one a test works on, other the tenant whose rows it
+// must never see.
+type tenants struct {
+	db    *sqlstore.DB
+	clk   *clock
+	owner *msgcenter.User
+	store *msgcenter.Store
+	other *msgcenter.Store
+}
+
+// newTenants sets the clock of db and creates the owner and the stores
+// "Kopi" and "Other".
+func newTenants(tb testing.TB, db *sqlstore.DB) *tenants {
+	tb.Helper()
+	tn := &tenants{db: db, clk: newClock(db)}
+	tn.owner = mustCreateUser(tb, db, "owner@example.com")
+	tn.store = mustCreateStore(tb, db, tn.owner.ID, "Kopi")
+	tn.other = mustCreateStore(tb, db, tn.owner.ID, "Other")
+	return tn
+}
+
 // assertError checks err's code and, when message is not empty, its message.
 func assertError(tb testing.TB, err error, code, message string) {
 	tb.Helper()

@@ -80,7 +80,7 @@ func previewTarget(ctx context.Context, m *Main) (url, token string, err error) 
 	if token, err = svc.users.CreateAPIToken(ctx, u.ID, "bench"); err != nil {
 		return "", "", err
 	}
-	return fmt.Sprintf("%s/api/v1/stores/%d/message-center/order_paid/preview", m.HTTP.URL(), st.ID), token, nil
+	return fmt.Sprintf("%s/api/v1/stores/%d/message-center/%s/preview", m.HTTP.URL(), st.ID, msgcenter.EventOrderPaid), token, nil
 }
 
 // previewLoad is the preview requests of every admin and their latencies.
