@@ -35,8 +35,10 @@ type DeliveryService struct {
 
 // batchTimeout bounds one run of the workers' batched statements: shorter
 // than a worker's own deadline for its record (10 s), so a run that hangs
-// fails its items in time for the records queued behind it to run.
-const batchTimeout = 5 * time.Second
+// fails its items before their workers give up on them, yet long enough
+// for a run that waits behind SQLite's other writers under load: a record
+// that fails repeats its message's send.
+const batchTimeout = 8 * time.Second
 
 // NewDeliveryService returns a DeliveryService on db.
 func NewDeliveryService(db *DB) *DeliveryService {
