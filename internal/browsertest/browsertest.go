@@ -114,3 +114,12 @@ func NoHScroll(t testing.TB, page string, width int) chromedp.Action[chromedp.Vo
 		return nil
 	})
 }
+
+// Type focuses the field sel once it is visible and types text into it, as
+// chromedp.SendKeys does for every field but a file input. SendKeys itself
+// reads the node's attributes before taking the node's lock (chromedp
+// v0.23.0, query.go), which the race detector reports whenever the page
+// changes an attribute of that field meanwhile.
+func Type[S chromedp.Selectable](sel S, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Focus(sel, chromedp.NodeVisible), chromedp.KeyEvent(text))
+}
