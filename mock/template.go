@@ -11,13 +11,7 @@ var _ msgcenter.Providers = (*Providers)(nil)
 // Providers is a msgcenter.Providers: each method calls the
 // function field of its name with Fn appended.
 type Providers struct {
-	DefaultFn     func() msgcenter.FullProvider
 	ProviderForFn func(ctx context.Context, storeID int64) (msgcenter.FullProvider, error)
-}
-
-// Default calls DefaultFn.
-func (p *Providers) Default() msgcenter.FullProvider {
-	return p.DefaultFn()
 }
 
 // ProviderFor calls ProviderForFn.

@@ -20,6 +20,7 @@ type UserService struct {
 	FindUserByAPITokenFn func(ctx context.Context, token string) (*msgcenter.User, error)
 	FindUserByEmailFn    func(ctx context.Context, email string) (*msgcenter.User, error)
 	FindUserBySessionFn  func(ctx context.Context, token string) (*msgcenter.User, error)
+	SetUserLanguageFn    func(ctx context.Context, userID int64, lang msgcenter.Language) error
 }
 
 // Authenticate calls AuthenticateFn.
@@ -60,4 +61,12 @@ func (u *UserService) FindUserByEmail(ctx context.Context, email string) (*msgce
 // FindUserBySession calls FindUserBySessionFn.
 func (u *UserService) FindUserBySession(ctx context.Context, token string) (*msgcenter.User, error) {
 	return u.FindUserBySessionFn(ctx, token)
+}
+
+// SetUserLanguage calls SetUserLanguageFn.
+func (u *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
+	if u.SetUserLanguageFn == nil {
+		panic("mock: UserService.SetUserLanguage called without SetUserLanguageFn")
+	}
+	return u.SetUserLanguageFn(ctx, userID, lang)
 }
