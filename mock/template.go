@@ -9,16 +9,12 @@ import (
 var _ msgcenter.Providers = (*Providers)(nil)
 
 // Providers is a msgcenter.Providers: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type Providers struct {
 	ProviderForFn func(ctx context.Context, storeID int64) (msgcenter.FullProvider, error)
 }
 
 // ProviderFor calls ProviderForFn.
 func (p *Providers) ProviderFor(ctx context.Context, storeID int64) (msgcenter.FullProvider, error) {
-	if p.ProviderForFn == nil {
-		panic("mock: Providers.ProviderFor called without ProviderForFn")
-	}
 	return p.ProviderForFn(ctx, storeID)
 }
