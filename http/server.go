@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/netguard"
 )
 
 // DefaultMaxBodyBytes bounds every request body unless Config says otherwise.
@@ -42,6 +43,10 @@ type Config struct {
 	// Integrations stores each store's connection to its own omnichannel
 	// app; nil leaves the integration API and the inbound webhook out.
 	Integrations msgcenter.IntegrationService
+	// QiscusPolicy is where a store's Qiscus connection may point: its
+	// Hosts are the Qiscus API hosts the deployment allows. Nil checks
+	// nothing (tests that connect to a local server).
+	QiscusPolicy *netguard.Policy
 	// CustomButtons and Microsite serve Share Microsite URL: the custom
 	// button, its webhook, and the microsite with its checkout.
 	CustomButtons msgcenter.CustomButtonService

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -127,6 +128,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		"default provider: sandbox, or qiscus with QISCUS_APP_ID, QISCUS_SECRET_KEY and QISCUS_BASE_URL (env MSGCENTER_PROVIDER)")
 	qiscusRate := fs.Float64("qiscus-rate", envFloat(getenv, "QISCUS_RATE_PER_SECOND", 20),
 		"requests per second to each Qiscus app, per process: with N processes set it to the app's limit ÷ N (env QISCUS_RATE_PER_SECOND)")
+	qiscusHosts := fs.String("qiscus-hosts", getenv("MSGCENTER_QISCUS_HOSTS"),
+		"comma-separated hosts (host or host:port) a store's Qiscus connection may name besides the public Qiscus hosts; they may be private, such as a local sandbox (env MSGCENTER_QISCUS_HOSTS)")
 	role := fs.String("role", cmp.Or(getenv("MSGCENTER_ROLE"), RoleAll),
 		"what this process does: all, http (answers HTTP, works no jobs) or worker (works jobs, serves only /healthz and /metrics) (env MSGCENTER_ROLE)")
 	def := mchttp.DefaultLimits()
@@ -187,6 +190,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	m.Config.Role = *role
 	m.Config.DBMaxConns = *maxConns
 	m.Config.QiscusRate = *qiscusRate
+	for _, h := range strings.Split(*qiscusHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			m.Config.QiscusHosts = append(m.Config.QiscusHosts, h)
+		}
+	}
 	m.Config.Limits = limits
 	m.Config.Provider, m.Config.SecretKey = *provider, key
 	m.Config.QiscusAppID, m.Config.QiscusSecret = getenv("QISCUS_APP_ID"), getenv("QISCUS_SECRET_KEY")
