@@ -108,6 +108,20 @@ func (r *Room) Validate() error {
 	return nil
 }
 
+// MaxClockSkew is how far in the future a time a client reports may be,
+// for clocks that run a little ahead.
+const MaxClockSkew = time.Minute
+
+// CheckInboundTime refuses a last inbound time (when the customer wrote)
+// later than now: it would hold the WhatsApp session open past the 24-hour
+// rule. It is EINVALID naming last_inbound_at.
+func CheckInboundTime(at, now time.Time) error {
+	if at.After(now.Add(MaxClockSkew)) {
+		return Invalid("The room is not valid.", map[string]string{"last_inbound_at": "must not be in the future: it is when the customer last wrote"})
+	}
+	return nil
+}
+
 // ValidPhone reports whether s looks like an international phone number:
 // an optional +, then 8 to 15 digits.
 func ValidPhone(s string) bool {
@@ -187,6 +201,30 @@ const (
 	OrderRefunded  OrderStatus = "refunded"
 )
 
+// OrderStatuses returns every order status.
+func OrderStatuses() []OrderStatus {
+	return []OrderStatus{OrderPlaced, OrderPaid, OrderCancelled, OrderRefunded}
+}
+
+// Valid reports whether s is a known order status.
+func (s OrderStatus) Valid() bool {
+	for _, v := range OrderStatuses() {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// OrderStatusList is the statuses for an error message: "placed, paid, …".
+func OrderStatusList() string {
+	var out []string
+	for _, v := range OrderStatuses() {
+		out = append(out, string(v))
+	}
+	return strings.Join(out, ", ")
+}
+
 // ReceiptAvailable reports whether the order's receipt may be shown: paid,
 // and neither cancelled nor refunded.
 func (s OrderStatus) ReceiptAvailable() bool { return s == OrderPaid }
@@ -215,6 +253,14 @@ func FindDeliveryMethod(code string) (DeliveryMethod, bool) {
 		}
 	}
 	return DeliveryMethod{}, false
+}
+
+func deliveryMethodCodes() []string {
+	var out []string
+	for _, m := range DeliveryMethods() {
+		out = append(out, m.Code)
+	}
+	return out
 }
 
 // PaymentMethods returns the payment method codes every store accepts.
@@ -308,6 +354,15 @@ func (r *OrderRequest) Validate() error {
 	}
 	if utf8.RuneCountInString(r.Address) > 500 {
 		fields["address"] = "must be at most 500 characters"
+	}
+	// A method the store does not offer is the request's mistake, refused
+	// before anything is written: it never becomes a failed order that
+	// messages the customer.
+	if _, ok := FindDeliveryMethod(r.DeliveryMethod); !ok {
+		fields["delivery_method"] = "must be one of " + strings.Join(deliveryMethodCodes(), ", ")
+	}
+	if !ValidPaymentMethod(r.PaymentMethod) {
+		fields["payment_method"] = "must be one of " + strings.Join(PaymentMethods(), ", ")
 	}
 	if len(fields) > 0 {
 		return Invalid("The order is not valid.", fields)

@@ -169,7 +169,7 @@ func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in qiscusInbound
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodePayload(r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}

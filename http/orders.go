@@ -173,6 +173,10 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 	f := msgcenter.OrderFilter{Limit: 100}
 	if st := r.URL.Query().Get("status"); st != "" {
 		status := msgcenter.OrderStatus(st)
+		if !status.Valid() {
+			s.Error(w, r, msgcenter.Invalid("Unknown order status.", map[string]string{"status": "must be one of " + msgcenter.OrderStatusList()}))
+			return
+		}
 		f.Status = &status
 	}
 	os, err := s.Commerce.FindOrders(r.Context(), storeFrom(r.Context()).ID, f)

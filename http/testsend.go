@@ -47,7 +47,10 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		}
 		return io.NopCloser(bytes.NewReader(raw))
 	}
+	// The whole body is checked strictly once; the draft reader then gets
+	// it without room_id, which is not a field of a draft.
 	var in struct {
+		messageConfigInput
 		RoomID *int64 `json:"room_id"`
 	}
 	r.Body = body()
@@ -55,6 +58,12 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	var fieldsIn map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fieldsIn); err != nil || fieldsIn == nil {
+		fieldsIn = map[string]json.RawMessage{}
+	}
+	delete(fieldsIn, "room_id")
+	raw, _ = json.Marshal(fieldsIn)
 	r.Body = body()
 	c, fields, err := s.draftConfig(r)
 	if err == nil {

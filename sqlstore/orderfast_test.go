@@ -104,9 +104,9 @@ func TestOrderFlowService_PlaceOrderOneStatement(t *testing.T) {
 			}{
 				// Kopi is in stock and taken first: the statement must give it back.
 				{"OutOfStock", orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}, msgcenter.CartItem{ProductID: roti.ID, Quantity: 1}), false, ""},
-				{"UnknownProduct", orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}, msgcenter.CartItem{ProductID: 99999, Quantity: 1}), false, ""},
+				{"UnknownProduct", orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}, msgcenter.CartItem{ProductID: 99999, Quantity: 1}), false, msgcenter.EINVALID},
 				{"OtherStoresRoom", orderRequest(f.otherRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}), false, msgcenter.ENOTFOUND},
-				{"InvalidMethod", badMethod, false, ""},
+				{"InvalidMethod", badMethod, false, msgcenter.EINVALID},
 				{"Checkout", withCheckout, true, ""},
 			} {
 				t.Run(tc.name, func(t *testing.T) {

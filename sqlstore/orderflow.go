@@ -165,6 +165,9 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 		}
 	}
 	items, unprocessed, reasons := classifyItems(req.Items, products)
+	if err := unknownProducts(req.Items, products); err != nil {
+		return nil, nil, err
+	}
 	if !methodOK {
 		reasons = append(reasons, "delivery_method: unknown")
 	}
