@@ -13,7 +13,7 @@ import (
 // testSendRoutes registers Send test message and the single-delivery read
 // its status line polls.
 func (s *Server) testSendRoutes() {
-	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.handleTestSend))
+	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.idempotent(s.handleTestSend)))
 	s.handle("GET /api/v1/stores/{store}/deliveries/{id}", s.apiStore(s.handleDeliveryGet))
 }
 

@@ -221,6 +221,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Providers:     providers,
 		Integrations:  integrations,
 		QiscusPolicy:  qiscusPolicy,
+		Idempotency:   sqlstore.NewIdempotencyService(db),
 		CustomButtons: buttons,
 		Microsite:     buttons,
 		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
