@@ -199,11 +199,14 @@ const (
 	OrderPaid      OrderStatus = "paid"
 	OrderCancelled OrderStatus = "cancelled"
 	OrderRefunded  OrderStatus = "refunded"
+	// OrderExpired: nobody paid within the store's hold, and the order's
+	// items went back to stock.
+	OrderExpired OrderStatus = "expired"
 )
 
 // OrderStatuses returns every order status.
 func OrderStatuses() []OrderStatus {
-	return []OrderStatus{OrderPlaced, OrderPaid, OrderCancelled, OrderRefunded}
+	return []OrderStatus{OrderPlaced, OrderPaid, OrderCancelled, OrderRefunded, OrderExpired}
 }
 
 // Valid reports whether s is a known order status.
@@ -311,7 +314,10 @@ type Order struct {
 	Status         OrderStatus `json:"status"`
 	CreatedAt      time.Time   `json:"created_at"`
 	PaidAt         *time.Time  `json:"paid_at,omitempty"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	// ReleaseAt is when the order, unpaid, expires and gives its items
+	// back to stock; nil for orders placed before holds existed.
+	ReleaseAt *time.Time `json:"release_at,omitempty"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // CartItem is a product and quantity asked for at checkout.

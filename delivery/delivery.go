@@ -215,6 +215,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &requeueWorker{s: s})
+	river.AddWorker(workers, &releaseWorker{s: s})
 	river.AddWorker(workers, &noopWorker{done: &s.noopDone})
 	rc := &river.Config{
 		Workers:              workers,

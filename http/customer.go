@@ -87,6 +87,8 @@ type orderPage struct {
 	ServiceFee              string
 	GrandTotal              string
 	Thanks                  string
+	// HoldNote says until when an unpaid order's items are held.
+	HoldNote string
 
 	ReceiptAvailable                 bool
 	OrderURL, ReceiptURL, ReceiptPDF string
@@ -128,6 +130,7 @@ func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, title fun
 		ServiceFee:       money(o.ServiceFee),
 		GrandTotal:       money(o.GrandTotal),
 		Thanks:           fmt.Sprintf(t.ThanksStore, st.Name),
+		HoldNote:         t.holdNote(o, st.TimeZone, lang),
 		ReceiptAvailable: o.Status.ReceiptAvailable(),
 		OrderURL:         s.publicLink("order/" + o.Token),
 		ReceiptURL:       s.publicLink("receipt/" + o.Token),

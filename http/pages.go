@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/qiscus/msgcenter"
 )
 
 //go:embed templates/*.html
@@ -83,5 +85,13 @@ func staticHandler() http.Handler {
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"publicLink": s.publicLink,
+		// holdNote says until when an unpaid order's items are held, in
+		// the dashboard's language (English).
+		"holdNote": func(o *msgcenter.Order, st *msgcenter.Store) string {
+			if o == nil || st == nil {
+				return ""
+			}
+			return textFor(msgcenter.LanguageEnglish).holdNote(o, st.TimeZone, msgcenter.LanguageEnglish)
+		},
 	}
 }

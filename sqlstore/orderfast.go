@@ -134,6 +134,9 @@ func (s *OrderFlowService) placeOrderFast(ctx context.Context, tx *sql.Tx, store
 		return nil, errSlowPath
 	}
 	o.RoomID = int64Ptr(roomID)
+	if err := s.holdStock(ctx, tx, o); err != nil {
+		return nil, err
+	}
 	if msgID.Valid {
 		if err := s.db.enqueue(ctx, tx, []int64{msgID.Int64}); err != nil {
 			return nil, err

@@ -219,6 +219,9 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 	if err := insertOrder(ctx, tx, o); err != nil {
 		return nil, nil, err
 	}
+	if err := s.holdStock(ctx, tx, o); err != nil {
+		return nil, nil, err
+	}
 	if checkout != nil {
 		if err := setCheckoutStatus(ctx, tx, storeID, checkout.ID, msgcenter.CheckoutCompleted, now); err != nil {
 			return nil, nil, err
@@ -431,6 +434,8 @@ func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64)
 			return false, nil
 		case msgcenter.OrderCancelled, msgcenter.OrderRefunded:
 			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
+		case msgcenter.OrderExpired:
+			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d expired unpaid and its items went back to stock; it cannot be paid.", o.Number)
 		}
 		paidAt := o.UpdatedAt
 		o.Status, o.PaidAt = msgcenter.OrderPaid, &paidAt
@@ -443,7 +448,8 @@ func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64)
 func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
 	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
 		switch o.Status {
-		case msgcenter.OrderCancelled:
+		case msgcenter.OrderCancelled, msgcenter.OrderExpired:
+			// An expired order is already over, its stock given back.
 			return false, nil
 		case msgcenter.OrderRefunded:
 			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is refunded; it cannot be cancelled.", o.Number)

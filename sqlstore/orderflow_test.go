@@ -191,6 +191,7 @@ func TestOrderFlowService_PlaceOrder(t *testing.T) {
 				DeliveryMethod: "regular", DeliveryFee: 15000, ServiceFee: msgcenter.ServiceFee,
 				Subtotal: 60000, GrandTotal: 60000 + 15000 + msgcenter.ServiceFee, PaymentMethod: "qris",
 				Status: msgcenter.OrderPlaced, CreatedAt: f.clk.Now(), UpdatedAt: f.clk.Now(),
+				ReleaseAt: ptr(f.clk.Now().Add(msgcenter.DefaultUnpaidHold)),
 			}
 			if !reflect.DeepEqual(o, want) {
 				t.Fatalf("order = %+v\nwant %+v", o, want)

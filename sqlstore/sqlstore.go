@@ -63,6 +63,11 @@ type DB struct {
 	// error rolls the whole change back. It must be set before the DB is
 	// shared between goroutines.
 	Enqueue func(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error
+	// ScheduleRelease, when set, is called inside the transaction that
+	// places an order, to schedule at at the job that releases the order's
+	// stock if it is still unpaid then (OrderFlowService.ReleaseUnpaidOrder).
+	// nil schedules nothing. It must be set before the DB is shared.
+	ScheduleRelease func(ctx context.Context, tx *sql.Tx, orderID int64, at time.Time) error
 }
 
 // Open connects to the database named by url and applies the migrations it

@@ -260,6 +260,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	db.Enqueue = m.Delivery.EnqueueTx
+	db.ScheduleRelease = m.Delivery.ScheduleReleaseTx
 	m.Delivery.RegisterQueueDepth(m.Registry)
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
