@@ -20,6 +20,7 @@ func TestHostileInput(t *testing.T) {
 		{"StrictJSON", testHostileStrictJSON},
 		{"Idempotency", testHostileIdempotency},
 		{"QiscusBaseURL", testHostileQiscusBaseURL},
+		{"UnpaidRelease", testHostileUnpaidRelease},
 	})
 }
 
@@ -256,4 +257,104 @@ func testHostileQiscusBaseURL(t *testing.T, dbURL string) {
 			t.Fatalf("base_url %q = %d %s, want 200", u, status, out)
 		}
 	}
+}
+
+// testHostileUnpaidRelease checks that orders nobody pays cannot empty a
+// store: once the store's hold passes, the order's River job expires it and
+// its items go back to stock, counted once; both pages say so.
+func testHostileUnpaidRelease(t *testing.T, dbURL string) {
+	clock := NewClock()
+	a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.Now = clock.Now })
+	sh := a.NewShop("Toko Kopi Senja")
+	st := "/api/v1/stores/" + sh.Store
+	var store struct {
+		Hold int `json:"unpaid_hold_minutes"`
+	}
+	sh.MustJSON(200, "GET", st, nil, &store)
+	if store.Hold != 120 {
+		t.Fatalf("default hold = %d minutes, want 120", store.Hold)
+	}
+	for _, bad := range []int{0, 9, 10081, -1, 1 << 40} {
+		status, _, out := doH(t, a, "PATCH", st, fmt.Sprintf(`{"unpaid_hold_minutes":%d}`, bad), nil)
+		if status != 422 || !strings.Contains(out, `"unpaid_hold_minutes":"must be between 10 and 10080 minutes"`) {
+			t.Fatalf("hold %d = %d %s", bad, status, out)
+		}
+	}
+	sh.MustJSON(200, "PATCH", st, map[string]any{"unpaid_hold_minutes": 10}, &store)
+
+	stock := func() int {
+		var ps struct {
+			Products []struct {
+				ID    int64 `json:"id"`
+				Stock int   `json:"stock"`
+			} `json:"products"`
+		}
+		sh.MustJSON(200, "GET", st+"/products", nil, &ps)
+		for _, p := range ps.Products {
+			if p.ID == sh.Kopi {
+				return p.Stock
+			}
+		}
+		t.Fatal("no Kopi Susu")
+		return 0
+	}
+	// An order placed 15 minutes ago (by the store's clock) is 5 minutes
+	// past its hold when it commits: River runs its job at once.
+	clock.Advance(-15 * time.Minute)
+	o := sh.Order(sh.IGRoom)
+	var placed struct {
+		ReleaseAt time.Time `json:"release_at"`
+		CreatedAt time.Time `json:"created_at"`
+	}
+	sh.MustJSON(200, "GET", fmt.Sprintf("%s/orders/%d", st, o.ID), nil, &placed)
+	if !placed.ReleaseAt.Equal(placed.CreatedAt.Add(10 * time.Minute)) {
+		t.Fatalf("release at %v, created %v: want 10 minutes later", placed.ReleaseAt, placed.CreatedAt)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var got orderOut
+		sh.MustJSON(200, "GET", fmt.Sprintf("%s/orders/%d", st, o.ID), nil, &got)
+		if got.Status == "expired" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order status %q, want expired", got.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := stock(); n != 1000 {
+		t.Fatalf("Kopi stock %d after the release, want 1000", n)
+	}
+	if n := releasedTotal(t, a.Main); n != 1 {
+		t.Fatalf("msgcenter_unpaid_orders_released_total = %v, want 1", n)
+	}
+	status, _, out := doH(t, a, "POST", fmt.Sprintf("%s/orders/%d/pay", st, o.ID), "", nil)
+	if status != 409 || !strings.Contains(out, "expired") {
+		t.Fatalf("pay an expired order = %d %s, want 409", status, out)
+	}
+	resp, page := a.Do("GET", "/order/"+o.Token, "", nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "Expired") || !strings.Contains(string(page), "its items were released") {
+		t.Fatalf("customer page %d: %s", resp.StatusCode, page)
+	}
+	// A fresh order's page says until when its items are held.
+	clock.Advance(15 * time.Minute)
+	fresh := sh.Order(sh.IGRoom)
+	if _, page := a.Do("GET", "/order/"+fresh.Token, "", nil); !strings.Contains(string(page), "Your items are reserved until") {
+		t.Fatalf("customer page of an unpaid order: %s", page)
+	}
+}
+
+// releasedTotal reads msgcenter_unpaid_orders_released_total.
+func releasedTotal(t *testing.T, m *main.Main) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "msgcenter_unpaid_orders_released_total" {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }
