@@ -195,3 +195,29 @@ func FlattenParam(s string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "; ")
 	return blanks.ReplaceAllString(s, " ")
 }
+
+// TemplateVariable writes variable n of a WhatsApp template as the
+// template's text holds it: {{n}}. Together with templateVar it is the one
+// place of the variable's form.
+func TemplateVariable(n int) string { return "{{" + strconv.Itoa(n) + "}}" }
+
+// TemplateVariableNumbers returns the numbers of the {{n}} variables of s (a
+// body, a header or a button's URL), in order of appearance.
+func TemplateVariableNumbers(s string) []int {
+	var out []int
+	for _, m := range templateVar.FindAllStringSubmatch(s, -1) {
+		if v, err := strconv.Atoi(m[1]); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// TemplateVariableIndex returns the byte offset of the first {{n}} variable
+// of s, or -1 when s has none: a URL button's dynamic suffix starts there.
+func TemplateVariableIndex(s string) int {
+	if loc := templateVar.FindStringIndex(s); loc != nil {
+		return loc[0]
+	}
+	return -1
+}

@@ -24,9 +24,10 @@ func (ReleaseArgs) InsertOpts() river.InsertOpts {
 }
 
 // ScheduleReleaseTx inserts, inside the transaction that places the order,
-// the job that releases its stock at at if nobody has paid by then.
-func (s *Service) ScheduleReleaseTx(ctx context.Context, tx *sql.Tx, orderID int64, at time.Time) error {
-	if _, err := s.client.InsertTx(ctx, tx, ReleaseArgs{OrderID: orderID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
+// the job that releases its stock at at if nobody has paid by then; it
+// makes Jobs the store's sqlstore.ReleaseScheduler.
+func (j *Jobs) ScheduleReleaseTx(ctx context.Context, tx *sql.Tx, orderID int64, at time.Time) error {
+	if _, err := j.client.InsertTx(ctx, tx, ReleaseArgs{OrderID: orderID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
 		return fmt.Errorf("delivery: schedule release: %w", err)
 	}
 	return nil

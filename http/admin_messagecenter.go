@@ -44,6 +44,9 @@ type messageCenterPage struct {
 	PathPlaceholders string
 	// CustomButton is the Share Microsite URL tab's custom button.
 	CustomButton *customButtonJSON
+	// ChannelNamesJSON names the channel types for the script, from
+	// msgcenter.ChannelTitles.
+	ChannelNamesJSON string
 }
 
 // eventTab is one tab of the tab bar.
@@ -81,6 +84,12 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		MaxBodyLen: msgcenter.MaxBodyLength, MaxLabelLen: msgcenter.MaxButtonLabelLength,
 	}
 	mp.StoreAPI = "/api/v1/stores/" + strconv.FormatInt(st.ID, 10)
+	names, err := json.Marshal(msgcenter.ChannelTitles())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	mp.ChannelNamesJSON = string(names)
 	if event.HasFallback() {
 		fb := c.Fallback
 		if fb == nil {
@@ -92,7 +101,7 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		mp.HasFallback, mp.FallbackJSON = true, string(b)
-		mp.PathPlaceholders = strings.Join(pathPlaceholders(event), ",")
+		mp.PathPlaceholders = strings.Join(render.PathPlaceholders(event), ",")
 	}
 	if event == msgcenter.EventShareMicrositeURL && s.CustomButtons != nil {
 		if mp.CustomButton, err = s.customButton(r.Context(), st); err != nil {

@@ -14,39 +14,21 @@ import (
 // ordersPageSize is how many orders one page of the order list shows.
 const ordersPageSize = 50
 
-// ordersDeliveriesFinder is implemented by stores that read the messages of
-// many orders in one query (sqlstore's DeliveryService); others are asked
-// once per order.
-type ordersDeliveriesFinder interface {
-	FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error)
-}
-
-// deliveriesByOrder returns the messages of orders, by order id.
+// deliveriesByOrder returns the messages of orders, by order id, in one read.
 func (s *Server) deliveriesByOrder(ctx context.Context, storeID int64, orders []*msgcenter.Order) (map[int64][]*msgcenter.Delivery, error) {
-	out := make(map[int64][]*msgcenter.Delivery, len(orders))
-	if f, ok := s.Deliveries.(ordersDeliveriesFinder); ok {
-		ids := make([]int64, len(orders))
-		for i, o := range orders {
-			ids[i] = o.ID
-		}
-		ds, err := f.FindOrdersDeliveries(ctx, storeID, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			if d.OrderID != nil {
-				out[*d.OrderID] = append(out[*d.OrderID], d)
-			}
-		}
-		return out, nil
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
 	}
-	for _, o := range orders {
-		id := o.ID
-		ds, err := s.Deliveries.FindDeliveries(ctx, storeID, msgcenter.DeliveryFilter{OrderID: &id})
-		if err != nil {
-			return nil, err
+	ds, err := s.Deliveries.FindOrdersDeliveries(ctx, storeID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]*msgcenter.Delivery, len(orders))
+	for _, d := range ds {
+		if d.OrderID != nil {
+			out[*d.OrderID] = append(out[*d.OrderID], d)
 		}
-		out[id] = ds
 	}
 	return out, nil
 }
@@ -78,15 +60,9 @@ type messageSummary struct {
 	Messages []messageLine
 }
 
-// channelNames are the channel types in words.
-var channelNames = map[msgcenter.ChannelType]string{
-	msgcenter.ChannelWhatsApp: "WhatsApp", msgcenter.ChannelInstagram: "Instagram", msgcenter.ChannelMessenger: "Messenger",
-	msgcenter.ChannelTelegram: "Telegram", msgcenter.ChannelLINE: "LINE", msgcenter.ChannelWeb: "Web chat",
-}
-
 func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery) messageLine {
 	m := messageLine{
-		ID: d.ID, Event: d.Event.Title(), Kind: string(d.Kind), Channel: channelNames[d.ChannelType],
+		ID: d.ID, Event: d.Event.Title(), Kind: string(d.Kind), Channel: d.ChannelType.Title(),
 		Status: string(d.Status), StatusClass: "st-" + string(d.Status),
 		Text: d.Text, Button: d.ButtonLabel,
 		At: receipt.FormatTime(d.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
@@ -104,7 +80,7 @@ func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery) messageLine {
 			info = "provider message " + a.ProviderMessageID
 		}
 		m.Attempts = append(m.Attempts, attemptLine{
-			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, msgcenter.LanguageEnglish), Outcome: a.Outcome, Info: info,
+			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, msgcenter.LanguageEnglish), Outcome: string(a.Outcome), Info: info,
 		})
 	}
 	return m

@@ -132,9 +132,9 @@ func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, title fun
 		Thanks:           fmt.Sprintf(t.ThanksStore, st.Name),
 		HoldNote:         t.holdNote(o, st.TimeZone, lang),
 		ReceiptAvailable: o.Status.ReceiptAvailable(),
-		OrderURL:         s.publicLink("order/" + o.Token),
-		ReceiptURL:       s.publicLink("receipt/" + o.Token),
-		ReceiptPDF:       s.publicLink("receipt/" + o.Token + ".pdf"),
+		OrderURL:         s.publicLink(msgcenter.OrderDetailsPath(o.Token)),
+		ReceiptURL:       s.publicLink(msgcenter.ReceiptPath(o.Token)),
+		ReceiptPDF:       s.publicLink(msgcenter.ReceiptPDFPath(o.Token)),
 	}
 	if o.PaidAt != nil {
 		p.PaymentDate = receipt.FormatTime(*o.PaidAt, st.TimeZone, lang)
@@ -162,7 +162,7 @@ func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
 // handleReceipt answers GET /receipt/{token} with the receipt page and
 // GET /receipt/{token}.pdf with the receipt PDF.
 func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
-	token, isPDF := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	token, isPDF := strings.CutSuffix(r.PathValue("file"), msgcenter.ReceiptPDFExt)
 	st, o, ok := s.customerOrder(w, r, token)
 	if !ok {
 		return

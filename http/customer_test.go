@@ -13,33 +13,8 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/mock"
 	"github.com/qiscus/msgcenter/render"
-)
-
-// customerStores is a fake StoreService: one function field per method the
-// customer pages use; any other method panics through the nil interface.
-type customerStores struct {
-	msgcenter.StoreService
-	FindStoreByIDFn func(ctx context.Context, id int64) (*msgcenter.Store, error)
-}
-
-func (s *customerStores) FindStoreByID(ctx context.Context, id int64) (*msgcenter.Store, error) {
-	return s.FindStoreByIDFn(ctx, id)
-}
-
-// customerCommerce is a fake CommerceService, like customerStores.
-type customerCommerce struct {
-	msgcenter.CommerceService
-	FindOrderByTokenFn func(ctx context.Context, token string) (*msgcenter.Order, error)
-}
-
-func (c *customerCommerce) FindOrderByToken(ctx context.Context, token string) (*msgcenter.Order, error) {
-	return c.FindOrderByTokenFn(ctx, token)
-}
-
-var (
-	_ msgcenter.StoreService    = (*customerStores)(nil)
-	_ msgcenter.CommerceService = (*customerCommerce)(nil)
 )
 
 // customerFixture is a server with two stores (English and Indonesian) and
@@ -97,13 +72,13 @@ func newCustomerFixture(tb testing.TB) *customerFixture {
 	f.Orders["xss-token"] = xss
 
 	srv, err := http.NewServer(http.Config{
-		Stores: &customerStores{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
+		Stores: &mock.StoreService{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
 			if st, ok := f.Stores[id]; ok {
 				return st, nil
 			}
 			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
 		}},
-		Commerce: &customerCommerce{FindOrderByTokenFn: func(_ context.Context, token string) (*msgcenter.Order, error) {
+		Commerce: &mock.CommerceService{FindOrderByTokenFn: func(_ context.Context, token string) (*msgcenter.Order, error) {
 			f.Lookups.Add(1)
 			if o, ok := f.Orders[token]; ok {
 				return o, nil

@@ -50,7 +50,7 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 	// The whole body is checked strictly once; the draft reader then gets
 	// it without room_id, which is not a field of a draft.
 	var in struct {
-		messageConfigInput
+		msgcenter.MessageConfigUpdate
 		RoomID *int64 `json:"room_id"`
 	}
 	r.Body = body()
@@ -65,12 +65,21 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 	delete(fieldsIn, "room_id")
 	raw, _ = json.Marshal(fieldsIn)
 	r.Body = body()
-	c, fields, err := s.draftConfig(r)
+	c, err := s.draftConfig(r)
 	if err == nil {
+		err = s.checkMessageConfig(r.Context(), st, c)
 		if in.RoomID == nil || *in.RoomID <= 0 {
-			fields["room_id"] = "is required: the id of one of the store's rooms"
+			// The room is the test send's own field, reported with the draft's.
+			fields := map[string]string{"room_id": "is required: the id of one of the store's rooms"}
+			if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+				for k, v := range msgcenter.ErrorFields(err) {
+					fields[k] = v
+				}
+			}
+			if err == nil || msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+				err = msgcenter.Invalid("The message configuration is not valid.", fields)
+			}
 		}
-		err = s.checkMessageConfig(r.Context(), st, c, fields)
 	}
 	var msg *render.Message
 	if err == nil {

@@ -14,9 +14,9 @@ import (
 
 func TestOrderFlowService_StartCheckout(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		roti := f.mustProduct(t, f.store.ID, "Roti", 15000, 5)
 		cart := []msgcenter.CartItem{{ProductID: kopi.ID, Quantity: 2}}
@@ -81,9 +81,9 @@ func TestOrderFlowService_StartCheckout(t *testing.T) {
 
 func TestOrderFlowService_RaiseDueCheckouts(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		cart := []msgcenter.CartItem{{ProductID: kopi.ID, Quantity: 1}}
 		theirCart := []msgcenter.CartItem{{ProductID: f.mustProduct(t, f.other.ID, "Kopi Susu", 25000, 5).ID, Quantity: 1}}

@@ -14,9 +14,9 @@ import (
 // checkout, message or stock change, and a checkout stays open.
 func TestOrderFlowService_RefusedRequests(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		theirs := f.mustProduct(t, f.other.ID, "Theirs", 1000, 50)
 		state := func() [5]int {

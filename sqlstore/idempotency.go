@@ -41,7 +41,7 @@ func (s *IdempotencyService) ClaimIdempotencyKey(ctx context.Context, scope, key
 	}
 	var res *msgcenter.IdempotentResult
 	claimed := false
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		// An expired key is forgotten first, so the insert below claims it.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at < $3`,
 			scope, key, cutoff); err != nil {

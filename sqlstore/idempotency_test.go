@@ -12,7 +12,7 @@ import (
 
 func TestIdempotencyService(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)

@@ -129,7 +129,7 @@ func (s *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, a
 		return nil, err
 	}
 	in := &msgcenter.Integration{StoreID: storeID, Provider: msgcenter.IntegrationQiscus, AppID: appID, BaseURL: baseURL, ConnectedAt: s.db.now()}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := storeExists(ctx, tx, storeID); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 // holdStock gives a just-placed order its release time, its creation plus
 // the store's unpaid hold, and schedules its release job in the order's own
 // transaction tx: the order and its job commit or vanish together.
-func (s *OrderFlowService) holdStock(ctx context.Context, tx *sql.Tx, o *msgcenter.Order) error {
+func (s *OrderFlowService) holdStock(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	var holdSeconds int64
 	if err := tx.QueryRowContext(ctx, `SELECT unpaid_hold_seconds FROM stores WHERE id = $1`, o.StoreID).Scan(&holdSeconds); err != nil {
 		return fmt.Errorf("sqlstore: find store hold: %w", err)
@@ -22,13 +22,22 @@ func (s *OrderFlowService) holdStock(ctx context.Context, tx *sql.Tx, o *msgcent
 		return fmt.Errorf("sqlstore: set release time: %w", err)
 	}
 	o.ReleaseAt = &at
-	if s.db.ScheduleRelease == nil {
+	rs, ok := s.db.jobs.(ReleaseScheduler)
+	if !ok {
 		return nil
 	}
-	if err := s.db.ScheduleRelease(ctx, tx, o.ID, at); err != nil {
+	if err := rs.ScheduleReleaseTx(ctx, tx.Tx, o.ID, at); err != nil {
 		return fmt.Errorf("sqlstore: schedule release: %w", err)
 	}
 	return nil
+}
+
+// ReleaseScheduler is the part of an Enqueuer (Options.Jobs) that schedules
+// the job releasing an unpaid order's stock at its release time, inside the
+// order's transaction; an Enqueuer without it schedules none. The delivery
+// package's Jobs is one.
+type ReleaseScheduler interface {
+	ScheduleReleaseTx(ctx context.Context, tx *sql.Tx, orderID int64, at time.Time) error
 }
 
 // ReleaseUnpaidOrder expires the order when it is still unpaid (placed):
@@ -40,7 +49,7 @@ func (s *OrderFlowService) holdStock(ctx context.Context, tx *sql.Tx, o *msgcent
 // any number of times. Returns ENOTFOUND for an unknown order.
 func (s *OrderFlowService) ReleaseUnpaidOrder(ctx context.Context, orderID int64) (bool, error) {
 	released := false
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		o, err := findOrder(ctx, tx, `WHERE id = $1`+s.db.forUpdate(), orderID)
 		if err != nil {
 			return err

@@ -17,7 +17,15 @@ type releaseRecorder struct {
 	jobs map[int64]time.Time
 }
 
-func (r *releaseRecorder) schedule(_ context.Context, _ *sql.Tx, orderID int64, at time.Time) error {
+// releasingEnqueuer is an Enqueuer that is also a ReleaseScheduler.
+type releasingEnqueuer struct {
+	sqlstore.Enqueuer
+	*releaseRecorder
+}
+
+var _ sqlstore.ReleaseScheduler = releasingEnqueuer{}
+
+func (r *releaseRecorder) ScheduleReleaseTx(_ context.Context, _ *sql.Tx, orderID int64, at time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.jobs[orderID] = at
@@ -26,12 +34,18 @@ func (r *releaseRecorder) schedule(_ context.Context, _ *sql.Tx, orderID int64, 
 
 func TestOrderFlowService_ReleaseUnpaidOrder(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
 		rec := &releaseRecorder{jobs: map[int64]time.Time{}}
-		db.ScheduleRelease = rec.schedule
-		f := newFixture(t, db)
+		// The fixture's enqueuer, which also schedules releases.
+		f := newFixture(t, func(tb testing.TB, opts ...sqlstore.Options) *sqlstore.DB {
+			jobs := opts[0].Jobs
+			return open(tb, sqlstore.Options{Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
+				enq, err := jobs(ctx, h, engine)
+				return releasingEnqueuer{Enqueuer: enq, releaseRecorder: rec}, err
+			}})
+		})
+		db := f.db
 		hold := 45 * time.Minute
 		if _, err := sqlstore.NewStoreService(db).UpdateStore(ctx, f.store.OwnerID, f.store.ID, msgcenter.StoreUpdate{UnpaidHold: &hold}); err != nil {
 			t.Fatal(err)

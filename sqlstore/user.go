@@ -52,7 +52,7 @@ func (s *UserService) CreateUser(ctx context.Context, email, password string) (*
 		return nil, fmt.Errorf("sqlstore: hash password: %w", err)
 	}
 	u := &msgcenter.User{Email: normalizeEmail(email), CreatedAt: s.db.now()}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		return createUser(ctx, tx, u, string(hash))
 	})
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *UserService) CreateUser(ctx context.Context, email, password string) (*
 	return u, nil
 }
 
-func createUser(ctx context.Context, tx *sql.Tx, u *msgcenter.User, hash string) error {
+func createUser(ctx context.Context, tx *txn, u *msgcenter.User, hash string) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO users (email, password_hash, created_at)
 		VALUES ($1, $2, $3)
@@ -141,7 +141,7 @@ func (s *UserService) CreateAPIToken(ctx context.Context, userID int64, name str
 	if err != nil {
 		return "", err
 	}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := userExists(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (s *UserService) CreateSession(ctx context.Context, userID int64, expires t
 	if err != nil {
 		return "", err
 	}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := userExists(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func errInvalidSession() error {
 
 // DeleteSession ends a session; an unknown token is not an error.
 func (s *UserService) DeleteSession(ctx context.Context, token string) error {
-	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+	return s.db.withTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token)); err != nil {
 			return fmt.Errorf("sqlstore: delete session: %w", err)
 		}
@@ -247,7 +247,7 @@ func (s *UserService) DeleteSession(ctx context.Context, token string) error {
 	})
 }
 
-func userExists(ctx context.Context, tx *sql.Tx, userID int64) error {
+func userExists(ctx context.Context, tx *txn, userID int64) error {
 	var ok bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&ok); err != nil {
 		return fmt.Errorf("sqlstore: find user: %w", err)

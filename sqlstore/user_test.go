@@ -12,7 +12,7 @@ import (
 
 func TestUserService_CreateUser(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -54,7 +54,7 @@ func TestUserService_CreateUser(t *testing.T) {
 
 func TestUserService_Authenticate(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		s := newUserService(db)
@@ -82,7 +82,7 @@ func TestUserService_Authenticate(t *testing.T) {
 
 func TestUserService_APIToken(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		s := newUserService(db)
@@ -135,7 +135,7 @@ func TestUserService_APIToken(t *testing.T) {
 
 func TestUserService_Session(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)

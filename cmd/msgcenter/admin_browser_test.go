@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -107,17 +105,8 @@ func TestAdminBrowser(t *testing.T) {
 		}
 	}
 
-	opts := browsertest.Options(t, exe, 1440, 1000)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
+	ctx := browsertest.Tab(t, exe, 1440, 1000, 90*time.Second)
 	var dlg dialogs
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 1000)); err != nil {
-		t.Fatal(err)
-	}
 	dlg.watch(ctx, t)
 
 	store := "/admin/stores/" + sh.Store
@@ -153,15 +142,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	screenshot := func(name string) {
 		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		run("screenshot "+name, browsertest.Screenshot(t, out, name))
 	}
 	// unlabelled lists the form controls no label names.
 	unlabelled := func(page string) {
@@ -175,13 +156,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	noHScroll := func(page string, width int) {
 		t.Helper()
-		dims, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(dims) != 2 || dims[0] > dims[1] || dims[1] != width {
-			t.Errorf("%s scrolls horizontally at %d px: scrollWidth, innerWidth = %v", page, width, dims)
-		}
+		run("scroll width of "+page, browsertest.NoHScroll(t, page, width))
 	}
 	versionsLoaded := `document.querySelector("#version-list li.version")`
 	status := func(want string) {

@@ -53,7 +53,7 @@ func BenchPreview(ctx context.Context, admins int, interval, duration time.Durat
 	if err != nil {
 		return nil, err
 	}
-	url := fmt.Sprintf("%s/api/v1/stores/%d/message-center/order_paid/preview", m.HTTP.URL(), st.ID)
+	url := fmt.Sprintf("%s/api/v1/stores/%d/message-center/%s/preview", m.HTTP.URL(), st.ID, msgcenter.EventOrderPaid)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: admins}, Timeout: 5 * time.Second}
 	body := "Halo {{customer.name}}, pembayaran {{order.grand_total}} untuk pesanan {{order_id}} sudah kami terima. " +
 		"Struk: {{order_receipt_link}}\n{{order.products}}\nTerima kasih sudah belanja di {{store_name}}"

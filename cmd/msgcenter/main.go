@@ -217,7 +217,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

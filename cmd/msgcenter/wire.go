@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
@@ -88,6 +90,8 @@ type DeliveryConfig struct {
 	FetchCooldown, FetchPollInterval time.Duration
 	SweepInterval                    time.Duration
 	RequeueInterval, RequeueAfter    time.Duration
+	// Workers adds job kinds of the program's own (delivery.Config.Workers).
+	Workers func(*river.Workers)
 }
 
 // Main is the whole program, so end-to-end tests can start it on ":0".
@@ -131,8 +135,8 @@ func newServices(db *sqlstore.DB) services {
 	}
 }
 
-func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, dsn)
+func openDB(ctx context.Context, dsn string, opts sqlstore.Options) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -149,7 +153,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if c.Stdout == nil {
 		c.Stdout = io.Discard
 	}
-	db, err := openDB(ctx, c.DatabaseURL)
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := delivery.NewMetrics(m.Registry)
+	// The store inserts the jobs of the messages it raises in its own
+	// transactions, through River's client on its handle.
+	db, err := openDB(ctx, c.DatabaseURL, sqlstore.Options{
+		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
+			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
+				FetchCooldown: c.Delivery.FetchCooldown})
+		},
+	})
 	if err != nil {
 		return err
 	}
@@ -195,9 +209,6 @@ func (m *Main) Run(ctx context.Context) error {
 	qiscusPolicy := &netguard.Policy{Hosts: append(msgcenter.PublicQiscusHosts(), c.QiscusHosts...), Trusted: c.QiscusHosts}
 	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
 		HTTPClient: qiscusPolicy.Client(0)})
-	m.Registry = prometheus.NewRegistry()
-	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
 	// The custom button's URL is on the public base URL, known once the
 	// server listens; the service asks for it only when it needs it.
 	buttons := sqlstore.NewCustomButtonService(db,
@@ -246,21 +257,17 @@ func (m *Main) Run(ctx context.Context) error {
 
 	dc := c.Delivery
 	dcfg := delivery.Config{
-		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
-		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
+		SQL: db.SQL(), Engine: db.Engine(), DatabaseURL: c.DatabaseURL, Workers: c.Delivery.Workers,
+		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
+		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: metrics,
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
 		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
 	}
-	if db.Engine() == sqlstore.EnginePostgres {
-		dcfg.PostgresURL = c.DatabaseURL
-	}
 	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
 		return err
 	}
-	db.Enqueue = m.Delivery.EnqueueTx
-	db.ScheduleRelease = m.Delivery.ScheduleReleaseTx
 	m.Delivery.RegisterQueueDepth(m.Registry)
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)

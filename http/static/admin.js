@@ -515,7 +515,7 @@
   // --- Send test message: the draft, rendered with sample data, to a room
   // of the store, then its delivery followed until it is sent or failed.
   const tsRoom = $("ts-room"), tsSend = $("ts-send"), tsStatus = $("ts-status");
-  const channelNames = { whatsapp: "WhatsApp", instagram: "Instagram", facebook: "Facebook", line: "LINE", telegram: "Telegram", web: "Web chat" };
+  const channelNames = JSON.parse(form.dataset.channelNames || "{}"); // from msgcenter.ChannelTitles
   const channelName = (t) => channelNames[t] || t;
   let rooms = [];
 

@@ -4,9 +4,12 @@
 package browsertest
 
 import (
+	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -61,4 +64,53 @@ func OutputDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// Tab starts a fresh headless Chromium at exe with a window of width ×
+// height and returns the context of a tab in it, its viewport emulated at
+// that size. Chromium closes when the test ends or timeout passes.
+func Tab(t testing.TB, exe string, width, height int, timeout time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, Options(t, exe, width, height)...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// Screenshot is an action that saves a full-page PNG of the tab as name in
+// dir and logs where.
+func Screenshot(t testing.TB, dir, name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			return err
+		}
+		t.Logf("screenshot: %s", path)
+		return nil
+	})
+}
+
+// NoHScroll is an action that fails t, naming page, when the page scrolls
+// horizontally or the window is not width pixels wide.
+func NoHScroll(t testing.TB, page string, width int) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		dims, err := chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if len(dims) != 2 || dims[0] > dims[1] || dims[1] != width {
+			t.Errorf("%s scrolls horizontally at %d px, or is not that wide: scrollWidth, innerWidth = %v", page, width, dims)
+		}
+		return nil
+	})
 }
