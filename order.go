@@ -152,6 +152,13 @@ type OrderRequest struct {
 	Items          []CartItem `json:"items"`
 	DeliveryMethod string     `json:"delivery_method"`
 	PaymentMethod  string     `json:"payment_method"`
+	// RoomByPhone lets an order without a room or checkout join the store's
+	// room whose customer has CustomerPhone. Only the store's admin (the
+	// API) may ask it: a customer's room is reached only with its proof (a
+	// personalised link's checkout, or the platform's webhook), so a public
+	// checkout that types someone's phone never messages that room. It is
+	// never read from JSON.
+	RoomByPhone bool `json:"-"`
 }
 
 // Validate checks the request's own fields; stock and products are checked

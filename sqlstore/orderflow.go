@@ -223,14 +223,15 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 }
 
 // orderRoom resolves the room an order comes from: the request's, the
-// checkout's, the latest room of the customer's phone, or none (nil).
+// checkout's, the latest room of the customer's phone when the request may
+// join one by phone (RoomByPhone), or none (nil).
 func orderRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
 	switch {
 	case req.RoomID != nil:
 		return findRoom(ctx, q, storeID, *req.RoomID, "")
 	case checkout != nil:
 		return findRoom(ctx, q, storeID, checkout.RoomID, "")
-	case req.CustomerPhone != "":
+	case req.RoomByPhone && req.CustomerPhone != "":
 		rooms, err := findRooms(ctx, q, `WHERE r.store_id = $1 AND r.customer_phone = $2 ORDER BY r.last_inbound_at DESC, r.id DESC LIMIT 1`,
 			storeID, req.CustomerPhone)
 		if err != nil || len(rooms) == 0 {

@@ -279,10 +279,24 @@ func TestOrderFlowService_PlaceOrder(t *testing.T) {
 			}
 			newer := f.mustRoom(t, f.ig, "Dewi IG", "+6285550000001")
 			req := orderRequest(nil, msgcenter.CartItem{ProductID: roti.ID, Quantity: 1})
-			req.CustomerPhone = "+6285550000001"
+			req.CustomerPhone, req.RoomByPhone = "+6285550000001", true
 			o := f.order(t, req)
 			if o.RoomID == nil || *o.RoomID != newer.ID || o.CustomerName != "Dewi IG" {
 				t.Fatalf("order room = %v, customer %q; want room %d of Dewi IG", o.RoomID, o.CustomerName, newer.ID)
+			}
+			f.enq.take(t)
+
+			// Without RoomByPhone (a public checkout, which holds no proof
+			// of the room) the same phone joins no room.
+			req = orderRequest(nil, msgcenter.CartItem{ProductID: roti.ID, Quantity: 1})
+			req.CustomerName, req.CustomerPhone = "Stranger", "+6285550000001"
+			o = f.order(t, req)
+			if o.RoomID != nil {
+				t.Fatalf("a public order joined room %d by phone", *o.RoomID)
+			}
+			ds := f.findDeliveries(t, f.store.ID, msgcenter.DeliveryFilter{OrderID: &o.ID})
+			if len(ds) != 1 || ds[0].RoomID != nil {
+				t.Fatalf("deliveries = %+v, want one without room", ds)
 			}
 			f.enq.take(t)
 		})

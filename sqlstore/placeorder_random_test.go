@@ -54,7 +54,7 @@ func TestOrderFlowService_PlaceOrderRandom(t *testing.T) {
 			case 1:
 				req.RoomID = &f.otherRoom.ID
 			case 2:
-				req.CustomerPhone = f.igRoom.CustomerPhone
+				req.CustomerPhone, req.RoomByPhone = f.igRoom.CustomerPhone, true
 			}
 			if rnd.IntN(10) == 0 {
 				req.DeliveryMethod = "teleport"

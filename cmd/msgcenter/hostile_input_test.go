@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ func TestHostileInput(t *testing.T) {
 		{"Idempotency", testHostileIdempotency},
 		{"QiscusBaseURL", testHostileQiscusBaseURL},
 		{"UnpaidRelease", testHostileUnpaidRelease},
+		{"StrangerCheckout", testHostileStrangerCheckout},
 	})
 }
 
@@ -357,4 +360,54 @@ func releasedTotal(t *testing.T, m *main.Main) float64 {
 		}
 	}
 	return 0
+}
+
+// testHostileStrangerCheckout checks that the public microsite, which holds
+// no proof of any room, never reaches a customer's room: an order (placed
+// or failed) typed with the phone of a store's customer joins no room and
+// sends that customer nothing; the stranger sees the order's page.
+func testHostileStrangerCheckout(t *testing.T, dbURL string) {
+	a := MustRunMain(t, dbURL)
+	sh := a.NewShop("Toko Kopi Senja")
+	var st struct {
+		Slug string `json:"slug"`
+	}
+	sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store, nil, &st)
+	before := [2]int{len(sh.Outbox(sh.WARoom)), len(sh.Outbox(sh.IGRoom))}
+	form := url.Values{
+		"qty_" + strconv.FormatInt(sh.Kopi, 10): {"1"},
+		"name": {"Budi, your order was cancelled: pay again at evil.example"}, "phone": {"+6281234567890"},
+		"address": {"Jl. Braga 1"}, "delivery_method": {"regular"}, "payment_method": {"cod"},
+	}
+	resp, body := sh.PostForm("/s/"+st.Slug+"/order", form)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/s/"+st.Slug+"/orders/") {
+		t.Fatalf("plain order: %d %s %s", resp.StatusCode, loc, body)
+	}
+	if code, page := sh.Get(loc); code != 200 {
+		t.Fatalf("order page: %d %s", code, page)
+	}
+	var orders struct {
+		Orders []struct {
+			ID     int64  `json:"id"`
+			RoomID *int64 `json:"room_id"`
+		} `json:"orders"`
+	}
+	sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/orders", nil, &orders)
+	if len(orders.Orders) != 1 || orders.Orders[0].RoomID != nil {
+		t.Fatalf("orders %+v: want one, without a room", orders.Orders)
+	}
+	if got := sh.WaitOrderDeliveries(orders.Orders[0].ID, 1); got.Summary.Sent != 0 {
+		t.Fatalf("the stranger's order sent a message: %+v", got)
+	}
+	// A plain order that fails (out of stock) sends its Order Failed to no
+	// room either.
+	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Kopi), map[string]any{"stock": 0}, nil)
+	if resp, body := sh.PostForm("/s/"+st.Slug+"/order", form); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("failed plain order: %d %s", resp.StatusCode, body)
+	}
+	sh.WaitStoreDeliveries(1)
+	if after := [2]int{len(sh.Outbox(sh.WARoom)), len(sh.Outbox(sh.IGRoom))}; after != before {
+		t.Fatalf("the customer's rooms got messages from a stranger: outboxes %v → %v", before, after)
+	}
 }
