@@ -376,7 +376,7 @@ func testHostileStrangerCheckout(t *testing.T, dbURL string) {
 	before := [2]int{len(sh.Outbox(sh.WARoom)), len(sh.Outbox(sh.IGRoom))}
 	form := url.Values{
 		"qty_" + strconv.FormatInt(sh.Kopi, 10): {"1"},
-		"name": {"Budi, your order was cancelled: pay again at evil.example"}, "phone": {"+6281234567890"},
+		"name":                                  {"Budi, your order was cancelled: pay again at evil.example"}, "phone": {"+6281234567890"},
 		"address": {"Jl. Braga 1"}, "delivery_method": {"regular"}, "payment_method": {"cod"},
 	}
 	resp, body := sh.PostForm("/s/"+st.Slug+"/order", form)
