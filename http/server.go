@@ -186,6 +186,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/stores/{store}/whatsapp/templates", s.apiStore(s.handleTemplates))
 	s.handle("GET /api/v1/stores/{store}/whatsapp/credits", s.apiStore(s.handleCredits))
 
+	s.accountRoutes()
 	s.adminRoutes()
 	s.micrositeRoutes()
 	s.integrationRoutes()
