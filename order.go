@@ -184,6 +184,12 @@ func (r *OrderRequest) Validate() error {
 	if utf8.RuneCountInString(r.Address) > 500 {
 		fields["address"] = "must be at most 500 characters"
 	}
+	// Every path (the API, the microsite's form) stores these as typed.
+	for name, v := range map[string]string{"customer_name": r.CustomerName, "customer_phone": r.CustomerPhone, "address": r.Address} {
+		if !PlainText(v) {
+			fields[name] = NotPlainText
+		}
+	}
 	// A method the store does not offer is the request's mistake, refused
 	// before anything is written: it never becomes a failed order that
 	// messages the customer.

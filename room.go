@@ -27,6 +27,8 @@ func (r *Room) Validate() error {
 	}
 	if utf8.RuneCountInString(r.CustomerName) > 100 {
 		fields["customer_name"] = "must be at most 100 characters"
+	} else if !PlainText(r.CustomerName) {
+		fields["customer_name"] = NotPlainText
 	}
 	if r.CustomerPhone != "" && !ValidPhone(r.CustomerPhone) {
 		fields["customer_phone"] = "must be a phone number in international form, such as +6281234567890"

@@ -45,9 +45,13 @@ func (s *Store) Validate() error {
 		fields["name"] = "is required"
 	case utf8.RuneCountInString(name) > 100:
 		fields["name"] = "must be at most 100 characters"
+	case !PlainText(name):
+		fields["name"] = NotPlainText
 	}
 	if utf8.RuneCountInString(s.Address) > 500 {
 		fields["address"] = "must be at most 500 characters"
+	} else if !PlainText(s.Address) {
+		fields["address"] = NotPlainText
 	}
 	if s.Currency != "IDR" {
 		fields["currency"] = "must be IDR"

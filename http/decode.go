@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -112,7 +111,7 @@ func invalidMessage(fields map[string]string) string {
 
 const (
 	msgUnknownField = "is not a field of this request"
-	msgBadText      = "must be valid text: UTF-8 without control characters"
+	msgBadText      = msgcenter.NotPlainText
 )
 
 var (
@@ -139,7 +138,7 @@ func checkValue(fields map[string]string, path string, v any, t reflect.Type, st
 	}
 	switch v := v.(type) {
 	case string:
-		if !validText(v) {
+		if !msgcenter.PlainText(v) {
 			fields[fieldName(path)] = msgBadText
 		} else if t == timeType {
 			if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
@@ -175,7 +174,7 @@ func checkValue(fields map[string]string, path string, v any, t reflect.Type, st
 				}
 				checkValue(fields, p, e, f.Type, strict)
 			case t != nil && !custom && t.Kind() == reflect.Map:
-				if !validText(k) {
+				if !msgcenter.PlainText(k) {
 					fields[fieldName(p)] = msgBadText
 				}
 				checkValue(fields, p, e, t.Elem(), strict)
@@ -218,25 +217,6 @@ func jsonFields(t reflect.Type) map[string]reflect.StructField {
 		}
 	}
 	return out
-}
-
-// validText reports whether s is text a person typed: valid UTF-8 (a lone
-// surrogate escape decodes to U+FFFD, refused with it), with no control
-// characters but tab, line feed and carriage return.
-func validText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return false
-		case r == utf8.RuneError, r == '\u2028', r == '\u2029':
-			return false
-		}
-	}
-	return true
 }
 
 // typeWords names what a field must hold in a store admin's words, never

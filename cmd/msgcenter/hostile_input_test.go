@@ -400,6 +400,21 @@ func testHostileStrangerCheckout(t *testing.T, dbURL string) {
 	if got := sh.WaitOrderDeliveries(orders.Orders[0].ID, 1); got.Summary.Sent != 0 {
 		t.Fatalf("the stranger's order sent a message: %+v", got)
 	}
+	// The form's text is held to the API's rule: a NUL byte is refused by
+	// field and nothing is ordered.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("name", "Bu\x00di")
+	if resp, body := sh.PostForm("/s/"+st.Slug+"/order", bad); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "valid text") {
+		t.Fatalf("a NUL in the form's name: %d %s", resp.StatusCode, body)
+	}
+	sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/orders", nil, &orders)
+	if len(orders.Orders) != 1 {
+		t.Fatalf("a refused form placed an order: %+v", orders.Orders)
+	}
 	// A plain order that fails (out of stock) sends its Order Failed to no
 	// room either.
 	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Kopi), map[string]any{"stock": 0}, nil)
