@@ -81,11 +81,7 @@ type DeliveryWork struct {
 	Delivery *Delivery
 	Tries    int
 	Store    *Store
-	// Connected reports whether the store had connected its own
-	// omnichannel app; when it had not, its messages go through the
-	// deployment's default provider (Providers.Default).
-	Connected bool
-	Config    *MessageConfig
+	Config   *MessageConfig
 	// Room is nil when the subject has no room.
 	Room *Room
 	// Channel is the room's channel, loaded for a fallback only.

@@ -160,10 +160,6 @@ type ButtonProvider interface {
 // store's own connected app, or the deployment's default.
 type Providers interface {
 	ProviderFor(ctx context.Context, storeID int64) (FullProvider, error)
-	// Default is the provider of the stores that connected no app of their
-	// own, nil when there is none: a caller that already knows the store has
-	// none needs no lookup.
-	Default() FullProvider
 }
 
 // FullProvider is every capability a provider offers.

@@ -38,7 +38,7 @@ func TestDeliverFallbackSends(t *testing.T) {
 			t.Fatalf("Deliver: %v", err)
 		}
 		res := w.result(t)
-		assertResult(t, res, msgcenter.StatusSent, "", "sent")
+		assertResult(t, res, msgcenter.StatusSent, "", msgcenter.OutcomeSent)
 		m := w.sentTemplate(t)
 		if m.Channel.ID != fallbackChannel || m.Template.ChannelID != fallbackChannel {
 			t.Errorf("sent on channel %d with channel %d's template, want %d", m.Channel.ID, m.Template.ChannelID, fallbackChannel)
@@ -112,7 +112,7 @@ func TestDeliverFallbackSends(t *testing.T) {
 				t.Fatalf("Deliver: %v", err)
 			}
 			res := w.result(t)
-			assertResult(t, res, msgcenter.StatusSent, "", "sent")
+			assertResult(t, res, msgcenter.StatusSent, "", msgcenter.OutcomeSent)
 			want := int64(fallbackChannel)
 			if tc.onOwn {
 				want = roomChannel
@@ -148,41 +148,41 @@ func TestDeliverFallbackFails(t *testing.T) {
 		name    string
 		setup   func(*worker)
 		reason  msgcenter.Reason
-		outcome string // empty: no attempt recorded
-		sends   int    // SendTemplate calls
+		outcome msgcenter.AttemptOutcome // empty: no attempt recorded
+		sends   int                      // SendTemplate calls
 	}{
 		{"TemplateNoLongerApproved", func(w *worker) { w.Catalog[fallbackChannel][0].Status = msgcenter.TemplatePaused },
-			msgcenter.ReasonTemplateNotApproved, "failed", 0},
+			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"TemplateRejected", func(w *worker) { w.Catalog[fallbackChannel][0].Status = msgcenter.TemplateRejected },
-			msgcenter.ReasonTemplateNotApproved, "failed", 0},
+			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"TemplateCategoryRefused", func(w *worker) { w.Catalog[fallbackChannel][0].Category = msgcenter.CategoryAuthentication },
-			msgcenter.ReasonTemplateNotApproved, "failed", 0},
+			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"TemplateGone", func(w *worker) { w.Catalog[fallbackChannel] = nil },
-			msgcenter.ReasonTemplateNotApproved, "failed", 0},
+			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"FallbackChannelGone", func(w *worker) { w.Work.Config.Fallback.ChannelID = 99 },
-			msgcenter.ReasonUndeliverable, "failed", 0},
+			msgcenter.ReasonUndeliverable, msgcenter.OutcomeFailed, 0},
 		{"NoPhone", func(w *worker) { w.Work.Room.CustomerPhone, w.Work.Order.CustomerPhone = "", "" },
-			msgcenter.ReasonUndeliverable, "failed", 0},
+			msgcenter.ReasonUndeliverable, msgcenter.OutcomeFailed, 0},
 		{"InsufficientCredits", func(w *worker) {
 			w.Provider.SendTemplateFn = func(_ context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
 				w.Templates = append(w.Templates, m)
 				return nil, &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Reason: msgcenter.ReasonInsufficientCredits,
 					Message: "insufficient WhatsApp credits"}
 			}
-		}, msgcenter.ReasonInsufficientCredits, "failed", 1},
+		}, msgcenter.ReasonInsufficientCredits, msgcenter.OutcomeFailed, 1},
 		{"ParameterMismatch", func(w *worker) {
 			w.Provider.SendTemplateFn = func(_ context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
 				w.Templates = append(w.Templates, m)
 				return nil, &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Reason: msgcenter.ReasonParameterMismatch,
 					Message: "132000"}
 			}
-		}, msgcenter.ReasonParameterMismatch, "failed", 1},
+		}, msgcenter.ReasonParameterMismatch, msgcenter.OutcomeFailed, 1},
 		{"SessionExpiredRaisesNoSecondFallback", func(w *worker) {
 			w.Provider.SendTemplateFn = func(_ context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
 				w.Templates = append(w.Templates, m)
 				return nil, &msgcenter.ProviderError{Kind: msgcenter.ProviderSessionExpired, Message: "131047"}
 			}
-		}, msgcenter.ReasonSessionExpired, "failed", 1},
+		}, msgcenter.ReasonSessionExpired, msgcenter.OutcomeFailed, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newFallback(t)
@@ -216,7 +216,7 @@ func TestDeliverFallbackFails(t *testing.T) {
 		if err := w.deliver(t); err == nil {
 			t.Fatal("Deliver returned nil, want an error so the job is retried")
 		}
-		assertResult(t, w.result(t), msgcenter.StatusQueued, "", "retry")
+		assertResult(t, w.result(t), msgcenter.StatusQueued, "", msgcenter.OutcomeRetry)
 		if len(w.Templates) != 0 {
 			t.Errorf("templates sent = %d, want none", len(w.Templates))
 		}
@@ -230,7 +230,7 @@ func TestDeliverFallbackFails(t *testing.T) {
 			t.Fatal("Deliver returned nil, want an error so the job is retried")
 		}
 		res := w.result(t)
-		assertResult(t, res, msgcenter.StatusQueued, "", "retry")
+		assertResult(t, res, msgcenter.StatusQueued, "", msgcenter.OutcomeRetry)
 		if res.Text == "" || res.ChannelID == nil {
 			t.Errorf("recorded %+v, want the rendered template and its channel kept", res)
 		}

@@ -70,8 +70,7 @@ func newWorker(tb testing.TB, event msgcenter.Event, ct msgcenter.ChannelType, l
 				OrderID: &order.ID, Event: event, RoomID: &roomID, Kind: msgcenter.KindAutomation, Status: msgcenter.StatusQueued},
 			Store: &msgcenter.Store{ID: storeID, Slug: "kopi-senja", Name: "Kopi Senja", Currency: "IDR",
 				TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish},
-			Connected: true,
-			Config:    msgcenter.DefaultMessageConfig(storeID, event),
+			Config: msgcenter.DefaultMessageConfig(storeID, event),
 			Room: &msgcenter.Room{ID: roomID, StoreID: storeID, ChannelID: roomChannel, ChannelType: ct,
 				CustomerName: "Siti", CustomerPhone: "+6281234567890", LastInboundAt: lastInbound},
 			Order: order,
@@ -230,7 +229,7 @@ func (w *worker) result(tb testing.TB) msgcenter.DeliveryResult {
 // assertResult checks the recorded result's status and reason and, when
 // outcome is not empty, that one attempt was recorded with that outcome;
 // an empty outcome means no provider was called and no attempt recorded.
-func assertResult(tb testing.TB, got msgcenter.DeliveryResult, status msgcenter.DeliveryStatus, reason msgcenter.Reason, outcome string) {
+func assertResult(tb testing.TB, got msgcenter.DeliveryResult, status msgcenter.DeliveryStatus, reason msgcenter.Reason, outcome msgcenter.AttemptOutcome) {
 	tb.Helper()
 	if got.Status != status || got.Reason != reason {
 		tb.Errorf("result = %s/%q, want %s/%q", got.Status, got.Reason, status, reason)
@@ -240,7 +239,7 @@ func assertResult(tb testing.TB, got msgcenter.DeliveryResult, status msgcenter.
 		tb.Errorf("attempt recorded (%+v), want none", *got.Attempt)
 	case outcome != "" && got.Attempt == nil:
 		tb.Errorf("no attempt recorded, want outcome %q", outcome)
-	case outcome != "" && string(got.Attempt.Outcome) != outcome:
+	case outcome != "" && got.Attempt.Outcome != outcome:
 		tb.Errorf("attempt outcome = %q, want %q", got.Attempt.Outcome, outcome)
 	}
 }

@@ -118,15 +118,8 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 	return s.finish(ctx, work, res, sent, sendErr)
 }
 
-// providerFor returns the provider of the message's store. The work says
-// whether the store connected an app of its own; when it did not, the
-// default provider carries the message without a second lookup.
+// providerFor returns the provider of the message's store.
 func (s *Service) providerFor(ctx context.Context, work *msgcenter.DeliveryWork) (msgcenter.FullProvider, error) {
-	if !work.Connected {
-		if p := s.cfg.Providers.Default(); p != nil {
-			return p, nil
-		}
-	}
 	return s.cfg.Providers.ProviderFor(ctx, work.Delivery.StoreID)
 }
 

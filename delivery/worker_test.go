@@ -40,7 +40,7 @@ func TestDeliverSessionWindow(t *testing.T) {
 				t.Errorf("recorded text %q lacks the order number: the content is kept whatever the outcome", res.Text)
 			}
 			if tc.sent {
-				assertResult(t, res, msgcenter.StatusSent, "", "sent")
+				assertResult(t, res, msgcenter.StatusSent, "", msgcenter.OutcomeSent)
 				if len(w.Sent) != 1 {
 					t.Fatalf("provider sends = %d, want 1", len(w.Sent))
 				}
@@ -94,7 +94,7 @@ func TestDeliverRaisesFallback(t *testing.T) {
 			t.Fatalf("Deliver: %v", err)
 		}
 		res := w.result(t)
-		assertResult(t, res, msgcenter.StatusFailed, msgcenter.ReasonSessionExpired, "failed")
+		assertResult(t, res, msgcenter.StatusFailed, msgcenter.ReasonSessionExpired, msgcenter.OutcomeFailed)
 		if res.Attempt != nil && !strings.Contains(res.Attempt.Error, "131047") {
 			t.Errorf("attempt error = %q, want the provider's message", res.Attempt.Error)
 		}
@@ -110,7 +110,7 @@ func TestDeliverRaisesFallback(t *testing.T) {
 		if err := w.deliver(t); err != nil {
 			t.Fatalf("Deliver: %v", err)
 		}
-		assertResult(t, w.result(t), msgcenter.StatusFailed, msgcenter.ReasonSessionExpired, "failed")
+		assertResult(t, w.result(t), msgcenter.StatusFailed, msgcenter.ReasonSessionExpired, msgcenter.OutcomeFailed)
 		if len(w.Raised) != 0 {
 			t.Errorf("fallbacks raised = %d with the fallback disabled, want none", len(w.Raised))
 		}
@@ -138,7 +138,7 @@ func TestDeliverRaisesFallback(t *testing.T) {
 		if err := w.deliver(t); err != nil {
 			t.Fatalf("Deliver: %v", err)
 		}
-		assertResult(t, w.result(t), msgcenter.StatusSent, "", "sent")
+		assertResult(t, w.result(t), msgcenter.StatusSent, "", msgcenter.OutcomeSent)
 		if len(w.Raised)+len(w.Templates) != 0 {
 			t.Errorf("raised %d fallbacks and sent %d templates for an open session, want none", len(w.Raised), len(w.Templates))
 		}
@@ -156,19 +156,19 @@ func TestDeliverProviderErrors(t *testing.T) {
 		retry   bool
 		status  msgcenter.DeliveryStatus
 		reason  msgcenter.Reason
-		outcome string
+		outcome msgcenter.AttemptOutcome
 	}{
-		{"TransientFirstTry", transient, 0, true, msgcenter.StatusQueued, "", "retry"},
-		{"TransientTriesLeft", transient, 1, true, msgcenter.StatusQueued, "", "retry"},
-		{"TransientLastTry", transient, 2, false, msgcenter.StatusFailed, msgcenter.ReasonProviderError, "failed"},
-		{"UntypedErrorIsTransient", errors.New("connection reset by peer"), 0, true, msgcenter.StatusQueued, "", "retry"},
-		{"WrappedTransient", errors.Join(errors.New("send"), transient), 0, true, msgcenter.StatusQueued, "", "retry"},
+		{"TransientFirstTry", transient, 0, true, msgcenter.StatusQueued, "", msgcenter.OutcomeRetry},
+		{"TransientTriesLeft", transient, 1, true, msgcenter.StatusQueued, "", msgcenter.OutcomeRetry},
+		{"TransientLastTry", transient, 2, false, msgcenter.StatusFailed, msgcenter.ReasonProviderError, msgcenter.OutcomeFailed},
+		{"UntypedErrorIsTransient", errors.New("connection reset by peer"), 0, true, msgcenter.StatusQueued, "", msgcenter.OutcomeRetry},
+		{"WrappedTransient", errors.Join(errors.New("send"), transient), 0, true, msgcenter.StatusQueued, "", msgcenter.OutcomeRetry},
 		{"PermanentFirstTry", &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Reason: msgcenter.ReasonParameterMismatch,
-			Message: "132000 number of parameters does not match"}, 0, false, msgcenter.StatusFailed, msgcenter.ReasonParameterMismatch, "failed"},
+			Message: "132000 number of parameters does not match"}, 0, false, msgcenter.StatusFailed, msgcenter.ReasonParameterMismatch, msgcenter.OutcomeFailed},
 		{"PermanentWithoutReason", &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Message: "blocked"},
-			0, false, msgcenter.StatusFailed, msgcenter.ReasonUndeliverable, "failed"},
+			0, false, msgcenter.StatusFailed, msgcenter.ReasonUndeliverable, msgcenter.OutcomeFailed},
 		{"PermanentUnknownReason", &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Reason: "spam", Message: "blocked"},
-			0, false, msgcenter.StatusFailed, msgcenter.ReasonUndeliverable, "failed"},
+			0, false, msgcenter.StatusFailed, msgcenter.ReasonUndeliverable, msgcenter.OutcomeFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorker(t, msgcenter.EventOrderPlaced, msgcenter.ChannelInstagram, now.Add(-time.Hour))
@@ -246,7 +246,7 @@ func TestDeliverAutomationOff(t *testing.T) {
 			t.Fatalf("Deliver: %v", err)
 		}
 		res := w.result(t)
-		assertResult(t, res, msgcenter.StatusSent, "", "sent")
+		assertResult(t, res, msgcenter.StatusSent, "", msgcenter.OutcomeSent)
 		if want := "https://shop.example/s/kopi-senja?t=link-token"; res.ButtonURL != want {
 			t.Errorf("button URL = %q, want %q", res.ButtonURL, want)
 		}

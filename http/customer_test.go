@@ -60,6 +60,8 @@ func newCustomerFixture(tb testing.TB) *customerFixture {
 				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish},
 			2: {ID: 2, Slug: "toko-budi", Name: "Toko Budi", Address: "Jl. Braga 10, Bandung",
 				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageIndonesian},
+			3: {ID: 3, Slug: "warung-bu-sri", Name: "Warung Bu Sri 🍜", Address: "Jl. Cempaka ☀ 3, Yogyakarta",
+				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageIndonesian},
 		},
 	}
 	for i, st := range []msgcenter.OrderStatus{msgcenter.OrderPlaced, msgcenter.OrderPaid, msgcenter.OrderCancelled, msgcenter.OrderRefunded} {
@@ -70,6 +72,10 @@ func newCustomerFixture(tb testing.TB) *customerFixture {
 	xss.Items[0].Name = "<script>alert(1)</script>"
 	xss.CustomerName = `"><img src=x onerror=alert(1)>`
 	f.Orders["xss-token"] = xss
+	emoji := newCustomerOrder(3, 3001, "emoji-token", msgcenter.OrderPaid)
+	emoji.CustomerName, emoji.Address = "Ani 😊", "Gg. Mawar 🌹 7"
+	emoji.Items[0].Name, emoji.Items[1].Name = "Mie Ayam 🍜 Spesial", "拉面"
+	f.Orders["emoji-token"] = emoji
 
 	srv, err := http.NewServer(http.Config{
 		Stores: &mock.StoreService{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
@@ -275,6 +281,16 @@ func TestCustomerIndonesian(t *testing.T) {
 	r = customerGet(t, f.URL+"/receipt/"+paid.Token+".pdf")
 	if want := `attachment; filename="receipt-toko-budi-` + itoa(paid.Number) + `.pdf"`; r.Header.Get("Content-Disposition") != want {
 		t.Errorf("Content-Disposition = %q, want %q", r.Header.Get("Content-Disposition"), want)
+	}
+}
+
+// TestCustomerReceiptPDFAnyName: emoji and CJK in the store's, customer's
+// and items' names give a PDF, not an error or a dropped connection.
+func TestCustomerReceiptPDFAnyName(t *testing.T) {
+	f := newCustomerFixture(t)
+	r := customerGet(t, f.URL+"/receipt/emoji-token.pdf")
+	if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF-") {
+		t.Fatalf("status %d, body starts %q; want 200 and a PDF", r.Status, r.Body[:min(len(r.Body), 40)])
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // qtyPrefix names a cart line in the microsite's forms: qty_{product id}.
@@ -58,9 +59,9 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 			s.Error(w, r, err)
 			return
 		}
-		p.Error = "Your cart is empty: add at least one product."
+		p.Error = i18n.For(storeLang(st)).T("shop.cart_empty")
 		if invalid {
-			p.Notice = invalidLinkNotice
+			p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 		}
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "microsite.html", p)
 		return
@@ -85,7 +86,7 @@ func (s *Server) handleMicrositeCheckout(w http.ResponseWriter, r *http.Request)
 		p.Name, p.Token = link.CustomerName, link.Token
 	}
 	if invalid {
-		p.Notice = invalidLinkNotice
+		p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 	}
 	s.renderPage(w, r, http.StatusOK, "checkout.html", p)
 }

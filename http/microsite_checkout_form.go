@@ -3,9 +3,9 @@ package http
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/receipt"
 )
 
@@ -71,20 +71,21 @@ func (s *Server) newCheckoutPage(ctx context.Context, st *msgcenter.Store, items
 	money := s.money(st)
 	lang := storeLang(st)
 	p := &checkoutPage{
-		Title: "Checkout · " + st.Name, Lang: string(lang), Scripts: []string{"microsite.js"},
+		Title: i18n.For(lang).T("checkout.page_title", st.Name), Lang: string(lang), Scripts: []string{"microsite.js"},
 		StoreName: st.Name, Slug: st.Slug, ServiceFee: money(msgcenter.ServiceFee),
 		ShopURL: sitePath(msgcenter.ShopPath(st.Slug)),
 	}
 	var subtotal int64
 	for _, it := range items {
-		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: "Unknown product", Reason: "no longer sold"}
+		t := i18n.For(lang).T
+		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: t("checkout.unknown_product"), Reason: t("reason.inactive")}
 		if pr, ok := byID[it.ProductID]; ok {
 			line.Name, line.UnitPrice, line.Total = pr.Name, money(pr.Price), money(pr.Price*int64(it.Quantity))
 			switch {
 			case !pr.Active:
-				line.Reason = "no longer sold"
+				line.Reason = t("reason.inactive")
 			case pr.Stock < it.Quantity:
-				line.Reason = "only " + strconv.Itoa(pr.Stock) + " left"
+				line.Reason = t("checkout.only_left", pr.Stock)
 			default:
 				line.Available, line.Reason = true, ""
 				subtotal += pr.Price * int64(it.Quantity)
@@ -155,9 +156,9 @@ func (s *Server) resumePage(ctx context.Context, st *msgcenter.Store, c *msgcent
 	}
 	switch c.Status {
 	case msgcenter.CheckoutCompleted:
-		p.Closed, p.Notice = true, "This checkout is complete: the order was placed. Check the chat for its details."
+		p.Closed, p.Notice = true, i18n.For(storeLang(st)).T("checkout.complete")
 	case msgcenter.CheckoutFailed, msgcenter.CheckoutReplaced:
-		p.Closed, p.Notice = true, "This checkout is no longer open. Go back to the shop to start again."
+		p.Closed, p.Notice = true, i18n.For(storeLang(st)).T("checkout.closed")
 	}
 	return p, nil
 }

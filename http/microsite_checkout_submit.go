@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // orderForm reads the checkout form's customer and method fields into req.
@@ -17,20 +18,22 @@ func orderForm(form url.Values, req *msgcenter.OrderRequest) {
 	req.PaymentMethod = form.Get("payment_method")
 }
 
-// requiredFields checks what the form needs beyond OrderRequest.Validate.
-func requiredFields(req *msgcenter.OrderRequest) error {
+// requiredFields checks what the form needs beyond OrderRequest.Validate,
+// saying so in lang.
+func requiredFields(req *msgcenter.OrderRequest, lang msgcenter.Language) error {
+	t := i18n.For(lang).T
 	fields := map[string]string{}
 	if req.CustomerName == "" {
-		fields["customer_name"] = "Please enter your name."
+		fields["customer_name"] = t("checkout.missing_name")
 	}
 	if req.CustomerPhone == "" {
-		fields["customer_phone"] = "Please enter your phone number."
+		fields["customer_phone"] = t("checkout.missing_phone")
 	}
 	if req.Address == "" && req.DeliveryMethod != "pickup" {
-		fields["address"] = "Please enter the delivery address."
+		fields["address"] = t("checkout.missing_address")
 	}
 	if len(fields) > 0 {
-		return msgcenter.Invalid("Some details are missing.", fields)
+		return msgcenter.Invalid(t("checkout.missing_details"), fields)
 	}
 	return nil
 }
@@ -67,9 +70,10 @@ func (s *Server) handleCheckoutPlace(w http.ResponseWriter, r *http.Request) {
 // and an order goes to its confirmation page.
 func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcenter.Store, req *msgcenter.OrderRequest,
 	form func(delivery string) (*checkoutPage, error), token string) {
-	err := requiredFields(req)
+	t := i18n.For(storeLang(st)).T
+	err := requiredFields(req, storeLang(st))
 	if err == nil && len(req.Items) == 0 {
-		err = msgcenter.Invalid("Your cart is empty.", map[string]string{"items": "Your cart is empty: go back to the shop."})
+		err = msgcenter.Invalid(t("checkout.cart_empty"), map[string]string{"items": t("checkout.cart_empty_field")})
 	}
 	var order *msgcenter.Order
 	var failed *msgcenter.FailedCheckout

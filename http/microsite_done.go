@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/receipt"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) handleOrderConfirmation(w http.ResponseWriter, r *http.Request)
 	}
 	lang := storeLang(st)
 	p := &confirmationPage{
-		Title: "Order placed · " + st.Name, Lang: string(lang), StoreName: st.Name,
+		Title: i18n.For(lang).T("done.page_title", st.Name), Lang: string(lang), StoreName: st.Name,
 		Number: receipt.OrderNumber(o), GrandTotal: s.money(st)(o.GrandTotal),
 		Payment:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Delivery: receipt.DeliveryMethodName(o.DeliveryMethod, lang),

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // micrositeProduct is one product as the microsite shows it.
@@ -55,8 +56,6 @@ func (s *Server) micrositeLink(ctx context.Context, st *msgcenter.Store, token s
 	return l, false, nil
 }
 
-const invalidLinkNotice = "This personal link is no longer valid. You can still shop here; ask us in the chat for a new link."
-
 // handleMicrosite answers GET /s/{slug} and /s/{slug}?t={token}.
 func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.micrositeStore(w, r)
@@ -74,7 +73,7 @@ func (s *Server) handleMicrosite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if invalid {
-		p.Notice = invalidLinkNotice
+		p.Notice = i18n.For(storeLang(st)).T("shop.invalid_link")
 	}
 	s.renderPage(w, r, http.StatusOK, "microsite.html", p)
 }

@@ -9,8 +9,7 @@ import (
 var _ msgcenter.IntegrationService = (*IntegrationService)(nil)
 
 // IntegrationService is a msgcenter.IntegrationService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type IntegrationService struct {
 	ConnectQiscusFn         func(ctx context.Context, storeID int64, appID string, secretKey string, baseURL string) (*msgcenter.Integration, error)
 	DisconnectIntegrationFn func(ctx context.Context, storeID int64) error
@@ -20,32 +19,20 @@ type IntegrationService struct {
 
 // ConnectQiscus calls ConnectQiscusFn.
 func (i *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, appID string, secretKey string, baseURL string) (*msgcenter.Integration, error) {
-	if i.ConnectQiscusFn == nil {
-		panic("mock: IntegrationService.ConnectQiscus called without ConnectQiscusFn")
-	}
 	return i.ConnectQiscusFn(ctx, storeID, appID, secretKey, baseURL)
 }
 
 // DisconnectIntegration calls DisconnectIntegrationFn.
 func (i *IntegrationService) DisconnectIntegration(ctx context.Context, storeID int64) error {
-	if i.DisconnectIntegrationFn == nil {
-		panic("mock: IntegrationService.DisconnectIntegration called without DisconnectIntegrationFn")
-	}
 	return i.DisconnectIntegrationFn(ctx, storeID)
 }
 
 // FindIntegration calls FindIntegrationFn.
 func (i *IntegrationService) FindIntegration(ctx context.Context, storeID int64) (*msgcenter.Integration, error) {
-	if i.FindIntegrationFn == nil {
-		panic("mock: IntegrationService.FindIntegration called without FindIntegrationFn")
-	}
 	return i.FindIntegrationFn(ctx, storeID)
 }
 
 // IntegrationSecret calls IntegrationSecretFn.
 func (i *IntegrationService) IntegrationSecret(ctx context.Context, storeID int64) (string, error) {
-	if i.IntegrationSecretFn == nil {
-		panic("mock: IntegrationService.IntegrationSecret called without IntegrationSecretFn")
-	}
 	return i.IntegrationSecretFn(ctx, storeID)
 }

@@ -9,8 +9,7 @@ import (
 var _ msgcenter.MessageConfigService = (*MessageConfigService)(nil)
 
 // MessageConfigService is a msgcenter.MessageConfigService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type MessageConfigService struct {
 	FindMessageConfigFn         func(ctx context.Context, storeID int64, event msgcenter.Event) (*msgcenter.MessageConfig, error)
 	FindMessageConfigVersionFn  func(ctx context.Context, storeID int64, event msgcenter.Event, version int) (*msgcenter.MessageConfigVersion, error)
@@ -21,40 +20,25 @@ type MessageConfigService struct {
 
 // FindMessageConfig calls FindMessageConfigFn.
 func (m *MessageConfigService) FindMessageConfig(ctx context.Context, storeID int64, event msgcenter.Event) (*msgcenter.MessageConfig, error) {
-	if m.FindMessageConfigFn == nil {
-		panic("mock: MessageConfigService.FindMessageConfig called without FindMessageConfigFn")
-	}
 	return m.FindMessageConfigFn(ctx, storeID, event)
 }
 
 // FindMessageConfigVersion calls FindMessageConfigVersionFn.
 func (m *MessageConfigService) FindMessageConfigVersion(ctx context.Context, storeID int64, event msgcenter.Event, version int) (*msgcenter.MessageConfigVersion, error) {
-	if m.FindMessageConfigVersionFn == nil {
-		panic("mock: MessageConfigService.FindMessageConfigVersion called without FindMessageConfigVersionFn")
-	}
 	return m.FindMessageConfigVersionFn(ctx, storeID, event, version)
 }
 
 // FindMessageConfigVersions calls FindMessageConfigVersionsFn.
 func (m *MessageConfigService) FindMessageConfigVersions(ctx context.Context, storeID int64, event msgcenter.Event) ([]*msgcenter.MessageConfigVersion, error) {
-	if m.FindMessageConfigVersionsFn == nil {
-		panic("mock: MessageConfigService.FindMessageConfigVersions called without FindMessageConfigVersionsFn")
-	}
 	return m.FindMessageConfigVersionsFn(ctx, storeID, event)
 }
 
 // FindMessageConfigs calls FindMessageConfigsFn.
 func (m *MessageConfigService) FindMessageConfigs(ctx context.Context, storeID int64) ([]*msgcenter.MessageConfig, error) {
-	if m.FindMessageConfigsFn == nil {
-		panic("mock: MessageConfigService.FindMessageConfigs called without FindMessageConfigsFn")
-	}
 	return m.FindMessageConfigsFn(ctx, storeID)
 }
 
 // SaveMessageConfig calls SaveMessageConfigFn.
 func (m *MessageConfigService) SaveMessageConfig(ctx context.Context, c *msgcenter.MessageConfig, editor string) error {
-	if m.SaveMessageConfigFn == nil {
-		panic("mock: MessageConfigService.SaveMessageConfig called without SaveMessageConfigFn")
-	}
 	return m.SaveMessageConfigFn(ctx, c, editor)
 }

@@ -10,44 +10,32 @@ import (
 var _ msgcenter.DeliveryService = (*DeliveryService)(nil)
 
 // DeliveryService is a msgcenter.DeliveryService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type DeliveryService struct {
-	FindDeliveriesFn func(ctx context.Context, storeID int64, f msgcenter.DeliveryFilter) ([]*msgcenter.Delivery, error)
-	FindDeliveryFn   func(ctx context.Context, storeID int64, id int64) (*msgcenter.Delivery, error)
-	// FindOrdersDeliveriesFn serves FindOrdersDeliveries.
+	FindDeliveriesFn       func(ctx context.Context, storeID int64, f msgcenter.DeliveryFilter) ([]*msgcenter.Delivery, error)
+	FindDeliveryFn         func(ctx context.Context, storeID int64, id int64) (*msgcenter.Delivery, error)
 	FindOrdersDeliveriesFn func(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error)
 }
 
 // FindDeliveries calls FindDeliveriesFn.
 func (d *DeliveryService) FindDeliveries(ctx context.Context, storeID int64, f msgcenter.DeliveryFilter) ([]*msgcenter.Delivery, error) {
-	if d.FindDeliveriesFn == nil {
-		panic("mock: DeliveryService.FindDeliveries called without FindDeliveriesFn")
-	}
 	return d.FindDeliveriesFn(ctx, storeID, f)
 }
 
 // FindDelivery calls FindDeliveryFn.
 func (d *DeliveryService) FindDelivery(ctx context.Context, storeID int64, id int64) (*msgcenter.Delivery, error) {
-	if d.FindDeliveryFn == nil {
-		panic("mock: DeliveryService.FindDelivery called without FindDeliveryFn")
-	}
 	return d.FindDeliveryFn(ctx, storeID, id)
 }
 
 // FindOrdersDeliveries calls FindOrdersDeliveriesFn.
 func (d *DeliveryService) FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error) {
-	if d.FindOrdersDeliveriesFn == nil {
-		panic("mock: DeliveryService.FindOrdersDeliveries called without FindOrdersDeliveriesFn")
-	}
 	return d.FindOrdersDeliveriesFn(ctx, storeID, orderIDs)
 }
 
 var _ msgcenter.DeliveryWorkStore = (*DeliveryWorkStore)(nil)
 
 // DeliveryWorkStore is a msgcenter.DeliveryWorkStore: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type DeliveryWorkStore struct {
 	FindQueuedDeliveryIDsFn func(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error)
 	LoadDeliveryWorkFn      func(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error)
@@ -57,41 +45,28 @@ type DeliveryWorkStore struct {
 
 // FindQueuedDeliveryIDs calls FindQueuedDeliveryIDsFn.
 func (d *DeliveryWorkStore) FindQueuedDeliveryIDs(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error) {
-	if d.FindQueuedDeliveryIDsFn == nil {
-		panic("mock: DeliveryWorkStore.FindQueuedDeliveryIDs called without FindQueuedDeliveryIDsFn")
-	}
 	return d.FindQueuedDeliveryIDsFn(ctx, olderThan, afterID, limit)
 }
 
 // LoadDeliveryWork calls LoadDeliveryWorkFn.
 func (d *DeliveryWorkStore) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	if d.LoadDeliveryWorkFn == nil {
-		panic("mock: DeliveryWorkStore.LoadDeliveryWork called without LoadDeliveryWorkFn")
-	}
 	return d.LoadDeliveryWorkFn(ctx, deliveryID)
 }
 
 // RaiseFallback calls RaiseFallbackFn.
 func (d *DeliveryWorkStore) RaiseFallback(ctx context.Context, automation *msgcenter.Delivery) error {
-	if d.RaiseFallbackFn == nil {
-		panic("mock: DeliveryWorkStore.RaiseFallback called without RaiseFallbackFn")
-	}
 	return d.RaiseFallbackFn(ctx, automation)
 }
 
 // RecordDeliveryResult calls RecordDeliveryResultFn.
 func (d *DeliveryWorkStore) RecordDeliveryResult(ctx context.Context, deliveryID int64, r msgcenter.DeliveryResult) (bool, error) {
-	if d.RecordDeliveryResultFn == nil {
-		panic("mock: DeliveryWorkStore.RecordDeliveryResult called without RecordDeliveryResultFn")
-	}
 	return d.RecordDeliveryResultFn(ctx, deliveryID, r)
 }
 
 var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
 
 // OrderFlowService is a msgcenter.OrderFlowService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type OrderFlowService struct {
 	CancelOrderFn       func(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error)
 	FindCheckoutFn      func(ctx context.Context, storeID int64, id int64) (*msgcenter.Checkout, error)
@@ -106,41 +81,26 @@ type OrderFlowService struct {
 
 // CancelOrder calls CancelOrderFn.
 func (o *OrderFlowService) CancelOrder(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error) {
-	if o.CancelOrderFn == nil {
-		panic("mock: OrderFlowService.CancelOrder called without CancelOrderFn")
-	}
 	return o.CancelOrderFn(ctx, storeID, orderID)
 }
 
 // FindCheckout calls FindCheckoutFn.
 func (o *OrderFlowService) FindCheckout(ctx context.Context, storeID int64, id int64) (*msgcenter.Checkout, error) {
-	if o.FindCheckoutFn == nil {
-		panic("mock: OrderFlowService.FindCheckout called without FindCheckoutFn")
-	}
 	return o.FindCheckoutFn(ctx, storeID, id)
 }
 
 // PayOrder calls PayOrderFn.
 func (o *OrderFlowService) PayOrder(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error) {
-	if o.PayOrderFn == nil {
-		panic("mock: OrderFlowService.PayOrder called without PayOrderFn")
-	}
 	return o.PayOrderFn(ctx, storeID, orderID)
 }
 
 // PlaceOrder calls PlaceOrderFn.
 func (o *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
-	if o.PlaceOrderFn == nil {
-		panic("mock: OrderFlowService.PlaceOrder called without PlaceOrderFn")
-	}
 	return o.PlaceOrderFn(ctx, storeID, req)
 }
 
 // RaiseDueCheckouts calls RaiseDueCheckoutsFn.
 func (o *OrderFlowService) RaiseDueCheckouts(ctx context.Context) (int, error) {
-	if o.RaiseDueCheckoutsFn == nil {
-		panic("mock: OrderFlowService.RaiseDueCheckouts called without RaiseDueCheckoutsFn")
-	}
 	return o.RaiseDueCheckoutsFn(ctx)
 }
 
@@ -154,16 +114,10 @@ func (o *OrderFlowService) ReleaseUnpaidOrder(ctx context.Context, orderID int64
 
 // RefundOrder calls RefundOrderFn.
 func (o *OrderFlowService) RefundOrder(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error) {
-	if o.RefundOrderFn == nil {
-		panic("mock: OrderFlowService.RefundOrder called without RefundOrderFn")
-	}
 	return o.RefundOrderFn(ctx, storeID, orderID)
 }
 
 // StartCheckout calls StartCheckoutFn.
 func (o *OrderFlowService) StartCheckout(ctx context.Context, storeID int64, roomID int64, items []msgcenter.CartItem) (*msgcenter.Checkout, error) {
-	if o.StartCheckoutFn == nil {
-		panic("mock: OrderFlowService.StartCheckout called without StartCheckoutFn")
-	}
 	return o.StartCheckoutFn(ctx, storeID, roomID, items)
 }

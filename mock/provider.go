@@ -15,8 +15,7 @@ var (
 
 // Provider is a msgcenter.FullProvider, and so also a Provider,
 // TemplateProvider and ButtonProvider: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type Provider struct {
 	CreditsFn            func(ctx context.Context, storeID int64) (int64, error)
 	EnsureCustomButtonFn func(ctx context.Context, storeID int64, label string, webhookURL string) (bool, error)
@@ -27,40 +26,25 @@ type Provider struct {
 
 // Credits calls CreditsFn.
 func (p *Provider) Credits(ctx context.Context, storeID int64) (int64, error) {
-	if p.CreditsFn == nil {
-		panic("mock: Provider.Credits called without CreditsFn")
-	}
 	return p.CreditsFn(ctx, storeID)
 }
 
 // EnsureCustomButton calls EnsureCustomButtonFn.
 func (p *Provider) EnsureCustomButton(ctx context.Context, storeID int64, label string, webhookURL string) (bool, error) {
-	if p.EnsureCustomButtonFn == nil {
-		panic("mock: Provider.EnsureCustomButton called without EnsureCustomButtonFn")
-	}
 	return p.EnsureCustomButtonFn(ctx, storeID, label, webhookURL)
 }
 
 // Send calls SendFn.
 func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msgcenter.SendResult, error) {
-	if p.SendFn == nil {
-		panic("mock: Provider.Send called without SendFn")
-	}
 	return p.SendFn(ctx, m)
 }
 
 // SendTemplate calls SendTemplateFn.
 func (p *Provider) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
-	if p.SendTemplateFn == nil {
-		panic("mock: Provider.SendTemplate called without SendTemplateFn")
-	}
 	return p.SendTemplateFn(ctx, m)
 }
 
 // Templates calls TemplatesFn.
 func (p *Provider) Templates(ctx context.Context, storeID int64, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
-	if p.TemplatesFn == nil {
-		panic("mock: Provider.Templates called without TemplatesFn")
-	}
 	return p.TemplatesFn(ctx, storeID, channelID)
 }

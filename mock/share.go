@@ -9,8 +9,7 @@ import (
 var _ msgcenter.CustomButtonService = (*CustomButtonService)(nil)
 
 // CustomButtonService is a msgcenter.CustomButtonService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type CustomButtonService struct {
 	ClickFn              func(ctx context.Context, storeID int64, secret string, c *msgcenter.ButtonClick) (*msgcenter.ClickResult, error)
 	CustomButtonURLFn    func(b *msgcenter.CustomButton) string
@@ -21,49 +20,33 @@ type CustomButtonService struct {
 
 // Click calls ClickFn.
 func (s *CustomButtonService) Click(ctx context.Context, storeID int64, secret string, c *msgcenter.ButtonClick) (*msgcenter.ClickResult, error) {
-	if s.ClickFn == nil {
-		panic("mock: CustomButtonService.Click called without ClickFn")
-	}
 	return s.ClickFn(ctx, storeID, secret, c)
 }
 
 // CustomButtonURL calls CustomButtonURLFn.
 func (s *CustomButtonService) CustomButtonURL(b *msgcenter.CustomButton) string {
-	if s.CustomButtonURLFn == nil {
-		panic("mock: CustomButtonService.CustomButtonURL called without CustomButtonURLFn")
-	}
 	return s.CustomButtonURLFn(b)
 }
 
 // FindCustomButton calls FindCustomButtonFn.
 func (s *CustomButtonService) FindCustomButton(ctx context.Context, storeID int64) (*msgcenter.CustomButton, error) {
-	if s.FindCustomButtonFn == nil {
-		panic("mock: CustomButtonService.FindCustomButton called without FindCustomButtonFn")
-	}
 	return s.FindCustomButtonFn(ctx, storeID)
 }
 
 // RotateCustomButton calls RotateCustomButtonFn.
 func (s *CustomButtonService) RotateCustomButton(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
-	if s.RotateCustomButtonFn == nil {
-		panic("mock: CustomButtonService.RotateCustomButton called without RotateCustomButtonFn")
-	}
 	return s.RotateCustomButtonFn(ctx, st)
 }
 
 // SetupCustomButton calls SetupCustomButtonFn.
 func (s *CustomButtonService) SetupCustomButton(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
-	if s.SetupCustomButtonFn == nil {
-		panic("mock: CustomButtonService.SetupCustomButton called without SetupCustomButtonFn")
-	}
 	return s.SetupCustomButtonFn(ctx, st)
 }
 
 var _ msgcenter.MicrositeService = (*MicrositeService)(nil)
 
 // MicrositeService is a msgcenter.MicrositeService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type MicrositeService struct {
 	FindCheckoutByTokenFn func(ctx context.Context, storeID int64, token string) (*msgcenter.Checkout, error)
 	FindMicrositeLinkFn   func(ctx context.Context, storeID int64, token string) (*msgcenter.MicrositeLink, error)
@@ -71,16 +54,10 @@ type MicrositeService struct {
 
 // FindCheckoutByToken calls FindCheckoutByTokenFn.
 func (m *MicrositeService) FindCheckoutByToken(ctx context.Context, storeID int64, token string) (*msgcenter.Checkout, error) {
-	if m.FindCheckoutByTokenFn == nil {
-		panic("mock: MicrositeService.FindCheckoutByToken called without FindCheckoutByTokenFn")
-	}
 	return m.FindCheckoutByTokenFn(ctx, storeID, token)
 }
 
 // FindMicrositeLink calls FindMicrositeLinkFn.
 func (m *MicrositeService) FindMicrositeLink(ctx context.Context, storeID int64, token string) (*msgcenter.MicrositeLink, error) {
-	if m.FindMicrositeLinkFn == nil {
-		panic("mock: MicrositeService.FindMicrositeLink called without FindMicrositeLinkFn")
-	}
 	return m.FindMicrositeLinkFn(ctx, storeID, token)
 }

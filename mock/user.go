@@ -10,8 +10,7 @@ import (
 var _ msgcenter.UserService = (*UserService)(nil)
 
 // UserService is a msgcenter.UserService: each method calls the
-// function field of its name with Fn appended, and panics naming the
-// method when that field is nil.
+// function field of its name with Fn appended.
 type UserService struct {
 	AuthenticateFn       func(ctx context.Context, email string, password string) (*msgcenter.User, error)
 	CreateAPITokenFn     func(ctx context.Context, userID int64, name string) (string, error)
@@ -24,6 +23,7 @@ type UserService struct {
 	FindAPITokensFn      func(ctx context.Context, userID int64) ([]*msgcenter.APIToken, error)
 	RevokeAPITokenFn     func(ctx context.Context, userID, tokenID int64) (*msgcenter.APIToken, error)
 	SetPasswordFn        func(ctx context.Context, userID int64, password string) error
+	SetUserLanguageFn    func(ctx context.Context, userID int64, lang msgcenter.Language) error
 }
 
 // FindAPITokens calls FindAPITokensFn.
@@ -52,64 +52,48 @@ func (u *UserService) SetPassword(ctx context.Context, userID int64, password st
 
 // Authenticate calls AuthenticateFn.
 func (u *UserService) Authenticate(ctx context.Context, email string, password string) (*msgcenter.User, error) {
-	if u.AuthenticateFn == nil {
-		panic("mock: UserService.Authenticate called without AuthenticateFn")
-	}
 	return u.AuthenticateFn(ctx, email, password)
 }
 
 // CreateAPIToken calls CreateAPITokenFn.
 func (u *UserService) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
-	if u.CreateAPITokenFn == nil {
-		panic("mock: UserService.CreateAPIToken called without CreateAPITokenFn")
-	}
 	return u.CreateAPITokenFn(ctx, userID, name)
 }
 
 // CreateSession calls CreateSessionFn.
 func (u *UserService) CreateSession(ctx context.Context, userID int64, expires time.Time) (string, error) {
-	if u.CreateSessionFn == nil {
-		panic("mock: UserService.CreateSession called without CreateSessionFn")
-	}
 	return u.CreateSessionFn(ctx, userID, expires)
 }
 
 // CreateUser calls CreateUserFn.
 func (u *UserService) CreateUser(ctx context.Context, email string, password string) (*msgcenter.User, error) {
-	if u.CreateUserFn == nil {
-		panic("mock: UserService.CreateUser called without CreateUserFn")
-	}
 	return u.CreateUserFn(ctx, email, password)
 }
 
 // DeleteSession calls DeleteSessionFn.
 func (u *UserService) DeleteSession(ctx context.Context, token string) error {
-	if u.DeleteSessionFn == nil {
-		panic("mock: UserService.DeleteSession called without DeleteSessionFn")
-	}
 	return u.DeleteSessionFn(ctx, token)
 }
 
 // FindUserByAPIToken calls FindUserByAPITokenFn.
 func (u *UserService) FindUserByAPIToken(ctx context.Context, token string) (*msgcenter.User, error) {
-	if u.FindUserByAPITokenFn == nil {
-		panic("mock: UserService.FindUserByAPIToken called without FindUserByAPITokenFn")
-	}
 	return u.FindUserByAPITokenFn(ctx, token)
 }
 
 // FindUserByEmail calls FindUserByEmailFn.
 func (u *UserService) FindUserByEmail(ctx context.Context, email string) (*msgcenter.User, error) {
-	if u.FindUserByEmailFn == nil {
-		panic("mock: UserService.FindUserByEmail called without FindUserByEmailFn")
-	}
 	return u.FindUserByEmailFn(ctx, email)
 }
 
 // FindUserBySession calls FindUserBySessionFn.
 func (u *UserService) FindUserBySession(ctx context.Context, token string) (*msgcenter.User, error) {
-	if u.FindUserBySessionFn == nil {
-		panic("mock: UserService.FindUserBySession called without FindUserBySessionFn")
-	}
 	return u.FindUserBySessionFn(ctx, token)
+}
+
+// SetUserLanguage calls SetUserLanguageFn.
+func (u *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
+	if u.SetUserLanguageFn == nil {
+		panic("mock: UserService.SetUserLanguage called without SetUserLanguageFn")
+	}
+	return u.SetUserLanguageFn(ctx, userID, lang)
 }

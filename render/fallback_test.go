@@ -8,26 +8,17 @@ import (
 	"testing"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/mock"
 	"github.com/qiscus/msgcenter/render"
 )
 
-// catalogue is a TemplateProvider that lists fixed templates per channel.
-type catalogue struct {
-	byChannel map[int64][]*msgcenter.WhatsAppTemplate
-	err       error
+// catalogue is a provider whose channels hold templates, or whose
+// catalogue fails with err.
+func catalogue(byChannel map[int64][]*msgcenter.WhatsAppTemplate, err error) *mock.Provider {
+	return &mock.Provider{TemplatesFn: func(_ context.Context, _, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
+		return byChannel[channelID], err
+	}}
 }
-
-func (c *catalogue) SendTemplate(context.Context, *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
-	return nil, errors.New("not used")
-}
-
-func (c *catalogue) Templates(_ context.Context, _, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
-	return c.byChannel[channelID], c.err
-}
-
-func (c *catalogue) Credits(context.Context, int64) (int64, error) { return 0, nil }
-
-var _ msgcenter.TemplateProvider = (*catalogue)(nil)
 
 const publicBase = "https://shop.example.com/"
 
@@ -61,7 +52,7 @@ func TestFindTemplate(t *testing.T) {
 	ctx := context.Background()
 	other := orderUpdate()
 	other.Language = "en"
-	p := &catalogue{byChannel: map[int64][]*msgcenter.WhatsAppTemplate{5: {other, orderUpdate()}}}
+	p := catalogue(map[int64][]*msgcenter.WhatsAppTemplate{5: {other, orderUpdate()}}, nil)
 	t.Run("ByNameAndLanguage", func(t *testing.T) {
 		tpl, err := render.FindTemplate(ctx, p, 1, 5, "order_update", "id")
 		if err != nil || tpl.Language != "id" {
@@ -81,7 +72,7 @@ func TestFindTemplate(t *testing.T) {
 	})
 	t.Run("ProviderError", func(t *testing.T) {
 		boom := errors.New("catalogue down")
-		_, err := render.FindTemplate(ctx, &catalogue{err: boom}, 1, 5, "order_update", "id")
+		_, err := render.FindTemplate(ctx, catalogue(nil, boom), 1, 5, "order_update", "id")
 		if !errors.Is(err, boom) {
 			t.Fatalf("got %v", err)
 		}

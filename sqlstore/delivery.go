@@ -35,8 +35,10 @@ type DeliveryService struct {
 
 // batchTimeout bounds one run of the workers' batched statements: shorter
 // than a worker's own deadline for its record (10 s), so a run that hangs
-// fails its items in time for the records queued behind it to run.
-const batchTimeout = 5 * time.Second
+// fails its items before their workers give up on them, yet long enough
+// for a run that waits behind SQLite's other writers under load: a record
+// that fails repeats its message's send.
+const batchTimeout = 8 * time.Second
 
 // NewDeliveryService returns a DeliveryService on db.
 func NewDeliveryService(db *DB) *DeliveryService {
@@ -107,13 +109,12 @@ type loadedWork struct {
 	cr    messageConfigRow
 	rr    nullRoomRow
 	or    nullOrderRow
-	w     msgcenter.DeliveryWork // Tries and Connected
+	w     msgcenter.DeliveryWork // Tries
 	items []msgcenter.OrderItem
 }
 
 // loadWork reads, in one statement, each message of ids with how many
-// tries it has had, its store and whether the store connected its own app,
-// the event's configuration, the room and, for an order, the order with one
+// tries it has had, its store, the event's configuration, the room and, for an order, the order with one
 // row per item. It answers in the order of ids, nil for a message that
 // does not exist. Two reads of one message may share a run: finishWork
 // builds each caller's work afresh from what was read.
@@ -130,7 +131,7 @@ func (s *DeliveryService) loadWork(ctx context.Context, ids []int64) ([]*loadedW
 			name                           sql.NullString
 		}
 	)
-	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
+	dest := append(append(append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...), rr.dest()...),
 		or.dest()...)
 	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
 	args := []any{string(msgcenter.SubjectOrder)}
@@ -139,7 +140,6 @@ func (s *DeliveryService) loadWork(ctx context.Context, ids []int64) ([]*loadedW
 	}
 	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
-			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
 			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`,
 			`+qualify(orderColumns, "o")+`, i.product_id, i.name, i.quantity, i.unit_price
 		FROM deliveries d

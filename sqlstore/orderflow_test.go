@@ -81,10 +81,8 @@ func newFixture(tb testing.TB, open func(testing.TB, ...sqlstore.Options) *sqlst
 	tb.Helper()
 	enq := &enqueueRecorder{}
 	db := open(tb, sqlstore.Options{Jobs: func(context.Context, *sql.DB, string) (sqlstore.Enqueuer, error) { return enq, nil }})
-	f := &fixture{db: db, clk: newClock(db), enq: enq}
-	owner := mustCreateUser(tb, db, "owner@example.com")
-	f.store = mustCreateStore(tb, db, owner.ID, "Kopi")
-	f.other = mustCreateStore(tb, db, owner.ID, "Other")
+	tn := newTenants(tb, db)
+	f := &fixture{db: db, clk: tn.clk, enq: enq, store: tn.store, other: tn.other}
 	f.commerce = sqlstore.NewCommerceService(db)
 	f.flow = sqlstore.NewOrderFlowService(db)
 	f.deliveries = sqlstore.NewDeliveryService(db)

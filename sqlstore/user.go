@@ -91,11 +91,11 @@ func findUserByEmail(ctx context.Context, q querier, email string) (*msgcenter.U
 	var u msgcenter.User
 	var hash string
 	err := q.QueryRowContext(ctx, `
-		SELECT id, email, created_at, password_hash
+		SELECT id, email, language, created_at, password_hash
 		FROM users
 		WHERE email = $1`,
 		email,
-	).Scan(&u.ID, &u.Email, &u.CreatedAt, &hash)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", msgcenter.Errorf(msgcenter.ENOTFOUND, "User not found.")
 	} else if err != nil {
@@ -165,12 +165,12 @@ func (s *UserService) CreateAPIToken(ctx context.Context, userID int64, name str
 func (s *UserService) FindUserByAPIToken(ctx context.Context, token string) (*msgcenter.User, error) {
 	var u msgcenter.User
 	err := s.db.q.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.created_at
+		SELECT u.id, u.email, u.language, u.created_at
 		FROM api_tokens t
 		JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
 		hashToken(token),
-	).Scan(&u.ID, &u.Email, &u.CreatedAt)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Invalid API token.")
 	} else if err != nil {
@@ -213,12 +213,12 @@ func (s *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 	var u msgcenter.User
 	var expires time.Time
 	err := s.db.q.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.created_at, s.expires_at
+		SELECT u.id, u.email, u.language, u.created_at, s.expires_at
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1`,
 		hashToken(token),
-	).Scan(&u.ID, &u.Email, &u.CreatedAt, &expires)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errInvalidSession()
 	} else if err != nil {
@@ -231,6 +231,25 @@ func (s *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
 	return &u, nil
+}
+
+// SetUserLanguage remembers the dashboard language the admin chose.
+func (s *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
+	if !lang.Valid() {
+		return msgcenter.Invalid("The language is not supported.", map[string]string{"language": "must be en or id"})
+	}
+	return s.db.withTx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, string(lang), userID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: set user language: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: set user language: %w", err)
+		} else if n == 0 {
+			return msgcenter.Errorf(msgcenter.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
 }
 
 func errInvalidSession() error {

@@ -166,7 +166,7 @@ func TestAdminBrowser(t *testing.T) {
 	setBody := func(text string) {
 		t.Helper()
 		eval(`(() => { const b = document.getElementById("mc-body"); b.value = ""; b.dispatchEvent(new Event("input")); return "" })()`)
-		run("type body", chromedp.Focus(chromedp.ID("mc-body")), chromedp.SendKeys(chromedp.ID("mc-body"), text))
+		run("type body", browsertest.Type("mc-body", text))
 	}
 
 	// Sign in: the page asked for comes back after the sign-in form.
@@ -177,8 +177,8 @@ func TestAdminBrowser(t *testing.T) {
 	unlabelled("sign-in page")
 	screenshot("admin-login-1440.png")
 	run("sign in",
-		chromedp.SendKeys(chromedp.ID("email"), "admin@example.com"),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"),
+		browsertest.Type("email", "admin@example.com"),
+		browsertest.Type("password", "correct horse battery"),
 		chromedp.Click(chromedp.ID("signin")),
 		chromedp.WaitVisible(chromedp.ID("mc-form")),
 	)
@@ -333,7 +333,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	choose("fb-var-src-1", "placeholder")
 	choose("fb-var-ph-1", "customer.name")
-	run("variable 2", chromedp.SendKeys(chromedp.ID("fb-var-text-2"), "Toko Kopi Senja"))
+	run("variable 2", browsertest.Type("fb-var-text-2", "Toko Kopi Senja"))
 	waitJS("fallback preview", `!document.getElementById("fbpv").hidden && document.getElementById("fbpv-text").textContent === "Hi Budi Santoso, your order from Toko Kopi Senja is confirmed."`)
 	if got := eval(`document.getElementById("fbpv-button").textContent + " " + document.getElementById("fbpv-button").title`); got != "View order "+a.Base+"/order/sample-7Kq2Xv9LmT4pRz8N" {
 		t.Errorf("fallback preview button = %q", got)

@@ -427,7 +427,7 @@ func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int
 	rows, err := db.QueryContext(ctx, `
 		SELECT d.id, d.order_id, a.at FROM deliveries d
 		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = $1
-		WHERE d.order_id IS NOT NULL`, string(msgcenter.StatusSent))
+		WHERE d.order_id IS NOT NULL`, string(msgcenter.OutcomeSent))
 	if err != nil {
 		return nil, nil, nil, err
 	}

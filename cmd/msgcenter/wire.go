@@ -156,14 +156,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Registry = prometheus.NewRegistry()
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := delivery.NewMetrics(m.Registry)
-	// The store inserts the jobs of the messages it raises in its own
-	// transactions, through River's client on its handle.
-	db, err := openDB(ctx, c.DatabaseURL, sqlstore.Options{
-		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
-			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
-				FetchCooldown: c.Delivery.FetchCooldown})
-		},
-	})
+	db, err := m.openStore(ctx, metrics)
 	if err != nil {
 		return err
 	}
@@ -249,28 +242,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Bind first: the default public URL is the address we get. Serve only
-	// once jobs can be enqueued, so no request raises an event without one.
+	// Bind first: the default public URL is the address we get, which the
+	// workers' links need. Serve only once the workers are set up.
 	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
 
-	dc := c.Delivery
-	dcfg := delivery.Config{
-		SQL: db.SQL(), Engine: db.Engine(), DatabaseURL: c.DatabaseURL, Workers: c.Delivery.Workers,
-		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
-		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: metrics,
-		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
-		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
-		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
-		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
-	}
-	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
+	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
 		return err
-	}
-	m.Delivery.RegisterQueueDepth(m.Registry)
-	if err := m.Delivery.Start(ctx); err != nil {
-		return fmt.Errorf("start workers: %w", err)
 	}
 	m.HTTP.Serve()
 	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
@@ -279,6 +258,43 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.seedDemo(ctx, svc); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+	}
+	return nil
+}
+
+// openStore opens the database of the configuration. The store inserts the
+// jobs of the messages it raises in its own transactions, through a River
+// client on its handle.
+func (m *Main) openStore(ctx context.Context, metrics *delivery.Metrics) (*sqlstore.DB, error) {
+	c := &m.Config
+	return openDB(ctx, c.DatabaseURL, sqlstore.Options{
+		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
+			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
+				FetchCooldown: c.Delivery.FetchCooldown})
+		},
+	})
+}
+
+// startDelivery builds the delivery service on the store and starts its
+// workers when this process works jobs.
+func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcenter.Providers, metrics *delivery.Metrics) error {
+	c, dc, db := &m.Config, m.Config.Delivery, m.DB
+	dcfg := delivery.Config{
+		SQL: db.SQL(), Engine: db.Engine(), DatabaseURL: c.DatabaseURL, Workers: dc.Workers,
+		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
+		PublicURL: m.HTTP.PublicURL.String(), Now: c.Now, Logger: c.Logger, Metrics: metrics,
+		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
+		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
+		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
+		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
+	}
+	var err error
+	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
+		return err
+	}
+	m.Delivery.RegisterQueueDepth(m.Registry)
+	if err := m.Delivery.Start(ctx); err != nil {
+		return fmt.Errorf("start workers: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -112,5 +114,20 @@ func NoHScroll(t testing.TB, page string, width int) chromedp.Action[chromedp.Vo
 			t.Errorf("%s scrolls horizontally at %d px, or is not that wide: scrollWidth, innerWidth = %v", page, width, dims)
 		}
 		return nil
+	})
+}
+
+// Type is an action that focuses the element with the given id and inserts
+// text into it as typing does, firing its input events. It stands in for
+// chromedp.SendKeys, which reads the node's attributes without their lock
+// while the page changes them (a data race the race detector reports when
+// a page marks a field invalid as it is typed into).
+func Type(id, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := chromedp.Focus(chromedp.ID(id))(ctx, tg); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, input.InsertText, input.InsertTextParams{Text: text})
+		return err
 	})
 }
