@@ -16,6 +16,7 @@ type Metrics struct {
 	attempts *prometheus.CounterVec
 	latency  prometheus.Histogram
 	requeues prometheus.Counter
+	releases prometheus.Counter
 }
 
 // NewMetrics registers the series on reg.
@@ -38,13 +39,22 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "msgcenter_messages_requeued_total", Help: "Queued messages whose job was gone and that got a new one.",
 		}),
 	}
-	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues)
+	m.releases = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "msgcenter_unpaid_orders_released_total", Help: "Orders that expired unpaid and gave their items back to stock.",
+	})
+	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues, m.releases)
 	return m
 }
 
 func (m *Metrics) raised(n int) {
 	if m != nil {
 		m.events.Add(float64(n))
+	}
+}
+
+func (m *Metrics) released() {
+	if m != nil {
+		m.releases.Inc()
 	}
 }
 

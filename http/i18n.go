@@ -8,6 +8,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
+	"github.com/qiscus/msgcenter/receipt"
 )
 
 // Every page's text comes from the catalogues of package i18n. Templates
@@ -57,6 +58,20 @@ func orderStatusText(s msgcenter.OrderStatus, lang msgcenter.Language) string {
 		return string(s)
 	}
 	return i18n.For(lang).T(key)
+}
+
+// holdNote says in lang, for an unpaid order, until when its items are
+// held, and for an expired one, when they were released; "" for any other
+// order. Times are in the store's time zone.
+func holdNote(o *msgcenter.Order, timeZone string, lang msgcenter.Language) string {
+	t := i18n.For(lang).T
+	switch {
+	case o.Status == msgcenter.OrderPlaced && o.ReleaseAt != nil:
+		return t("order.hold_until", receipt.FormatTime(*o.ReleaseAt, timeZone, lang))
+	case o.Status == msgcenter.OrderExpired && o.ReleaseAt != nil:
+		return t("order.hold_expired", receipt.FormatTime(o.UpdatedAt, timeZone, lang))
+	}
+	return ""
 }
 
 // paymentState returns in lang whether the customer's money is with the

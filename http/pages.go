@@ -104,5 +104,13 @@ func staticHandler() http.Handler {
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"publicLink": s.publicLink,
+		// holdNote says until when an unpaid order's items are held, in
+		// the page's language.
+		"holdNote": func(o *msgcenter.Order, st *msgcenter.Store, lang string) string {
+			if o == nil || st == nil {
+				return ""
+			}
+			return holdNote(o, st.TimeZone, msgcenter.Language(lang))
+		},
 	}
 }

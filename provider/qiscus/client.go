@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/netguard"
 )
 
 var _ msgcenter.FullProvider = (*Client)(nil)
@@ -362,13 +365,22 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, query url.V
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		// Timeouts, refused and reset connections: all may pass.
-		return 0, c.transient("%s %s: %v", method, path, err)
+		// Timeouts, refused and reset connections: all may pass. The text
+		// is fixed: a dial error would tell a tenant about the network
+		// behind this server.
+		if errors.Is(err, netguard.ErrForbidden) {
+			return 0, permanent(msgcenter.ReasonProviderError, fmt.Sprintf("qiscus: app %s: %s %s: the address is not allowed", c.cfg.AppID, method, path))
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return 0, c.transient("%s %s: the platform did not answer in time (timeout)", method, path)
+		}
+		return 0, c.transient("%s %s: the platform could not be reached", method, path)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	if err != nil {
-		return resp.StatusCode, c.transient("%s %s: read answer: %v", method, path, err)
+		return resp.StatusCode, c.transient("%s %s: the answer could not be read", method, path)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp.StatusCode, c.mapError(method, path, resp.StatusCode, raw)

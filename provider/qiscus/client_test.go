@@ -273,7 +273,7 @@ func TestClient_Errors(t *testing.T) {
 		c := newClient(p, clock, func(cfg *qiscus.Config) { cfg.Timeout = 50 * time.Millisecond })
 		_, err := c.Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
 		pe := assertProviderError(t, err, T, msgcenter.ReasonProviderError)
-		if !strings.Contains(pe.Message, "deadline exceeded") {
+		if !strings.Contains(pe.Message, "did not answer in time") {
 			t.Errorf("message = %q, want a timeout", pe.Message)
 		}
 	})

@@ -184,9 +184,9 @@ func (c *Client) mapError(method, path string, status int, raw []byte) error {
 	if pe.code != 0 {
 		msg += fmt.Sprintf(", code %d", pe.code)
 	}
-	if pe.message != "" {
-		msg += ": " + truncate(pe.message, 300)
-	}
+	// The answer's own text is not kept: the message is shown to the
+	// store's admin, and an answer's body is the platform's to word (or,
+	// from a host that is not the platform, anything at all).
 	return &msgcenter.ProviderError{Kind: o.kind, Reason: o.reason, Message: c.scrub(msg)}
 }
 
