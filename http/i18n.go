@@ -16,7 +16,8 @@ import (
 //
 //	{{t "key" args...}}
 //
-// bound to that language's printer, and a page is rendered in the language
+// bound to that language's printer (and {{date time timeZone}} writing a
+// time as the language does), and a page is rendered in the language
 // its data names in a string field Lang ("en" or "id"): the store's for the
 // customer pages, the admin's for the dashboard. A page without one is in
 // English.

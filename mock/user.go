@@ -92,8 +92,5 @@ func (u *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 
 // SetUserLanguage calls SetUserLanguageFn.
 func (u *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
-	if u.SetUserLanguageFn == nil {
-		panic("mock: UserService.SetUserLanguage called without SetUserLanguageFn")
-	}
 	return u.SetUserLanguageFn(ctx, userID, lang)
 }

@@ -53,10 +53,14 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
-	// The room of an order without a checkout is read before the
-	// transaction, on the read handle: rooms are never deleted and their
-	// store never changes, and on SQLite this takes a read off the one
-	// writer. Its error waits for the store's check, which comes first.
+	// The store, and the room of an order without a checkout, are read
+	// before the transaction, on the read handle: stores and rooms are never
+	// deleted and a room's store never changes, and on SQLite this takes
+	// reads off the one writer. The store is checked first, so its absence
+	// is the error an unknown store gets whatever else is wrong.
+	if err := storeExists(ctx, s.db.q, storeID); err != nil {
+		return nil, nil, err
+	}
 	var pre *preRoom
 	if req.CheckoutID == nil {
 		pre = &preRoom{}
@@ -92,12 +96,8 @@ type orderCustomer struct {
 // placeOrder places req in tx; pre is its room when read beforehand.
 func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
-	// The store is checked first, so its absence is the error an unknown
-	// store gets whatever else is wrong. Its row is locked only once the
-	// products are (nextOrderNumber), so concurrent orders never deadlock.
-	if err := storeExists(ctx, tx, storeID); err != nil {
-		return nil, nil, err
-	}
+	// The store's row is locked only once the products are
+	// (nextOrderNumber), so concurrent orders never deadlock.
 	c, err := s.orderCustomer(ctx, tx, storeID, req, pre)
 	if err != nil {
 		return nil, nil, err
