@@ -86,3 +86,29 @@ func TestDecodeBody(t *testing.T) {
 		}
 	})
 }
+
+// TestParseButtonClick_SameClick checks that payloads meaning the same click
+// (an id as a number or a string, an e-mail in another case, other
+// formatting) identify one click, and that others do not.
+func TestParseButtonClick_SameClick(t *testing.T) {
+	first, err := parseButtonClick([]byte(`{"room_id": 4, "agent": {"email": "Sari@Toko.example", "id": 12}, "additional_info": [{"key": "tier", "value": 2}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, same := range []string{
+		`{"room_id":"4","agent":{"email":"sari@toko.example","id":"12"},"additional_info":[{"key":"tier","value":"2"}]}`,
+		`{"additional_info": [{"value": 2, "key": "tier"}], "agent": {"id": 12, "email": " SARI@TOKO.EXAMPLE "}, "room_id": 4}`,
+	} {
+		c, err := parseButtonClick([]byte(same))
+		if err != nil || string(c.Payload) != string(first.Payload) {
+			t.Fatalf("%s → %s, %v; want the same click as %s", same, c.Payload, err, first.Payload)
+		}
+	}
+	other, err := parseButtonClick([]byte(`{"room_id": 4, "agent": {"email": "sari@toko.example", "id": 13}, "additional_info": [{"key": "tier", "value": 2}]}`))
+	if err != nil || string(other.Payload) == string(first.Payload) {
+		t.Fatalf("another agent's click is the same click: %s", other.Payload)
+	}
+	if _, err := parseButtonClick([]byte(`{"room_id": {"x": 1}}`)); err == nil || strings.Contains(msgcenter.ErrorFields(err)["room_id"], "flexString") {
+		t.Fatalf("a room id of the wrong type: %v (%v)", err, msgcenter.ErrorFields(err))
+	}
+}
