@@ -221,6 +221,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &requeueWorker{s: s})
+	river.AddWorker(workers, &releaseWorker{s: s})
 	if cfg.Workers != nil {
 		cfg.Workers(workers)
 	}

@@ -17,6 +17,7 @@ type Metrics struct {
 	latency  prometheus.Histogram
 	requeues prometheus.Counter
 	waits    *prometheus.CounterVec
+	releases prometheus.Counter
 }
 
 // NewMetrics registers the series on reg.
@@ -42,7 +43,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "msgcenter_delivery_waits_total", Help: "Sends put off without using a try, by reason (provider_unavailable, provider_unauthorized).",
 		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues, m.waits)
+	m.releases = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "msgcenter_unpaid_orders_released_total", Help: "Orders that expired unpaid and gave their items back to stock.",
+	})
+	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues, m.waits, m.releases)
 	return m
 }
 
@@ -55,6 +59,12 @@ func (m *Metrics) raised(n int) {
 func (m *Metrics) waited(reason msgcenter.Reason) {
 	if m != nil {
 		m.waits.WithLabelValues(string(reason)).Inc()
+	}
+}
+
+func (m *Metrics) released() {
+	if m != nil {
+		m.releases.Inc()
 	}
 }
 

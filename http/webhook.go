@@ -119,11 +119,42 @@ func channelTypeOf(source string) msgcenter.ChannelType {
 	return ""
 }
 
+// canonicalPayload returns v with every number as its written string and
+// every string under a key naming an e-mail trimmed and in lower case, so
+// two payloads that mean the same click compare equal. key is v's key in
+// its object.
+func canonicalPayload(v any, key string) any {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case string:
+		if strings.Contains(strings.ToLower(key), "email") {
+			return strings.ToLower(strings.TrimSpace(v))
+		}
+		return v
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = canonicalPayload(e, key)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = canonicalPayload(e, k)
+		}
+		return out
+	}
+	return v
+}
+
 // parseButtonClick reads the webhook body: malformed JSON or a missing
 // room id is ebadrequest (400) with a message saying what is wrong.
 func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
-	// The payload normalised (keys sorted, no spaces) identifies a retried
-	// click whatever the formatting of the retry.
+	// The payload normalised (keys sorted, no spaces, numbers as the
+	// strings they are written as, e-mail addresses in lower case)
+	// identifies a retried click whatever the formatting of the retry: the
+	// platform sends an id as 4 or "4", an agent's e-mail in any case.
 	var generic any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -136,7 +167,7 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 	if _, ok := generic.(map[string]any); !ok {
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: the body must be an object with a room_id.")
 	}
-	normal, err := json.Marshal(generic)
+	normal, err := json.Marshal(canonicalPayload(generic, ""))
 	if err != nil {
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
 	}
@@ -145,7 +176,7 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
 			return nil, &msgcenter.Error{Code: ebadrequest, Message: "Malformed JSON: a field has the wrong type.",
-				Fields: map[string]string{typ.Field: "must be a " + jsonTypeName(typ.Type.Kind().String())}}
+				Fields: map[string]string{typ.Field: "must be " + typeWords(typ.Type)}}
 		}
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
 	}
@@ -180,21 +211,6 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 		c.AgentEmail, c.AgentName = strings.TrimSpace(in.Agent.Email), strings.TrimSpace(in.Agent.Name)
 	}
 	return c, nil
-}
-
-// jsonTypeName names a Go kind in JSON's words.
-func jsonTypeName(kind string) string {
-	switch kind {
-	case "string":
-		return "string"
-	case "slice", "array":
-		return "list"
-	case "map", "struct", "ptr":
-		return "object"
-	case "bool":
-		return "true or false"
-	}
-	return "number"
 }
 
 func cmpOr[T comparable](a, b T) T {

@@ -83,7 +83,9 @@ type OrderFlowService struct {
 	PlaceOrderFn        func(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error)
 	RaiseDueCheckoutsFn func(ctx context.Context) (int, error)
 	RefundOrderFn       func(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error)
-	StartCheckoutFn     func(ctx context.Context, storeID int64, roomID int64, items []msgcenter.CartItem) (*msgcenter.Checkout, error)
+	// ReleaseUnpaidOrderFn serves ReleaseUnpaidOrder.
+	ReleaseUnpaidOrderFn func(ctx context.Context, orderID int64) (bool, error)
+	StartCheckoutFn      func(ctx context.Context, storeID int64, roomID int64, items []msgcenter.CartItem) (*msgcenter.Checkout, error)
 }
 
 // CancelOrder calls CancelOrderFn.
@@ -109,6 +111,14 @@ func (o *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 // RaiseDueCheckouts calls RaiseDueCheckoutsFn.
 func (o *OrderFlowService) RaiseDueCheckouts(ctx context.Context) (int, error) {
 	return o.RaiseDueCheckoutsFn(ctx)
+}
+
+// ReleaseUnpaidOrder calls ReleaseUnpaidOrderFn.
+func (o *OrderFlowService) ReleaseUnpaidOrder(ctx context.Context, orderID int64) (bool, error) {
+	if o.ReleaseUnpaidOrderFn == nil {
+		panic("mock: OrderFlowService.ReleaseUnpaidOrder called without ReleaseUnpaidOrderFn")
+	}
+	return o.ReleaseUnpaidOrderFn(ctx, orderID)
 }
 
 // RefundOrder calls RefundOrderFn.

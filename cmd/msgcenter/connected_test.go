@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -40,7 +41,10 @@ func TestConnectedStoreSends(t *testing.T) {
 		}))
 		defer app.Close()
 
-		a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.SecretKey = bytes.Repeat([]byte{7}, 32) })
+		a := MustRunMainWith(t, dbURL, func(c *main.Config) {
+			c.SecretKey = bytes.Repeat([]byte{7}, 32)
+			c.QiscusHosts = []string{strings.TrimPrefix(app.URL, "http://")}
+		})
 		sh := a.NewShop("Toko Kopi Senja")
 		a.MustJSON(http.StatusOK, "PUT", "/api/v1/stores/"+sh.Store+"/integration/qiscus",
 			map[string]any{"app_id": "kopi-app", "secret_key": "s3cret-value", "base_url": app.URL}, nil)

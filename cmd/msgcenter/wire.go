@@ -21,6 +21,7 @@ import (
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
 	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/internal/netguard"
 	"github.com/qiscus/msgcenter/provider/qiscus"
 	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
@@ -65,6 +66,10 @@ type Config struct {
 	// connection: "sandbox" (default) or "qiscus" with the Qiscus fields.
 	Provider                                 string
 	QiscusAppID, QiscusSecret, QiscusBaseURL string
+	// QiscusHosts are hosts (or host:port) a store's Qiscus connection may
+	// name besides the public Qiscus API hosts; they may be private (the
+	// local sandbox).
+	QiscusHosts []string
 	// QiscusRate is each Qiscus app's request rate from this process.
 	QiscusRate float64
 	// QiscusBreakerCooldown is how long a Qiscus app's circuit breaker stays
@@ -190,8 +195,11 @@ func (m *Main) Run(ctx context.Context) error {
 		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
 			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate, BreakerCooldown: c.QiscusBreakerCooldown})
 	}
+	// Stores' own apps are called through the outbound policy, checked again
+	// at every dial; the deployment's own app is the operator's choice.
+	qiscusPolicy := &netguard.Policy{Hosts: append(msgcenter.PublicQiscusHosts(), c.QiscusHosts...), Trusted: c.QiscusHosts}
 	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
-		BreakerCooldown: c.QiscusBreakerCooldown})
+		HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})
 	// The custom button's URL is on the public base URL, known once the
 	// server listens; the service asks for it only when it needs it.
 	buttons := sqlstore.NewCustomButtonService(db,
@@ -214,6 +222,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Deliveries:    svc.deliveries,
 		Providers:     providers,
 		Integrations:  integrations,
+		QiscusPolicy:  qiscusPolicy,
+		Idempotency:   sqlstore.NewIdempotencyService(db),
 		CustomButtons: buttons,
 		Microsite:     buttons,
 		Receipts:      mainReceipts{m},

@@ -14,12 +14,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/netguard"
 )
 
 var (
@@ -379,23 +379,15 @@ func (c *Client) reject(until time.Time) {
 	c.mu.Unlock()
 }
 
-// netReason names a failed connection's cause in words that hold no
-// address: a tenant may read it in the attempt's record.
+// netReason says why a connection failed in fixed words, never the dial
+// error's: a tenant reads it in the attempt's record, and the dial error
+// would tell about the network behind this server.
 func netReason(err error) string {
 	var ne net.Error
-	switch {
-	case errors.As(err, &ne) && ne.Timeout():
-		return "timeout"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection reset"
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "did not answer in time (timeout)"
 	}
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return "name not found"
-	}
-	return "connection failed"
+	return "could not be reached"
 }
 
 func (c *Client) roundTrip(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
@@ -441,14 +433,18 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, query url.V
 			// The job's own time ran out, not the platform's.
 			return 0, c.transient("%s %s: %v", method, path, ctx.Err())
 		}
+		if errors.Is(err, netguard.ErrForbidden) {
+			return 0, permanent(msgcenter.ReasonProviderError, fmt.Sprintf("qiscus: app %s: %s %s: the address is not allowed", c.cfg.AppID, method, path))
+		}
 		// Timeouts, refused and reset connections: the platform is out of
-		// reach, and the message waits for it.
-		return 0, c.unavailable(0, "%s %s: the platform did not answer (%s)", method, path, netReason(err))
+		// reach, and the message waits for it. The text is fixed: a dial
+		// error would tell a tenant about the network behind this server.
+		return 0, c.unavailable(0, "%s %s: the platform %s", method, path, netReason(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	if err != nil {
-		return resp.StatusCode, c.transient("%s %s: read answer: %v", method, path, err)
+		return resp.StatusCode, c.transient("%s %s: the answer could not be read", method, path)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp.StatusCode, c.mapError(method, path, resp.StatusCode, resp.Header, raw)

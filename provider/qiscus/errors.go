@@ -198,9 +198,8 @@ func retryAfter(h string, now time.Time) time.Duration {
 	return min(max(d, 0), maxRetryAfter)
 }
 
-// mapError turns an error answer into a *msgcenter.ProviderError. The
-// platform's message is kept for the attempt's record (scrubbed of the
-// secret, cut to 300 bytes); it never reaches a page beyond the attempt.
+// mapError turns an error answer into a *msgcenter.ProviderError, named by
+// its status and code, never by the answer's text.
 func (c *Client) mapError(method, path string, status int, header http.Header, raw []byte) error {
 	pe := parseError(raw)
 	o := classify(status, pe)
@@ -208,9 +207,9 @@ func (c *Client) mapError(method, path string, status int, header http.Header, r
 	if pe.code != 0 {
 		msg += fmt.Sprintf(", code %d", pe.code)
 	}
-	if pe.message != "" {
-		msg += ": " + truncate(pe.message, 300)
-	}
+	// The answer's own text is not kept: the message is shown to the
+	// store's admin, and an answer's body is the platform's to word (or,
+	// from a host that is not the platform, anything at all).
 	e := &msgcenter.ProviderError{Kind: o.kind, Reason: o.reason, Message: c.scrub(msg)}
 	if o.kind == msgcenter.ProviderUnavailable {
 		e.RetryAfter = retryAfter(header.Get("Retry-After"), c.cfg.Now())
