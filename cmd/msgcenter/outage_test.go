@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,6 +92,7 @@ func TestOutageLosesNoMessage(t *testing.T) {
 		})
 		a := MustRunMainWith(t, dbURL, func(c *main.Config) {
 			c.SecretKey = bytes.Repeat([]byte{7}, 32)
+			c.QiscusHosts = []string{strings.TrimPrefix(q.srv.URL, "http://")}
 			// Two tries, 5–50 ms apart: under the old rule every message
 			// had failed within a second of the outage.
 			c.Delivery.MaxAttempts = 2
@@ -139,6 +141,7 @@ func TestRevokedKeyWaitsForReconnect(t *testing.T) {
 		})
 		a := MustRunMainWith(t, dbURL, func(c *main.Config) {
 			c.SecretKey = bytes.Repeat([]byte{7}, 32)
+			c.QiscusHosts = []string{strings.TrimPrefix(q.srv.URL, "http://")}
 			c.Delivery.MaxAttempts = 2
 			c.Delivery.ParkRecheck = 100 * time.Millisecond
 		})

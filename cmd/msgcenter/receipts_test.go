@@ -71,7 +71,10 @@ type receiptShop struct {
 }
 
 func newReceiptShop(t *testing.T, dbURL string, q *whatsAppApp) *receiptShop {
-	a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.SecretKey = bytes.Repeat([]byte{7}, 32) })
+	a := MustRunMainWith(t, dbURL, func(c *main.Config) {
+		c.SecretKey = bytes.Repeat([]byte{7}, 32)
+		c.QiscusHosts = []string{strings.TrimPrefix(q.srv.URL, "http://")}
+	})
 	sh := a.NewShop("Toko Kopi Senja")
 	var conn struct {
 		StatusWebhookURL string `json:"status_webhook_url"`
