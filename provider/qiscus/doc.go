@@ -159,9 +159,10 @@
 // its app, and the client asks the platform nothing more for 5 minutes
 // (a reconnected app gets a new client at once). 131000 (something went
 // wrong) is transient and uses a try; any other 4xx is permanent
-// undeliverable. The attempt's error holds the status, the code and the
-// platform's message, never the secret; a failed connection is named by its
-// kind (timeout, connection refused), never by its address.
+// undeliverable. The attempt's error holds the status and the code, never
+// the answer's text nor the secret; a failed connection is named in fixed
+// words (did not answer in time, could not be reached), never by its
+// address or dial error.
 //
 // # Limits
 //
