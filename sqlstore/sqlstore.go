@@ -202,14 +202,6 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
 	})
 }
 
-// WithTx runs fn in a transaction of the store, committing when fn returns
-// nil and rolling back otherwise, so that code outside the package writes
-// its own tables with the store's transactions (on SQLite, its group
-// commit).
-func (db *DB) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.withTx(ctx, func(tx *txn) error { return fn(tx.Tx) })
-}
-
 // querier is what read helpers need: a *sql.DB or a *sql.Tx.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
