@@ -67,14 +67,52 @@ func OrderConfirmationPath(slug, orderToken string) string {
 	return ShopPath(slug) + "/orders/" + url.PathEscape(orderToken)
 }
 
+// The first segments of the link families, for code that sorts requests by
+// family (rate limits, error formats) rather than building a link.
+const (
+	// WebhookPrefix starts every address a platform posts to.
+	WebhookPrefix = "hooks/"
+	// CustomButtonWebhookPrefix starts every custom button's webhook.
+	CustomButtonWebhookPrefix = WebhookPrefix + "omnichannel/"
+	// QiscusWebhookPrefix starts a connected Qiscus app's webhooks.
+	QiscusWebhookPrefix = WebhookPrefix + "qiscus/"
+)
+
+// customerPagePrefixes start the pages customers open without signing in.
+var customerPagePrefixes = [...]string{"s/", "order/", "receipt/"}
+
+// IsWebhookPath reports whether the URL path p (with its leading slash) is
+// one a platform posts to.
+func IsWebhookPath(p string) bool {
+	return strings.HasPrefix(strings.TrimPrefix(p, "/"), WebhookPrefix)
+}
+
+// IsCustomerPagePath reports whether the URL path p (with its leading slash)
+// is a customer page: the microsite, an order or a receipt.
+func IsCustomerPagePath(p string) bool {
+	p = strings.TrimPrefix(p, "/")
+	for _, prefix := range customerPagePrefixes {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // CustomButtonWebhookPath is where the omnichannel's custom button posts an
 // agent's click: hooks/omnichannel/{store id}/custom-button/{secret}.
 func CustomButtonWebhookPath(storeID int64, secret string) string {
-	return "hooks/omnichannel/" + strconv.FormatInt(storeID, 10) + "/custom-button/" + url.PathEscape(secret)
+	return CustomButtonWebhookPrefix + strconv.FormatInt(storeID, 10) + "/custom-button/" + url.PathEscape(secret)
 }
 
 // InboundWebhookPath is where a connected Qiscus app posts the store's
 // customer messages: hooks/qiscus/{store id}/inbound/{secret}.
 func InboundWebhookPath(storeID int64, secret string) string {
-	return "hooks/qiscus/" + strconv.FormatInt(storeID, 10) + "/inbound/" + url.PathEscape(secret)
+	return QiscusWebhookPrefix + strconv.FormatInt(storeID, 10) + "/inbound/" + url.PathEscape(secret)
+}
+
+// StatusWebhookPath is where a connected Qiscus app posts the store's
+// WhatsApp delivery statuses: hooks/qiscus/{store id}/whatsapp-status/{secret}.
+func StatusWebhookPath(storeID int64, secret string) string {
+	return QiscusWebhookPrefix + strconv.FormatInt(storeID, 10) + "/whatsapp-status/" + url.PathEscape(secret)
 }

@@ -21,6 +21,7 @@ func TestLinks(t *testing.T) {
 		{"OrderConfirmationPath", msgcenter.OrderConfirmationPath("toko-kopi", "tok"), "s/toko-kopi/orders/tok"},
 		{"CustomButtonWebhookPath", msgcenter.CustomButtonWebhookPath(7, "sec"), "hooks/omnichannel/7/custom-button/sec"},
 		{"InboundWebhookPath", msgcenter.InboundWebhookPath(7, "sec"), "hooks/qiscus/7/inbound/sec"},
+		{"StatusWebhookPath", msgcenter.StatusWebhookPath(7, "sec"), "hooks/qiscus/7/whatsapp-status/sec"},
 		{"EscapesSegments", msgcenter.OrderDetailsPath("a/b c"), "order/a%2Fb%20c"},
 		{"JoinURL", msgcenter.JoinURL("https://shop.example/", "order/x"), "https://shop.example/order/x"},
 		{"JoinURLNoSlashes", msgcenter.JoinURL("https://shop.example", "order/x"), "https://shop.example/order/x"},
@@ -34,5 +35,31 @@ func TestLinks(t *testing.T) {
 				t.Errorf("got %q, want %q", tc.got, tc.want)
 			}
 		})
+	}
+}
+
+func TestLinkFamilies(t *testing.T) {
+	for _, tc := range []struct {
+		path              string
+		webhook, customer bool
+	}{
+		{"/" + msgcenter.CustomButtonWebhookPath(7, "sec"), true, false},
+		{"/" + msgcenter.InboundWebhookPath(7, "sec"), true, false},
+		{"/" + msgcenter.StatusWebhookPath(7, "sec"), true, false},
+		{"/" + msgcenter.OrderDetailsPath("tok"), false, true},
+		{"/" + msgcenter.ReceiptPDFPath("tok"), false, true},
+		{"/" + msgcenter.CheckoutPath("toko", "ck"), false, true},
+		{"/admin/login", false, false},
+		{"/api/v1/stores", false, false},
+		{"/sandbox/rooms/1", false, false},
+		{"/hooksmith", false, false},
+		{"/orders", false, false},
+	} {
+		if got := msgcenter.IsWebhookPath(tc.path); got != tc.webhook {
+			t.Errorf("IsWebhookPath(%q) = %v, want %v", tc.path, got, tc.webhook)
+		}
+		if got := msgcenter.IsCustomerPagePath(tc.path); got != tc.customer {
+			t.Errorf("IsCustomerPagePath(%q) = %v, want %v", tc.path, got, tc.customer)
+		}
 	}
 }

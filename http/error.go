@@ -48,7 +48,7 @@ type errorBody struct {
 
 // wantsJSON reports whether the client should get JSON rather than a page.
 func wantsJSON(r *http.Request) bool {
-	if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/hooks/") {
+	if strings.HasPrefix(r.URL.Path, "/api/") || msgcenter.IsWebhookPath(r.URL.Path) {
 		return true
 	}
 	accept := r.Header.Get("Accept")

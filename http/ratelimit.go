@@ -222,9 +222,9 @@ func (l *limiters) of(r *http.Request) *RateLimiter {
 	switch {
 	case r.Method == http.MethodPost && p == "/admin/login":
 		return l.signIn
-	case strings.HasPrefix(p, "/hooks/"):
+	case msgcenter.IsWebhookPath(p):
 		return l.webhooks
-	case strings.HasPrefix(p, "/s/"), strings.HasPrefix(p, "/order/"), strings.HasPrefix(p, "/receipt/"):
+	case msgcenter.IsCustomerPagePath(p):
 		return l.public
 	}
 	return nil

@@ -32,7 +32,7 @@ func (s *Server) statusWebhookURL(in *msgcenter.Integration) string {
 	if s.Receipts == nil || s.ParseStatuses == nil {
 		return ""
 	}
-	return s.publicLink("/hooks/qiscus/" + strconv.FormatInt(in.StoreID, 10) + "/whatsapp-status/" + in.InboundSecret)
+	return s.publicLink(msgcenter.StatusWebhookPath(in.StoreID, in.InboundSecret))
 }
 
 // handleStatusWebhook answers POST /hooks/qiscus/{store}/whatsapp-status/{secret}:

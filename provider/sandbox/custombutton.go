@@ -252,7 +252,7 @@ type ClickResult struct {
 
 // hookPrefix is the path of msgcenter's custom button webhooks, the only
 // place the sandbox posts clicks to.
-const hookPrefix = "/hooks/omnichannel/"
+const hookPrefix = "/" + msgcenter.CustomButtonWebhookPrefix
 
 // hookPath returns the path of a custom button's webhook URL, which must be
 // a Custom Button URL of msgcenter's Message Center: the sandbox posts
