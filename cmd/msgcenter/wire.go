@@ -72,6 +72,15 @@ type Config struct {
 	// Limits are the HTTP rate limits per client address; the zero value
 	// limits nothing, serve's flags default to mchttp.DefaultLimits.
 	Limits mchttp.Limits
+
+	// MetricsAddr serves /metrics on an address of its own; else
+	// MetricsToken serves it on Addr to requests bearing the token; with
+	// neither it is not served.
+	MetricsAddr, MetricsToken string
+
+	// AdminEmail and AdminPassword create the first admin on a database
+	// without users, and print an API token for it once.
+	AdminEmail, AdminPassword string
 }
 
 // DeliveryConfig holds the worker settings of serve.
@@ -93,6 +102,9 @@ type Main struct {
 	Sandbox  *sandbox.Provider
 	Delivery *delivery.Service
 	Registry *prometheus.Registry
+
+	integrations   msgcenter.IntegrationService
+	stopJobMetrics func()
 }
 
 // NewMain returns a Main with the embedded defaults.
@@ -144,30 +156,64 @@ func (m *Main) Run(ctx context.Context) error {
 	if c.Stdout == nil {
 		c.Stdout = io.Discard
 	}
+	now := c.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
 	db, err := openDB(ctx, c.DatabaseURL)
 	if err != nil {
 		return err
 	}
+	m.DB = db
 	if c.DBMaxConns > 0 {
 		db.SetMaxConns(c.DBMaxConns)
 	}
 	if c.Now != nil {
 		db.Now = c.Now
 	}
-	m.DB = db
 	svc := newServices(db)
-	now := c.Now
-	if now == nil {
-		now = func() time.Time { return time.Now().UTC() }
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newJobQueue(db.SQLRead()))
+	registerDBStats(m.Registry, db.SQL(), db.SQLRead())
+	providers, err := m.newProviders(svc, now)
+	if err != nil {
+		return err
 	}
-
-	var public *url.URL
-	if c.PublicURL != "" {
-		public, err = parsePublicURL(c.PublicURL)
-		if err != nil {
-			return err
+	if err := m.newHTTP(svc, providers); err != nil {
+		return err
+	}
+	// Bind first: the default public URL is the address we get. Serve only
+	// once jobs can be enqueued, so no request raises an event without one.
+	if err := m.HTTP.Listen(); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+	if err := m.startDelivery(ctx, svc, providers, now); err != nil {
+		return err
+	}
+	m.HTTP.Serve()
+	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
+		slog.String("database", db.Engine()), slog.String("version", versionString()))
+	if m.HTTP.MetricsURL() == "" && c.MetricsToken == "" {
+		c.Logger.Info("/metrics is off: set --metrics-addr or MSGCENTER_METRICS_TOKEN")
+	}
+	if c.AdminEmail != "" {
+		if err := m.seedAdmin(ctx, svc); err != nil {
+			return fmt.Errorf("first admin: %w", err)
 		}
 	}
+	if c.Demo {
+		if err := m.seedDemo(ctx, svc); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}
+
+// newProviders sets up the sandbox and resolves each store's provider,
+// timing their sends.
+func (m *Main) newProviders(svc services, now func() time.Time) (msgcenter.Providers, error) {
+	c, db := &m.Config, m.DB
 	m.Sandbox = sandbox.New(db.SQL(), now)
 	m.Sandbox.Reads = db.SQLRead()
 	if db.Engine() == sqlstore.EngineSQLite {
@@ -178,17 +224,28 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Sandbox.SetLatency(c.SandboxLatency)
 	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	m.integrations = integrations
 	var fallback msgcenter.FullProvider = m.Sandbox
 	if c.Provider == "qiscus" {
 		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
 			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
 	}
-	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
-	m.Registry = prometheus.NewRegistry()
-	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	resolver := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
+	return &measuredProviders{Providers: resolver, sandbox: m.Sandbox, m: newProviderMetrics(m.Registry)}, nil
+}
 
+// newHTTP builds the HTTP server.
+func (m *Main) newHTTP(svc services, providers msgcenter.Providers) error {
+	c, db := &m.Config, m.DB
+	var public *url.URL
+	if c.PublicURL != "" {
+		var err error
+		if public, err = parsePublicURL(c.PublicURL); err != nil {
+			return err
+		}
+	}
 	// The custom button's URL is on the public base URL, known once the
 	// server listens; the service asks for it only when it needs it.
 	buttons := sqlstore.NewCustomButtonService(db,
@@ -197,23 +254,14 @@ func (m *Main) Run(ctx context.Context) error {
 		},
 		func() string { return m.HTTP.PublicURL.String() })
 	buttons.Logger = c.Logger
+	var err error
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
-		Addr:          c.Addr,
-		PublicURL:     public,
-		Logger:        c.Logger,
-		Now:           c.Now,
-		Limits:        c.Limits,
-		Users:         svc.users,
-		Stores:        svc.stores,
-		Messages:      svc.messages,
-		Commerce:      svc.commerce,
-		Orders:        svc.orders,
-		Deliveries:    svc.deliveries,
-		Providers:     providers,
-		Integrations:  integrations,
-		CustomButtons: buttons,
-		Microsite:     buttons,
-		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Addr: c.Addr, PublicURL: public, Logger: c.Logger, Now: c.Now, Limits: c.Limits,
+		Users: svc.users, Stores: svc.stores, Messages: svc.messages, Commerce: svc.commerce, Orders: svc.orders,
+		Deliveries: svc.deliveries, Providers: providers, Integrations: m.integrations,
+		CustomButtons: buttons, Microsite: buttons,
+		Metrics:  promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Registry: m.Registry, MetricsAddr: c.MetricsAddr, MetricsToken: c.MetricsToken,
 		// The sandbox shows each signed-in admin the rooms of their stores only.
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
@@ -224,16 +272,13 @@ func (m *Main) Run(ctx context.Context) error {
 		},
 		HealthOnly: c.Role == RoleWorker,
 	})
-	if err != nil {
-		return err
-	}
-	// Bind first: the default public URL is the address we get. Serve only
-	// once jobs can be enqueued, so no request raises an event without one.
-	if err := m.HTTP.Listen(); err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
-	}
+	return err
+}
 
-	dc := c.Delivery
+// startDelivery starts the River client: it enqueues in every role and
+// works jobs unless the role is http.
+func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcenter.Providers, now func() time.Time) error {
+	c, db, dc := &m.Config, m.DB, m.Config.Delivery
 	dcfg := delivery.Config{
 		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
 		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
@@ -245,21 +290,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if db.Engine() == sqlstore.EnginePostgres {
 		dcfg.PostgresURL = c.DatabaseURL
 	}
+	var err error
 	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
 		return err
 	}
 	db.Enqueue = m.Delivery.EnqueueTx
 	m.Delivery.RegisterQueueDepth(m.Registry)
+	if dcfg.Work {
+		m.stopJobMetrics = newJobMetrics(m.Registry).follow(m.Delivery.Client())
+	}
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
-	}
-	m.HTTP.Serve()
-	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
-		slog.String("database", db.Engine()))
-	if c.Demo {
-		if err := m.seedDemo(ctx, svc); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
 	}
 	return nil
 }
@@ -277,6 +318,10 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.Delivery.Stop(ctx))
 		cancel()
+	}
+	if m.stopJobMetrics != nil {
+		m.stopJobMetrics()
+		m.stopJobMetrics = nil
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
