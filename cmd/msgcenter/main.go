@@ -30,6 +30,7 @@ Usage:
   msgcenter serve [--demo] [--addr 127.0.0.1:8080] [--public-url URL] [--db URL]
   msgcenter migrate [--db URL]
   msgcenter backup --to FILE [--db URL]      (SQLite: an online, consistent copy)
+  msgcenter healthcheck [--addr 127.0.0.1:8080]   (exits 0 when /healthz answers 200)
   msgcenter version
   msgcenter bench [--orders 10000] [--db postgres://server/db] [--workers 50]
   msgcenter admin create --email E --password P [--db URL]
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	case "backup":
 		return runBackup(ctx, args[1:], stdout, stderr, getenv)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
 	case "version", "--version":
 		fmt.Fprintln(stdout, versionString())
 		return nil

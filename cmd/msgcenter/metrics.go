@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,11 +27,12 @@ func registerDBStats(reg prometheus.Registerer, write, read *sql.DB) {
 // the database so every process reports the same queue.
 type jobQueue struct {
 	db   *sql.DB
+	jobs *jobMetrics
 	desc *prometheus.Desc
 }
 
-func newJobQueue(db *sql.DB) *jobQueue {
-	return &jobQueue{db: db, desc: prometheus.NewDesc("msgcenter_jobs",
+func newJobQueue(db *sql.DB, jobs *jobMetrics) *jobQueue {
+	return &jobQueue{db: db, jobs: jobs, desc: prometheus.NewDesc("msgcenter_jobs",
 		"River jobs not yet finished, by kind and state (available, scheduled, retryable, running).", []string{"kind", "state"}, nil)}
 }
 
@@ -48,6 +50,15 @@ func (q *jobQueue) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	defer rows.Close()
+	// A kind this process has worked reports 0 rather than nothing when
+	// none of its jobs waits, so a dashboard's line drops to zero.
+	counts := map[[2]string]int64{}
+	q.jobs.kinds.Range(func(k, _ any) bool {
+		for _, state := range []string{"available", "scheduled", "retryable", "running"} {
+			counts[[2]string{k.(string), state}] = 0
+		}
+		return true
+	})
 	for rows.Next() {
 		var kind, state string
 		var n int64
@@ -55,7 +66,10 @@ func (q *jobQueue) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.NewInvalidMetric(q.desc, err)
 			return
 		}
-		ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), kind, state)
+		counts[[2]string{kind, state}] = n
+	}
+	for k, n := range counts {
+		ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), k[0], k[1])
 	}
 }
 
@@ -64,6 +78,7 @@ func (q *jobQueue) Collect(ch chan<- prometheus.Metric) {
 type jobMetrics struct {
 	wait, run *prometheus.HistogramVec
 	done      *prometheus.CounterVec
+	kinds     sync.Map // the kinds worked, as keys
 }
 
 func newJobMetrics(reg prometheus.Registerer) *jobMetrics {
@@ -98,6 +113,7 @@ func (m *jobMetrics) follow(client *river.Client[*sql.Tx]) (stop func()) {
 			}
 			outcome := map[river.EventKind]string{river.EventKindJobCompleted: "completed", river.EventKindJobFailed: "failed",
 				river.EventKindJobCancelled: "cancelled", river.EventKindJobSnoozed: "snoozed"}[e.Kind]
+			m.kinds.Store(e.Job.Kind, true)
 			m.done.WithLabelValues(e.Job.Kind, outcome).Inc()
 			if e.JobStats != nil {
 				m.wait.WithLabelValues(e.Job.Kind).Observe(e.JobStats.QueueWaitDuration.Seconds())

@@ -104,6 +104,7 @@ type Main struct {
 	Registry *prometheus.Registry
 
 	integrations   msgcenter.IntegrationService
+	jobMetrics     *jobMetrics
 	stopJobMetrics func()
 }
 
@@ -173,8 +174,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	svc := newServices(db)
 	m.Registry = prometheus.NewRegistry()
+	m.jobMetrics = newJobMetrics(m.Registry)
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newJobQueue(db.SQLRead()))
+		newJobQueue(db.SQLRead(), m.jobMetrics))
 	registerDBStats(m.Registry, db.SQL(), db.SQLRead())
 	providers, err := m.newProviders(svc, now)
 	if err != nil {
@@ -297,7 +299,7 @@ func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcen
 	db.Enqueue = m.Delivery.EnqueueTx
 	m.Delivery.RegisterQueueDepth(m.Registry)
 	if dcfg.Work {
-		m.stopJobMetrics = newJobMetrics(m.Registry).follow(m.Delivery.Client())
+		m.stopJobMetrics = m.jobMetrics.follow(m.Delivery.Client())
 	}
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
