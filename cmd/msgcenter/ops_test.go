@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +121,20 @@ func TestOperatorView(t *testing.T) {
 				}
 				if missing == 0 || time.Now().After(deadline) {
 					break
+				}
+			}
+			// The Grafana dashboard is built on these series only.
+			dash, err := os.ReadFile("../../docs/grafana-dashboard.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			names := regexp.MustCompile(`\b(msgcenter_[a-z_]+|go_sql_[a-z_]+)`).FindAllString(string(dash), -1)
+			if len(names) < 10 {
+				t.Fatalf("the dashboard names %d series", len(names))
+			}
+			for _, n := range names {
+				if !regexp.MustCompile(`(?m)^` + n + `[{ ]`).Match(body) {
+					t.Errorf("the dashboard uses %s, which /metrics lacks", n)
 				}
 			}
 			if bytes.Contains(body, []byte(`store="`)) || bytes.Contains(body, []byte(`store_id="`)) {
