@@ -205,3 +205,7 @@ func (s *Server) metricsHandler() http.Handler {
 		s.Metrics.ServeHTTP(w, r)
 	})
 }
+
+// Pattern returns the route pattern the router picks for r, as the access
+// log and the metrics name it.
+func (s *Server) Pattern(r *http.Request) string { return s.route(r) }

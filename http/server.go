@@ -152,6 +152,7 @@ func (s *Server) routes() {
 		s.mux.Handle("/sandbox/", s.Sandbox)
 	}
 
+	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
 	s.handle("GET /api/v1/placeholders", s.apiUser(s.handlePlaceholders))
 	s.handle("GET /api/v1/stores", s.apiUser(s.handleStoreList))
 	s.handle("POST /api/v1/stores", s.apiUser(s.handleStoreCreate))
