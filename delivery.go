@@ -120,12 +120,25 @@ type Delivery struct {
 
 // Attempt is one try at handing a message to the provider.
 type Attempt struct {
-	N                 int       `json:"n"`
-	At                time.Time `json:"at"`
-	Outcome           string    `json:"outcome"` // sent, retry, failed
-	ProviderMessageID string    `json:"provider_message_id,omitempty"`
-	Error             string    `json:"error,omitempty"`
+	N                 int            `json:"n"`
+	At                time.Time      `json:"at"`
+	Outcome           AttemptOutcome `json:"outcome"`
+	ProviderMessageID string         `json:"provider_message_id,omitempty"`
+	Error             string         `json:"error,omitempty"`
 }
+
+// AttemptOutcome is how one try at handing a message to the provider ended.
+type AttemptOutcome string
+
+// The attempt outcomes.
+const (
+	// OutcomeSent: the provider accepted the message.
+	OutcomeSent AttemptOutcome = "sent"
+	// OutcomeRetry: the try failed and another follows.
+	OutcomeRetry AttemptOutcome = "retry"
+	// OutcomeFailed: the try failed and the message with it.
+	OutcomeFailed AttemptOutcome = "failed"
+)
 
 // DeliverySummary counts an order's messages by final status.
 type DeliverySummary struct {

@@ -2,6 +2,8 @@ package msgcenter
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -27,6 +29,11 @@ type MessageConfig struct {
 	Version   int             `json:"version"`
 	UpdatedBy string          `json:"updated_by"`
 	UpdatedAt time.Time       `json:"updated_at"`
+
+	// automationGiven records that an update set AutomationEnabled, so that
+	// Validate refuses the toggle on an event without one even when it was
+	// set to false.
+	automationGiven bool
 }
 
 // FallbackConfig is the WhatsApp template sent when a session message cannot be.
@@ -63,43 +70,133 @@ func DefaultMessageConfig(storeID int64, event Event) *MessageConfig {
 	return c
 }
 
-// Validate checks the structure of c: its sets and lengths. Placeholders are
-// checked by the render package, which owns their table.
+// Validate checks c: its event, type and language are known, a custom
+// message has a body and a button label within the channels' limits, and c
+// sets no automation toggle or fallback its event does not have. It is the
+// one place of these rules. Placeholders are checked by the render package,
+// which owns their table, and the fallback's template against the provider's
+// catalogue by render.CheckFallback. Returns EINVALID with a message per field.
 func (c *MessageConfig) Validate() error {
 	fields := map[string]string{}
 	if !c.Event.Valid() {
 		fields["event"] = "must be one of " + EventList()
 	}
 	if !c.Type.Valid() {
-		fields["type"] = "must be one of default, custom"
+		fields["type"] = "must be one of " + string(MessageTypeDefault) + ", " + string(MessageTypeCustom)
 	}
 	if !c.Language.Valid() {
-		fields["language"] = "must be one of en, id"
+		fields["language"] = "must be one of " + joinLanguages()
 	}
 	if c.Type == MessageTypeCustom {
 		switch n := utf8.RuneCountInString(c.Body); {
 		case n == 0:
 			fields["body"] = "is required for a custom message"
 		case n > MaxBodyLength:
-			fields["body"] = "must be at most 4096 characters"
+			fields["body"] = "must be at most " + strconv.Itoa(MaxBodyLength) + " characters"
 		}
 		switch n := utf8.RuneCountInString(c.ButtonLabel); {
 		case n == 0:
 			fields["button_label"] = "is required for a custom message"
 		case n > MaxButtonLabelLength:
-			fields["button_label"] = "must be at most 20 characters"
+			fields["button_label"] = "must be at most " + strconv.Itoa(MaxButtonLabelLength) + " characters"
 		}
 	}
-	if !c.Event.Automatic() && c.AutomationEnabled {
-		fields["automation_enabled"] = "cannot be set on share_microsite_url, which agents send by hand"
+	if c.Event.Valid() && !c.Event.Automatic() && (c.AutomationEnabled || c.automationGiven) {
+		fields["automation_enabled"] = "cannot be set on " + string(c.Event) + ", which agents send by hand"
 	}
-	if c.Fallback != nil && !c.Event.HasFallback() {
-		fields["fallback"] = "is available on order_placed and order_paid only"
+	if c.Event.Valid() && c.Fallback != nil && !c.Event.HasFallback() {
+		fields["fallback"] = "is available on " + joinEvents(fallbackEvents()) + " only"
 	}
 	if len(fields) > 0 {
 		return Invalid("The message configuration is not valid.", fields)
 	}
 	return nil
+}
+
+// fallbackEvents returns the events that have a WhatsApp fallback, in tab order.
+func fallbackEvents() []Event {
+	var out []Event
+	for _, e := range Events() {
+		if e.HasFallback() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// joinEvents lists events as "a, b and c".
+func joinEvents(es []Event) string {
+	var b strings.Builder
+	for i, e := range es {
+		switch {
+		case i > 0 && i == len(es)-1:
+			b.WriteString(" and ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(string(e))
+	}
+	return b.String()
+}
+
+// joinLanguages lists the supported languages as "en, id".
+func joinLanguages() string {
+	var b strings.Builder
+	for i, l := range Languages() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(l))
+	}
+	return b.String()
+}
+
+// MessageConfigUpdate is a draft of one event's configuration, as the admin
+// saves or previews it: nil fields keep their current value.
+type MessageConfigUpdate struct {
+	Type              *MessageType    `json:"type"`
+	Language          *Language       `json:"language"`
+	Body              *string         `json:"body"`
+	ButtonLabel       *string         `json:"button_label"`
+	AutomationEnabled *bool           `json:"automation_enabled"`
+	Fallback          *FallbackConfig `json:"fallback"`
+	Version           *int            `json:"version"`
+}
+
+// Apply returns a copy of c with u's fields set. Validate on the copy also
+// refuses an automation toggle u sets on an event without one, whatever its
+// value.
+func (u MessageConfigUpdate) Apply(c *MessageConfig) *MessageConfig {
+	n := *c
+	if u.Type != nil {
+		n.Type = *u.Type
+	}
+	if u.Language != nil {
+		n.Language = *u.Language
+	}
+	if u.Body != nil {
+		n.Body = *u.Body
+	}
+	if u.ButtonLabel != nil {
+		n.ButtonLabel = *u.ButtonLabel
+	}
+	if u.AutomationEnabled != nil {
+		n.AutomationEnabled, n.automationGiven = *u.AutomationEnabled, true
+	}
+	if u.Fallback != nil {
+		fb := *u.Fallback
+		n.Fallback = &fb
+	}
+	if u.Version != nil {
+		n.Version = *u.Version
+	}
+	return &n
+}
+
+// FallbackEnabled reports whether c sends its WhatsApp fallback when a
+// session message cannot be sent: the event has one and the admin turned it on.
+func (c *MessageConfig) FallbackEnabled() bool {
+	return c.Event.HasFallback() && c.Fallback != nil && c.Fallback.Enabled
 }
 
 // MessageConfigVersion is one saved state of an event's configuration.

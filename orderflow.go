@@ -60,6 +60,11 @@ type DeliveryService interface {
 	FindDeliveries(ctx context.Context, storeID int64, f DeliveryFilter) ([]*Delivery, error)
 	// FindDelivery returns ENOTFOUND for another store's message.
 	FindDelivery(ctx context.Context, storeID, id int64) (*Delivery, error)
+	// FindOrdersDeliveries lists the messages of the store's orders
+	// orderIDs, newest first, with attempts, in one read however many
+	// orders there are (a page of the order list); ids of another store's
+	// orders match nothing. Returns EINVALID for more than 200 orders.
+	FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*Delivery, error)
 }
 
 // DeliveryWork is everything a worker needs to render and send one message,
@@ -69,11 +74,7 @@ type DeliveryWork struct {
 	Delivery *Delivery
 	Tries    int
 	Store    *Store
-	// Connected reports whether the store had connected its own
-	// omnichannel app; when it had not, its messages go through the
-	// deployment's default provider (Providers.Default).
-	Connected bool
-	Config    *MessageConfig
+	Config   *MessageConfig
 	// Room is nil when the subject has no room.
 	Room *Room
 	// Channel is the room's channel, loaded for a fallback only.

@@ -160,10 +160,6 @@ type ButtonProvider interface {
 // store's own connected app, or the deployment's default.
 type Providers interface {
 	ProviderFor(ctx context.Context, storeID int64) (FullProvider, error)
-	// Default is the provider of the stores that connected no app of their
-	// own, nil when there is none: a caller that already knows the store has
-	// none needs no lookup.
-	Default() FullProvider
 }
 
 // FullProvider is every capability a provider offers.
@@ -194,4 +190,30 @@ func FlattenParam(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "; ")
 	return blanks.ReplaceAllString(s, " ")
+}
+
+// TemplateVariable writes variable n of a WhatsApp template as the
+// template's text holds it: {{n}}. Together with templateVar it is the one
+// place of the variable's form.
+func TemplateVariable(n int) string { return "{{" + strconv.Itoa(n) + "}}" }
+
+// TemplateVariableNumbers returns the numbers of the {{n}} variables of s (a
+// body, a header or a button's URL), in order of appearance.
+func TemplateVariableNumbers(s string) []int {
+	var out []int
+	for _, m := range templateVar.FindAllStringSubmatch(s, -1) {
+		if v, err := strconv.Atoi(m[1]); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// TemplateVariableIndex returns the byte offset of the first {{n}} variable
+// of s, or -1 when s has none: a URL button's dynamic suffix starts there.
+func TemplateVariableIndex(s string) int {
+	if loc := templateVar.FindStringIndex(s); loc != nil {
+		return loc[0]
+	}
+	return -1
 }

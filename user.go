@@ -9,8 +9,11 @@ import (
 
 // User is an admin of one or more stores.
 type User struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	// Language is the dashboard's language the admin chose; empty until
+	// they choose, when the browser's preference decides.
+	Language  Language  `json:"language,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -60,4 +63,9 @@ type UserService interface {
 
 	// DeleteSession ends a session; deleting an unknown one is not an error.
 	DeleteSession(ctx context.Context, token string) error
+
+	// SetUserLanguage remembers the dashboard language the admin chose.
+	// Returns EINVALID for a language that is not supported, ENOTFOUND for
+	// an unknown user.
+	SetUserLanguage(ctx context.Context, userID int64, lang Language) error
 }

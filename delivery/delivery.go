@@ -13,16 +13,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/qiscus/msgcenter"
@@ -36,10 +30,15 @@ const QueueDeliveries = "deliveries"
 type Config struct {
 	// SQL is the database handle the store uses; jobs live in it too.
 	SQL *sql.DB
-	// PostgresURL, when set, selects PostgreSQL: jobs are inserted through
-	// SQL inside the store's transactions and workers are woken by
-	// LISTEN/NOTIFY on a small pgx pool of their own. Empty means SQLite.
-	PostgresURL string
+	// Engine is the store's engine, EngineSQLite (the default) or
+	// EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on a small pgx pool of
+	// their own, connected to DatabaseURL.
+	Engine      string
+	DatabaseURL string
+	// Workers, when set, adds job kinds of the program's own to the
+	// service's client, worked on its queues under the same settings and
+	// inserted with Insert.
+	Workers func(*river.Workers)
 
 	Store     msgcenter.DeliveryWorkStore
 	Commerce  msgcenter.CommerceService
@@ -85,8 +84,6 @@ type Service struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
 	pool   *pgxpool.Pool
-
-	noopDone atomic.Int64
 }
 
 // DeliverArgs is the job of sending one message.
@@ -121,6 +118,9 @@ type SweepArgs struct{}
 func (SweepArgs) Kind() string { return "sweep_checkouts" }
 
 func (c *Config) defaults() {
+	if c.Engine == "" {
+		c.Engine = EngineSQLite
+	}
 	if c.Now == nil {
 		c.Now = func() time.Time { return time.Now().UTC() }
 	}
@@ -150,7 +150,7 @@ func (c *Config) defaults() {
 	}
 	if c.FetchCooldown <= 0 {
 		c.FetchCooldown = 2 * time.Millisecond
-		if c.PostgresURL != "" {
+		if c.Engine == EnginePostgres {
 			// River's minimum: it also spaces the insert notifications,
 			// and a message whose notification was skipped waits for the
 			// next one (p99 7.7–8.5 → 6.2–6.6 ms at ~150 orders/s in the bench).
@@ -162,7 +162,7 @@ func (c *Config) defaults() {
 		// only for jobs inserted outside a transaction, never for ours: the
 		// poll is what bounds the wait of a new message.
 		c.FetchPollInterval = 10 * time.Millisecond
-		if c.PostgresURL != "" {
+		if c.Engine == EnginePostgres {
 			c.FetchPollInterval = time.Second
 		}
 	}
@@ -178,18 +178,15 @@ func (c *Config) defaults() {
 	if c.RequeueAfter <= 0 {
 		c.RequeueAfter = 10 * time.Minute
 	}
-	if !strings.HasSuffix(c.PublicURL, "/") {
-		c.PublicURL += "/"
-	}
+	c.PublicURL = msgcenter.PublicBase(c.PublicURL)
 }
 
 // New migrates River's tables and builds the client; Start begins work.
 func New(ctx context.Context, cfg Config) (*Service, error) {
 	cfg.defaults()
 	s := &Service{cfg: cfg}
-	var driver riverdriver.Driver[*sql.Tx]
-	if cfg.PostgresURL != "" {
-		pc, err := pgxpool.ParseConfig(cfg.PostgresURL)
+	if cfg.Engine == EnginePostgres {
+		pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 		if err != nil {
 			return nil, fmt.Errorf("delivery: listener pool: %w", err)
 		}
@@ -197,25 +194,23 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		if s.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
 			return nil, fmt.Errorf("delivery: listener pool: %w", err)
 		}
-		driver = riverdatabasesql.NewWithPgxListener(cfg.SQL, s.pool)
-	} else {
-		driver = riversqlite.New(cfg.SQL)
 	}
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger(cfg.Logger)})
+	driver, err := riverDriver(cfg, s.pool)
+	if err == nil {
+		err = migrateRiver(ctx, driver, cfg)
+	}
 	if err != nil {
 		s.close()
-		return nil, fmt.Errorf("delivery: river migrator: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		s.close()
-		return nil, fmt.Errorf("delivery: river migrations: %w", err)
+		return nil, err
 	}
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &requeueWorker{s: s})
-	river.AddWorker(workers, &noopWorker{done: &s.noopDone})
+	if cfg.Workers != nil {
+		cfg.Workers(workers)
+	}
 	rc := &river.Config{
 		Workers:              workers,
 		MaxAttempts:          cfg.JobMaxAttempts,
@@ -290,21 +285,15 @@ func (s *Service) close() {
 	}
 }
 
-// EnqueueTx inserts the jobs of newly raised messages inside the store's
-// transaction, so a message and its job commit or vanish together.
-func (s *Service) EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error {
-	if len(deliveryIDs) == 0 {
-		return nil
+// Insert inserts jobs of the kinds added by Config.Workers in one
+// transaction of their own.
+func (s *Service) Insert(ctx context.Context, args ...river.JobArgs) error {
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		params[i] = river.InsertManyParams{Args: a}
 	}
-	params := make([]river.InsertManyParams, len(deliveryIDs))
-	for i, id := range deliveryIDs {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
-	}
-	if _, err := s.client.InsertManyTx(ctx, tx, params); err != nil {
-		return fmt.Errorf("delivery: enqueue: %w", err)
-	}
-	s.cfg.Metrics.raised(len(deliveryIDs))
-	return nil
+	_, err := s.client.InsertMany(ctx, params)
+	return err
 }
 
 // Check reports whether the job client is up: an insert-only client always
@@ -320,9 +309,6 @@ func (s *Service) Check(context.Context) error {
 		return nil
 	}
 }
-
-// Client returns the River client, for health checks and the benchmark.
-func (s *Service) Client() *river.Client[*sql.Tx] { return s.client }
 
 // backoff is exponential backoff with full jitter: base × 2^(attempt-1),
 // capped at max.
@@ -352,7 +338,7 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	}
 	n, err := w.s.cfg.Flow.RaiseDueCheckouts(ctx)
 	if n > 0 {
-		w.s.cfg.Logger.Info("order_incomplete raised", slog.Int("checkouts", n))
+		w.s.cfg.Logger.Info(string(msgcenter.EventOrderIncomplete)+" raised", slog.Int("checkouts", n))
 	}
 	return err
 }

@@ -15,7 +15,7 @@ import (
 // the admin chose it.
 func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryWork) error {
 	d, fb := work.Delivery, work.Config.Fallback
-	if fb == nil || !fb.Enabled {
+	if !work.Config.FallbackEnabled() {
 		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusSkipped, Reason: msgcenter.ReasonFallbackDisabled})
 	}
 	provider, err := s.providerFor(ctx, work)
@@ -24,7 +24,7 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	}
 	failed := func(reason msgcenter.Reason, why string) error {
 		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: reason,
-			Attempt: &msgcenter.Attempt{At: s.cfg.Now(), Outcome: "failed", Error: why}})
+			Attempt: &msgcenter.Attempt{At: s.cfg.Now(), Outcome: msgcenter.OutcomeFailed, Error: why}})
 	}
 	channel, err := s.cfg.Commerce.FindChannel(ctx, d.StoreID, fb.ChannelID)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
@@ -32,7 +32,7 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	} else if err != nil {
 		return err
 	}
-	tpl, err := findTemplate(ctx, provider, d.StoreID, channel.ID, fb.TemplateName, fb.TemplateLanguage)
+	tpl, err := render.FindTemplate(ctx, provider, d.StoreID, channel.ID, fb.TemplateName, fb.TemplateLanguage)
 	if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 		return s.retryOrFail(ctx, work, err)
 	}
@@ -43,7 +43,7 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	// The customer's own WhatsApp channel is preferred when it holds the
 	// same approved template: the message then arrives in their conversation.
 	if room := work.Room; room != nil && room.ChannelType == msgcenter.ChannelWhatsApp && room.ChannelID != channel.ID && work.Channel != nil {
-		own, err := findTemplate(ctx, provider, d.StoreID, room.ChannelID, tpl.Name, tpl.Language)
+		own, err := render.FindTemplate(ctx, provider, d.StoreID, room.ChannelID, tpl.Name, tpl.Language)
 		if err == nil && own.UsableForFallback() && own.Identical(tpl) {
 			channel, tpl = work.Channel, own
 		}
@@ -59,36 +59,16 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 		return failed(msgcenter.ReasonUndeliverable, "the customer has no phone number to send a WhatsApp template to")
 	}
 
-	lang := work.Config.Language
-	if work.Config.Type == msgcenter.MessageTypeCustom {
-		lang = work.Store.Language
-	}
-	params, suffix := render.FallbackParams(tpl, fb, render.NewValues(s.data(ctx, work), lang))
-	res := msgcenter.DeliveryResult{Text: tpl.Fill(params), ChannelID: &channel.ID, ChannelType: channel.Type}
-	if _, b := tpl.DynamicButton(); b != nil {
-		res.ButtonLabel, res.ButtonURL = b.Text, b.Link(suffix)
-	}
+	m := render.RenderFallback(tpl, work.Config, work.Store.Language, s.data(ctx, work))
+	res := msgcenter.DeliveryResult{Text: m.Text, ButtonLabel: m.Button.Label, ButtonURL: m.Button.URL,
+		ChannelID: &channel.ID, ChannelType: channel.Type}
 	start := time.Now()
 	sent, sendErr := provider.SendTemplate(ctx, &msgcenter.TemplateMessage{
-		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: params, ButtonSuffix: suffix,
+		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: m.Params, ButtonSuffix: m.ButtonSuffix,
 		Key: fmt.Sprintf("msgcenter-%d", d.ID),
 	})
 	s.cfg.Metrics.providerLatency(time.Since(start))
 	return s.finish(ctx, work, res, sent, sendErr)
-}
-
-// findTemplate returns the channel's template with name and language, or ENOTFOUND.
-func findTemplate(ctx context.Context, p msgcenter.TemplateProvider, storeID, channelID int64, name, language string) (*msgcenter.WhatsAppTemplate, error) {
-	list, err := p.Templates(ctx, storeID, channelID)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range list {
-		if t.Name == name && t.Language == language {
-			return t, nil
-		}
-	}
-	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Template %s (%s) not found on channel %d.", name, language, channelID)
 }
 
 // retryOrFail treats an error reading the catalogue like a failed send.

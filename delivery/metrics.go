@@ -65,7 +65,7 @@ func (m *Metrics) recorded(d *msgcenter.Delivery, r msgcenter.DeliveryResult) {
 		return
 	}
 	if r.Attempt != nil {
-		m.attempts.WithLabelValues(r.Attempt.Outcome).Inc()
+		m.attempts.WithLabelValues(string(r.Attempt.Outcome)).Inc()
 	}
 	if r.Status != msgcenter.StatusQueued {
 		m.messages.WithLabelValues(string(d.Event), string(d.Kind), string(r.Status), string(r.Reason)).Inc()
@@ -81,7 +81,7 @@ func (s *Service) RegisterQueueDepth(reg prometheus.Registerer) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		var n int64
-		if err := s.cfg.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'queued'`).Scan(&n); err != nil {
+		if err := s.cfg.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = $1`, msgcenter.StatusQueued).Scan(&n); err != nil {
 			return -1
 		}
 		return float64(n)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -34,7 +33,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		// something it needs is gone, it fails for good with the reason
 		// instead of staying queued.
 		res := msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: msgcenter.ReasonUndeliverable,
-			Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "load: " + msgcenter.ErrorMessage(err)}}
+			Attempt: &msgcenter.Attempt{Outcome: msgcenter.OutcomeFailed, Error: "load: " + msgcenter.ErrorMessage(err)}}
 		changed, rerr := s.cfg.Store.RecordDeliveryResult(ctx, id, res)
 		if rerr != nil && msgcenter.ErrorCode(rerr) != msgcenter.ENOTFOUND {
 			return fmt.Errorf("record delivery %d: %w", id, rerr)
@@ -69,7 +68,7 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		// retrying will not help.
 		s.cfg.Logger.Error("render stored configuration", slog.Int64("delivery", id), slog.Any("err", err))
 		return s.record(ctx, work, msgcenter.DeliveryResult{Status: msgcenter.StatusFailed, Reason: msgcenter.ReasonUndeliverable,
-			Attempt: &msgcenter.Attempt{Outcome: "failed", Error: "render: " + msgcenter.ErrorMessage(err)}})
+			Attempt: &msgcenter.Attempt{Outcome: msgcenter.OutcomeFailed, Error: "render: " + msgcenter.ErrorMessage(err)}})
 	}
 	res := msgcenter.DeliveryResult{Text: msg.Text, ButtonLabel: msg.Button.Label, ButtonURL: msg.Button.URL}
 	room := work.Room
@@ -119,15 +118,8 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 	return s.finish(ctx, work, res, sent, sendErr)
 }
 
-// providerFor returns the provider of the message's store. The work says
-// whether the store connected an app of its own; when it did not, the
-// default provider carries the message without a second lookup.
+// providerFor returns the provider of the message's store.
 func (s *Service) providerFor(ctx context.Context, work *msgcenter.DeliveryWork) (msgcenter.FullProvider, error) {
-	if !work.Connected {
-		if p := s.cfg.Providers.Default(); p != nil {
-			return p, nil
-		}
-	}
 	return s.cfg.Providers.ProviderFor(ctx, work.Delivery.StoreID)
 }
 
@@ -139,7 +131,7 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 	a := &msgcenter.Attempt{At: s.cfg.Now()}
 	res.Attempt = a
 	if sendErr == nil {
-		a.Outcome, a.ProviderMessageID = "sent", sent.ProviderMessageID
+		a.Outcome, a.ProviderMessageID = msgcenter.OutcomeSent, sent.ProviderMessageID
 		res.Status = msgcenter.StatusSent
 		return s.record(ctx, work, res)
 	}
@@ -147,10 +139,10 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 	a.Error = pe.Message
 	switch {
 	case pe.Kind == msgcenter.ProviderSessionExpired:
-		a.Outcome = "failed"
+		a.Outcome = msgcenter.OutcomeFailed
 		return s.sessionExpired(ctx, work, res, a)
 	case pe.Kind == msgcenter.ProviderPermanent:
-		a.Outcome = "failed"
+		a.Outcome = msgcenter.OutcomeFailed
 		res.Status, res.Reason = msgcenter.StatusFailed, pe.Reason
 		if !res.Reason.Valid() {
 			res.Reason = msgcenter.ReasonUndeliverable
@@ -158,14 +150,14 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 	case work.Tries+1 < s.cfg.MaxAttempts:
 		// Tries are counted on the message, not the job: a job retried
 		// because the database was unreachable used none of them.
-		a.Outcome = "retry"
+		a.Outcome = msgcenter.OutcomeRetry
 		res.Status = msgcenter.StatusQueued
 		if err := s.record(ctx, work, res); err != nil {
 			return err
 		}
 		return sendErr
 	default:
-		a.Outcome = "failed"
+		a.Outcome = msgcenter.OutcomeFailed
 		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonProviderError
 	}
 	return s.record(ctx, work, res)
@@ -216,7 +208,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		d.CustomerName = w.Room.CustomerName
 	}
 	if w.MicrositeToken != "" {
-		d.MicrositeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "?t=" + url.QueryEscape(w.MicrositeToken)
+		d.MicrositeURL = msgcenter.JoinURL(s.cfg.PublicURL, msgcenter.MicrositeLinkPath(st.Slug, w.MicrositeToken))
 	}
 	switch {
 	case w.Order != nil:
@@ -227,7 +219,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		d.OrderNumber = o.Number
 		d.Items = renderItems(o.Items)
 		d.ProductSubtotal, d.DeliveryFee, d.ServiceFee, d.GrandTotal = o.Subtotal, o.DeliveryFee, o.ServiceFee, o.GrandTotal
-		d.DetailsPath, d.ReceiptPath = "order/"+o.Token, "receipt/"+o.Token
+		d.DetailsPath, d.ReceiptPath = msgcenter.OrderDetailsPath(o.Token), msgcenter.ReceiptPath(o.Token)
 	case w.FailedCheckout != nil:
 		fc := w.FailedCheckout
 		if fc.CustomerName != "" {
@@ -242,7 +234,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		}
 	case w.Checkout != nil:
 		c := w.Checkout
-		d.ResumeURL = s.cfg.PublicURL + "s/" + url.PathEscape(st.Slug) + "/checkout/" + url.PathEscape(c.Token)
+		d.ResumeURL = msgcenter.JoinURL(s.cfg.PublicURL, msgcenter.CheckoutPath(st.Slug, c.Token))
 		d.Items, d.ProductSubtotal = s.pricedCart(ctx, st.ID, c.Items)
 	}
 	return d

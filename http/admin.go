@@ -3,14 +3,13 @@ package http
 import (
 	"context"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // The dashboard's session: a random token in an HttpOnly cookie, stored
@@ -24,7 +23,6 @@ const (
 // /admin/stores/{store}/ resolves {store} among the signed-in admin's own
 // stores, so another admin's store answers 404 like a missing one.
 func (s *Server) adminRoutes() {
-	s.parseAdminPages()
 
 	s.handle("GET /admin", s.adminUser(s.handleAdminHome))
 	s.handle("GET /admin/{$}", s.adminUser(s.handleAdminHome))
@@ -32,6 +30,7 @@ func (s *Server) adminRoutes() {
 	s.handle("POST /admin/login", s.handleLogin)
 	s.handle("POST /admin/logout", s.handleLogout)
 	s.handle("POST /admin/stores", s.adminUser(s.handleAdminStoreCreate))
+	s.handle("POST /admin/language", s.adminUser(s.handleAdminLanguage))
 
 	s.handle("GET /admin/stores/{store}", s.adminStore(s.handleAdminStoreHome))
 	s.handle("GET /admin/stores/{store}/location", s.adminStore(s.handleLocationPage))
@@ -51,32 +50,9 @@ func (s *Server) adminRoutes() {
 }
 
 // adminBase holds the partial templates every admin page shares: the top
-// bar with the store switcher and the store menu.
+// bar with the store switcher and the store menu. parsePages parses each
+// admin page with it.
 const adminBase = "templates/admin_base.html"
-
-// parseAdminPages parses each admin page with the layout and the shared
-// partials, replacing the plain parse of pages.go, which knows only the
-// layout (so these files may call only the functions of templateFuncs,
-// or that first parse fails). The templates are embedded, so a broken one fails every start
-// (and every test) here rather than at the first request.
-func (s *Server) parseAdminPages() {
-	names, err := fs.Glob(templateFS, "templates/admin_*.html")
-	if err != nil {
-		panic(err)
-	}
-	funcs := s.templateFuncs()
-	for _, name := range names {
-		if name == adminBase {
-			continue
-		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", adminBase, name)
-		if err != nil {
-			panic(fmt.Sprintf("http: parse %s: %v", name, err))
-		}
-		s.pages.byName[strings.TrimPrefix(name, "templates/")] = t
-	}
-	delete(s.pages.byName, strings.TrimPrefix(adminBase, "templates/"))
-}
 
 // adminUser requires a signed-in admin. Without a valid session a page
 // request is sent to the sign-in page, coming back here afterwards.
@@ -134,20 +110,33 @@ type adminPage struct {
 	Section string
 	// Notice and Problem are one-line messages: a success and an error.
 	Notice, Problem string
+	// Path is the page's own URL, where the language switch comes back to.
+	Path string
+	// ScriptTexts are the texts the page's script shows, by key, in the
+	// page's language (see admin.js's T).
+	ScriptTexts map[string]string
 }
 
-// newAdminPage starts a page of the request's store, or of no store.
-func (s *Server) newAdminPage(r *http.Request, title, section string) (*adminPage, error) {
+// newAdminPage starts a page of the request's store, or of no store, in
+// the admin's language; its title is the text of titleKey with args.
+func (s *Server) newAdminPage(r *http.Request, titleKey, section string, args ...any) (*adminPage, error) {
 	u := userFrom(r.Context())
 	stores, err := s.Stores.FindStores(r.Context(), u.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := &adminPage{Title: title, Lang: "en", User: u, Store: storeFrom(r.Context()), Stores: stores, Section: section}
+	lang := adminLang(r, u)
+	p := &adminPage{Title: i18n.For(lang).T(titleKey, args...), Lang: string(lang), User: u, Store: storeFrom(r.Context()),
+		Stores: stores, Section: section, Path: r.URL.RequestURI()}
 	if p.Store != nil {
-		p.Title = title + " · " + p.Store.Name
+		p.Title += " · " + p.Store.Name
 	}
 	return p, nil
+}
+
+// T returns the text of key in the page's language.
+func (p *adminPage) T(key string, args ...any) string {
+	return i18n.For(msgcenter.Language(p.Lang)).T(key, args...)
 }
 
 // StoreURL returns the dashboard URL of the page's store plus rest.
@@ -183,7 +172,8 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.renderAdmin(w, r, http.StatusOK, "admin_login.html", &loginPage{Title: "Sign in", Lang: "en", Next: next})
+	lang := adminLang(r, nil)
+	s.renderAdmin(w, r, http.StatusOK, "admin_login.html", &loginPage{Title: i18n.For(lang).T("admin.login.title"), Lang: string(lang), Next: next})
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -200,8 +190,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
+		lang := adminLang(r, nil)
+		t := i18n.For(lang).T
 		s.renderAdmin(w, r, http.StatusUnauthorized, "admin_login.html", &loginPage{
-			Title: "Sign in", Lang: "en", Email: email, Next: next, Problem: "Invalid email or password.",
+			Title: t("admin.login.title"), Lang: string(lang), Email: email, Next: next, Problem: t("admin.login.invalid"),
 		})
 		return
 	}
@@ -249,7 +241,7 @@ type homePage struct {
 }
 
 func (s *Server) handleAdminHome(w http.ResponseWriter, r *http.Request) {
-	p, err := s.newAdminPage(r, "Your stores", "")
+	p, err := s.newAdminPage(r, "admin.home.title", "")
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -258,7 +250,7 @@ func (s *Server) handleAdminHome(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, storeURL(p.Stores[0], "/message-center"), http.StatusSeeOther)
 		return
 	}
-	p.Title = "Create a store"
+	p.Title = p.T("admin.home.create_title")
 	s.renderAdmin(w, r, http.StatusOK, "admin_home.html", &homePage{adminPage: p})
 }
 
@@ -272,7 +264,7 @@ func (s *Server) handleAdminStoreCreate(w http.ResponseWriter, r *http.Request) 
 	msgcenter.StoreUpdate{Name: &name}.Apply(st)
 	err := s.Stores.CreateStore(r.Context(), st)
 	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
-		p, perr := s.newAdminPage(r, "Create a store", "")
+		p, perr := s.newAdminPage(r, "admin.home.create_title", "")
 		if perr != nil {
 			s.Error(w, r, perr)
 			return

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // timeZones are the zones the Location tab offers: Indonesia's three first,
@@ -34,11 +35,12 @@ type locationPage struct {
 type option struct{ Value, Label string }
 
 func languageOptions() []option {
-	return []option{{string(msgcenter.LanguageEnglish), "English"}, {string(msgcenter.LanguageIndonesian), "Indonesian"}}
+	t := i18n.For(msgcenter.LanguageEnglish).T // each language's name is the same in every catalogue: its own
+	return []option{{string(msgcenter.LanguageEnglish), t("lang.en")}, {string(msgcenter.LanguageIndonesian), t("lang.id")}}
 }
 
 func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
-	p, err := s.newAdminPage(r, "Location", "location")
+	p, err := s.newAdminPage(r, "admin.location.title", "location")
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/render"
 )
 
@@ -44,6 +45,9 @@ type messageCenterPage struct {
 	PathPlaceholders string
 	// CustomButton is the Share Microsite URL tab's custom button.
 	CustomButton *customButtonJSON
+	// ChannelNamesJSON names the channel types for the script, from
+	// msgcenter.ChannelTitles.
+	ChannelNamesJSON string
 }
 
 // eventTab is one tab of the tab bar.
@@ -66,14 +70,15 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	p, err := s.newAdminPage(r, "Message Center: "+event.Title(), "message-center")
+	p, err := s.newAdminPage(r, "admin.mc.title", "message-center", eventTitle(event, adminLang(r, userFrom(r.Context()))))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	p.Scripts = []string{"admin.js"}
+	p.ScriptTexts = i18n.Texts(msgcenter.Language(p.Lang), "js.")
 	mp := &messageCenterPage{
-		adminPage: p, Config: c, Event: event, EventTitle: event.Title(), Automatic: event.Automatic(),
+		adminPage: p, Config: c, Event: event, EventTitle: eventTitle(event, msgcenter.Language(p.Lang)), Automatic: event.Automatic(),
 		Placeholders: render.Placeholders(event), Languages: languageOptions(),
 		API:        "/api/v1/stores/" + strconv.FormatInt(st.ID, 10) + "/message-center/" + string(event),
 		BodyCount:  utf8.RuneCountInString(c.Body),
@@ -81,6 +86,12 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		MaxBodyLen: msgcenter.MaxBodyLength, MaxLabelLen: msgcenter.MaxButtonLabelLength,
 	}
 	mp.StoreAPI = "/api/v1/stores/" + strconv.FormatInt(st.ID, 10)
+	names, err := json.Marshal(msgcenter.ChannelTitles())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	mp.ChannelNamesJSON = string(names)
 	if event.HasFallback() {
 		fb := c.Fallback
 		if fb == nil {
@@ -92,10 +103,10 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		mp.HasFallback, mp.FallbackJSON = true, string(b)
-		mp.PathPlaceholders = strings.Join(pathPlaceholders(event), ",")
+		mp.PathPlaceholders = strings.Join(render.PathPlaceholders(event), ",")
 	}
 	if event == msgcenter.EventShareMicrositeURL && s.CustomButtons != nil {
-		if mp.CustomButton, err = s.customButton(r.Context(), st); err != nil {
+		if mp.CustomButton, err = s.customButton(r.Context(), st, msgcenter.Language(p.Lang)); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -103,7 +114,7 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 	mp.DefaultBodyEN, mp.DefaultLabelEN = render.Default(event, msgcenter.LanguageEnglish)
 	mp.DefaultBodyID, mp.DefaultLabelID = render.Default(event, msgcenter.LanguageIndonesian)
 	for _, e := range msgcenter.Events() {
-		mp.Tabs = append(mp.Tabs, eventTab{Event: e, Title: e.Title(), URL: storeURL(st, "/message-center/"+string(e)), Active: e == event})
+		mp.Tabs = append(mp.Tabs, eventTab{Event: e, Title: eventTitle(e, msgcenter.Language(p.Lang)), URL: storeURL(st, "/message-center/"+string(e)), Active: e == event})
 	}
 	// A saved message that no longer renders (rules tightened since) is
 	// shown without a preview; the script shows the error beside the field.

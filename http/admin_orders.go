@@ -2,11 +2,11 @@ package http
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/receipt"
 	"github.com/qiscus/msgcenter/render"
 )
@@ -14,39 +14,21 @@ import (
 // ordersPageSize is how many orders one page of the order list shows.
 const ordersPageSize = 50
 
-// ordersDeliveriesFinder is implemented by stores that read the messages of
-// many orders in one query (sqlstore's DeliveryService); others are asked
-// once per order.
-type ordersDeliveriesFinder interface {
-	FindOrdersDeliveries(ctx context.Context, storeID int64, orderIDs []int64) ([]*msgcenter.Delivery, error)
-}
-
-// deliveriesByOrder returns the messages of orders, by order id.
+// deliveriesByOrder returns the messages of orders, by order id, in one read.
 func (s *Server) deliveriesByOrder(ctx context.Context, storeID int64, orders []*msgcenter.Order) (map[int64][]*msgcenter.Delivery, error) {
-	out := make(map[int64][]*msgcenter.Delivery, len(orders))
-	if f, ok := s.Deliveries.(ordersDeliveriesFinder); ok {
-		ids := make([]int64, len(orders))
-		for i, o := range orders {
-			ids[i] = o.ID
-		}
-		ds, err := f.FindOrdersDeliveries(ctx, storeID, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			if d.OrderID != nil {
-				out[*d.OrderID] = append(out[*d.OrderID], d)
-			}
-		}
-		return out, nil
+	ids := make([]int64, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
 	}
-	for _, o := range orders {
-		id := o.ID
-		ds, err := s.Deliveries.FindDeliveries(ctx, storeID, msgcenter.DeliveryFilter{OrderID: &id})
-		if err != nil {
-			return nil, err
+	ds, err := s.Deliveries.FindOrdersDeliveries(ctx, storeID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]*msgcenter.Delivery, len(orders))
+	for _, d := range ds {
+		if d.OrderID != nil {
+			out[*d.OrderID] = append(out[*d.OrderID], d)
 		}
-		out[id] = ds
 	}
 	return out, nil
 }
@@ -78,25 +60,20 @@ type messageSummary struct {
 	Messages []messageLine
 }
 
-// channelNames are the channel types in words.
-var channelNames = map[msgcenter.ChannelType]string{
-	msgcenter.ChannelWhatsApp: "WhatsApp", msgcenter.ChannelInstagram: "Instagram", msgcenter.ChannelMessenger: "Messenger",
-	msgcenter.ChannelTelegram: "Telegram", msgcenter.ChannelLINE: "LINE", msgcenter.ChannelWeb: "Web chat",
-}
-
-func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery) messageLine {
+// newMessageLine is message d of store st as the dashboard shows it, in lang.
+func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.Language) messageLine {
 	m := messageLine{
-		ID: d.ID, Event: d.Event.Title(), Kind: string(d.Kind), Channel: channelNames[d.ChannelType],
+		ID: d.ID, Event: eventTitle(d.Event, lang), Kind: string(d.Kind), Channel: d.ChannelType.Title(),
 		Status: string(d.Status), StatusClass: "st-" + string(d.Status),
 		Text: d.Text, Button: d.ButtonLabel,
-		At: receipt.FormatTime(d.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
+		At: receipt.FormatTime(d.CreatedAt, st.TimeZone, lang),
 	}
 	if m.Channel == "" {
 		m.Channel = "—"
 	}
 	if d.Reason != "" {
-		// Reasons are shown in the store's language, as the API gives them.
-		m.Reason = d.Reason.Text(st.Language)
+		// Reasons are shown in the dashboard's language.
+		m.Reason = d.Reason.Text(lang)
 	}
 	for _, a := range d.Attempts {
 		info := a.Error
@@ -104,20 +81,21 @@ func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery) messageLine {
 			info = "provider message " + a.ProviderMessageID
 		}
 		m.Attempts = append(m.Attempts, attemptLine{
-			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, msgcenter.LanguageEnglish), Outcome: a.Outcome, Info: info,
+			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, lang), Outcome: string(a.Outcome), Info: info,
 		})
 	}
 	return m
 }
 
-func newMessageSummary(st *msgcenter.Store, ds []*msgcenter.Delivery) messageSummary {
+func newMessageSummary(st *msgcenter.Store, ds []*msgcenter.Delivery, lang msgcenter.Language) messageSummary {
+	t := i18n.For(lang).T
 	sum := msgcenter.Summarize(ds)
-	out := messageSummary{Text: fmt.Sprintf("Sent (%d) · Failed (%d)", sum.Sent, sum.Failed), Bad: sum.Failed > 0}
+	out := messageSummary{Text: t("admin.orders.summary", sum.Sent, sum.Failed), Bad: sum.Failed > 0}
 	if sum.Queued > 0 {
-		out.Text += fmt.Sprintf(" · Queued (%d)", sum.Queued)
+		out.Text += t("admin.orders.summary_queued", sum.Queued)
 	}
 	for _, d := range ds {
-		out.Messages = append(out.Messages, newMessageLine(st, d))
+		out.Messages = append(out.Messages, newMessageLine(st, d, lang))
 	}
 	return out
 }
@@ -139,10 +117,6 @@ type ordersPage struct {
 	Prev, Next string
 }
 
-func orderStatusText(s msgcenter.OrderStatus) string {
-	return textFor(msgcenter.LanguageEnglish).statusText(s)
-}
-
 func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
 	st := storeFrom(r.Context())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -155,11 +129,12 @@ func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	p, err := s.newAdminPage(r, "Orders", "orders")
+	p, err := s.newAdminPage(r, "admin.orders.title", "orders")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	lang := msgcenter.Language(p.Lang)
 	op := &ordersPage{adminPage: p, Page: page}
 	if len(orders) > ordersPageSize {
 		orders = orders[:ordersPageSize]
@@ -180,10 +155,10 @@ func (s *Server) handleOrdersPage(w http.ResponseWriter, r *http.Request) {
 		}
 		op.Orders = append(op.Orders, orderRow{
 			ID: o.ID, URL: storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
-			Number: receipt.OrderNumber(o), Date: receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
-			Customer: name, Total: render.FormatMoney(o.GrandTotal, st.Currency, st.Language),
-			Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
-			Summary: newMessageSummary(st, byOrder[o.ID]),
+			Number: receipt.OrderNumber(o), Date: receipt.FormatTime(o.CreatedAt, st.TimeZone, lang),
+			Customer: name, Total: render.FormatMoney(o.GrandTotal, st.Currency, lang),
+			Status: orderStatusText(o.Status, lang), StatusClass: "status-" + string(o.Status),
+			Summary: newMessageSummary(st, byOrder[o.ID], lang),
 		})
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_orders.html", op)
@@ -216,26 +191,27 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.newAdminPage(r, "Order "+receipt.OrderNumber(o), "orders")
+	p, err := s.newAdminPage(r, "admin.order.title", "orders", receipt.OrderNumber(o))
 	if err != nil {
 		return nil, err
 	}
-	money := func(n int64) string { return render.FormatMoney(n, st.Currency, st.Language) }
+	lang := msgcenter.Language(p.Lang)
+	money := func(n int64) string { return render.FormatMoney(n, st.Currency, lang) }
 	dp := &orderDetailPage{
 		adminPage: p, Order: o, Number: receipt.OrderNumber(o),
-		Date:   receipt.FormatTime(o.CreatedAt, st.TimeZone, msgcenter.LanguageEnglish),
-		Status: orderStatusText(o.Status), StatusClass: "status-" + string(o.Status),
+		Date:   receipt.FormatTime(o.CreatedAt, st.TimeZone, lang),
+		Status: orderStatusText(o.Status, lang), StatusClass: "status-" + string(o.Status),
 		Subtotal: money(o.Subtotal), DeliveryFee: money(o.DeliveryFee), ServiceFee: money(o.ServiceFee), Total: money(o.GrandTotal),
-		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, msgcenter.LanguageEnglish),
-		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, msgcenter.LanguageEnglish),
-		Summary:        newMessageSummary(st, ds),
+		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
+		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, lang),
+		Summary:        newMessageSummary(st, ds, lang),
 		CanPay:         o.Status == msgcenter.OrderPlaced,
 		CanCancel:      o.Status == msgcenter.OrderPlaced || o.Status == msgcenter.OrderPaid,
 		CanRefund:      o.Status == msgcenter.OrderPaid,
 		ActionURL:      storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
 	}
 	if o.PaidAt != nil {
-		dp.PaidAt = receipt.FormatTime(*o.PaidAt, st.TimeZone, msgcenter.LanguageEnglish)
+		dp.PaidAt = receipt.FormatTime(*o.PaidAt, st.TimeZone, lang)
 	}
 	for _, it := range o.Items {
 		dp.Items = append(dp.Items, itemLine{Name: it.Name, Quantity: it.Quantity, UnitPrice: money(it.UnitPrice), Total: money(it.LineTotal())})
@@ -303,14 +279,14 @@ func (s *Server) handleMessagesPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	p, err := s.newAdminPage(r, "Messages", "messages")
+	p, err := s.newAdminPage(r, "admin.messages.title", "messages")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	mp := &messagesPage{adminPage: p}
 	for _, d := range ds {
-		mp.Messages = append(mp.Messages, newMessageLine(st, d))
+		mp.Messages = append(mp.Messages, newMessageLine(st, d, msgcenter.Language(p.Lang)))
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_messages.html", mp)
 }

@@ -2,12 +2,12 @@ package http
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/receipt"
 	"github.com/qiscus/msgcenter/render"
 )
@@ -70,7 +70,6 @@ func (s *Server) customerOrder(w http.ResponseWriter, r *http.Request, token str
 type orderPage struct {
 	Title, Lang string
 	Scripts     []string // none: the customer pages need no JavaScript
-	T           *customerText
 
 	StoreName, StoreAddress string
 	Number                  string
@@ -100,25 +99,24 @@ type itemLine struct {
 	Total     string
 }
 
-func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, title func(*customerText) string) *orderPage {
+func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, titleKey string) *orderPage {
 	lang := st.Language
 	if !lang.Valid() {
 		lang = msgcenter.LanguageEnglish
 	}
-	t := textFor(lang)
+	t := i18n.For(lang).T
 	money := func(n int64) string { return render.FormatMoney(n, st.Currency, lang) }
 	p := &orderPage{
-		Title:            title(t) + " " + receipt.OrderNumber(o) + " · " + st.Name,
+		Title:            t(titleKey) + " " + receipt.OrderNumber(o) + " · " + st.Name,
 		Lang:             string(lang),
-		T:                t,
 		StoreName:        st.Name,
 		StoreAddress:     st.Address,
 		Number:           receipt.OrderNumber(o),
 		OrderDate:        receipt.FormatTime(o.CreatedAt, st.TimeZone, lang),
-		Status:           t.statusText(o.Status),
+		Status:           orderStatusText(o.Status, lang),
 		StatusClass:      "status-" + string(o.Status),
 		PaymentMethod:    receipt.PaymentMethodName(o.PaymentMethod, lang),
-		PaymentState:     t.paymentState(o),
+		PaymentState:     paymentState(o, lang),
 		CustomerName:     o.CustomerName,
 		CustomerPhone:    o.CustomerPhone,
 		Address:          o.Address,
@@ -127,11 +125,11 @@ func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, title fun
 		DeliveryFee:      money(o.DeliveryFee),
 		ServiceFee:       money(o.ServiceFee),
 		GrandTotal:       money(o.GrandTotal),
-		Thanks:           fmt.Sprintf(t.ThanksStore, st.Name),
+		Thanks:           t("receipt.thanks", st.Name),
 		ReceiptAvailable: o.Status.ReceiptAvailable(),
-		OrderURL:         s.publicLink("order/" + o.Token),
-		ReceiptURL:       s.publicLink("receipt/" + o.Token),
-		ReceiptPDF:       s.publicLink("receipt/" + o.Token + ".pdf"),
+		OrderURL:         s.publicLink(msgcenter.OrderDetailsPath(o.Token)),
+		ReceiptURL:       s.publicLink(msgcenter.ReceiptPath(o.Token)),
+		ReceiptPDF:       s.publicLink(msgcenter.ReceiptPDFPath(o.Token)),
 	}
 	if o.PaidAt != nil {
 		p.PaymentDate = receipt.FormatTime(*o.PaidAt, st.TimeZone, lang)
@@ -150,7 +148,7 @@ func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := s.newOrderPage(st, o, func(t *customerText) string { return t.Order })
+	p := s.newOrderPage(st, o, "order.details")
 	if err := s.pages.render(w, http.StatusOK, "order.html", p); err != nil {
 		s.Error(w, r, err)
 	}
@@ -159,14 +157,14 @@ func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
 // handleReceipt answers GET /receipt/{token} with the receipt page and
 // GET /receipt/{token}.pdf with the receipt PDF.
 func (s *Server) handleReceipt(w http.ResponseWriter, r *http.Request) {
-	token, isPDF := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	token, isPDF := strings.CutSuffix(r.PathValue("file"), msgcenter.ReceiptPDFExt)
 	st, o, ok := s.customerOrder(w, r, token)
 	if !ok {
 		return
 	}
-	p := s.newOrderPage(st, o, func(t *customerText) string { return t.Receipt })
+	p := s.newOrderPage(st, o, "receipt.title")
 	if !o.Status.ReceiptAvailable() {
-		p.Title = p.T.ReceiptUnavailableTitle + " · " + st.Name
+		p.Title = i18n.For(msgcenter.Language(p.Lang)).T("receipt.unavailable_title") + " · " + st.Name
 		if err := s.pages.render(w, http.StatusNotFound, "receipt_unavailable.html", p); err != nil {
 			s.Error(w, r, err)
 		}

@@ -25,43 +25,7 @@ func TestCustomerBrowser(t *testing.T) {
 	out := browsertest.OutputDir(t)
 	downloads := t.TempDir()
 
-	opts := browsertest.Options(t, exe, 375, 812)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
-
-	noHScroll := func(page string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			dims, err := chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			if len(dims) != 2 || dims[0] > dims[1] {
-				t.Errorf("%s scrolls horizontally at 375 px: scrollWidth, innerWidth = %v", page, dims)
-			}
-			if len(dims) == 2 && dims[1] != 375 {
-				t.Errorf("%s: innerWidth = %d, want 375", page, dims[1])
-			}
-			return nil
-		})
-	}
-	screenshot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			path := filepath.Join(out, name)
-			if err := os.WriteFile(path, png, 0o644); err != nil {
-				return err
-			}
-			t.Logf("screenshot: %s", path)
-			return nil
-		})
-	}
+	ctx := browsertest.Tab(t, exe, 375, 812, 30*time.Second)
 
 	yes := true
 	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
@@ -70,15 +34,14 @@ func TestCustomerBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(375, 812),
 		chromedp.Navigate(f.URL+"/order/"+order.Token),
 		chromedp.WaitVisible(chromedp.ID("view-receipt")),
-		noHScroll("order page"),
-		screenshot("customer-order-375.png"),
+		browsertest.NoHScroll(t, "order page", 375),
+		browsertest.Screenshot(t, out, "customer-order-375.png"),
 		chromedp.Click(chromedp.ID("view-receipt")),
 		chromedp.WaitVisible(chromedp.ID("download")),
-		noHScroll("receipt page"),
-		screenshot("customer-receipt-375.png"),
+		browsertest.NoHScroll(t, "receipt page", 375),
+		browsertest.Screenshot(t, out, "customer-receipt-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -13,33 +13,8 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/mock"
 	"github.com/qiscus/msgcenter/render"
-)
-
-// customerStores is a fake StoreService: one function field per method the
-// customer pages use; any other method panics through the nil interface.
-type customerStores struct {
-	msgcenter.StoreService
-	FindStoreByIDFn func(ctx context.Context, id int64) (*msgcenter.Store, error)
-}
-
-func (s *customerStores) FindStoreByID(ctx context.Context, id int64) (*msgcenter.Store, error) {
-	return s.FindStoreByIDFn(ctx, id)
-}
-
-// customerCommerce is a fake CommerceService, like customerStores.
-type customerCommerce struct {
-	msgcenter.CommerceService
-	FindOrderByTokenFn func(ctx context.Context, token string) (*msgcenter.Order, error)
-}
-
-func (c *customerCommerce) FindOrderByToken(ctx context.Context, token string) (*msgcenter.Order, error) {
-	return c.FindOrderByTokenFn(ctx, token)
-}
-
-var (
-	_ msgcenter.StoreService    = (*customerStores)(nil)
-	_ msgcenter.CommerceService = (*customerCommerce)(nil)
 )
 
 // customerFixture is a server with two stores (English and Indonesian) and
@@ -85,6 +60,8 @@ func newCustomerFixture(tb testing.TB) *customerFixture {
 				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish},
 			2: {ID: 2, Slug: "toko-budi", Name: "Toko Budi", Address: "Jl. Braga 10, Bandung",
 				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageIndonesian},
+			3: {ID: 3, Slug: "warung-bu-sri", Name: "Warung Bu Sri 🍜", Address: "Jl. Cempaka ☀ 3, Yogyakarta",
+				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageIndonesian},
 		},
 	}
 	for i, st := range []msgcenter.OrderStatus{msgcenter.OrderPlaced, msgcenter.OrderPaid, msgcenter.OrderCancelled, msgcenter.OrderRefunded} {
@@ -95,15 +72,19 @@ func newCustomerFixture(tb testing.TB) *customerFixture {
 	xss.Items[0].Name = "<script>alert(1)</script>"
 	xss.CustomerName = `"><img src=x onerror=alert(1)>`
 	f.Orders["xss-token"] = xss
+	emoji := newCustomerOrder(3, 3001, "emoji-token", msgcenter.OrderPaid)
+	emoji.CustomerName, emoji.Address = "Ani 😊", "Gg. Mawar 🌹 7"
+	emoji.Items[0].Name, emoji.Items[1].Name = "Mie Ayam 🍜 Spesial", "拉面"
+	f.Orders["emoji-token"] = emoji
 
 	srv, err := http.NewServer(http.Config{
-		Stores: &customerStores{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
+		Stores: &mock.StoreService{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
 			if st, ok := f.Stores[id]; ok {
 				return st, nil
 			}
 			return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
 		}},
-		Commerce: &customerCommerce{FindOrderByTokenFn: func(_ context.Context, token string) (*msgcenter.Order, error) {
+		Commerce: &mock.CommerceService{FindOrderByTokenFn: func(_ context.Context, token string) (*msgcenter.Order, error) {
 			f.Lookups.Add(1)
 			if o, ok := f.Orders[token]; ok {
 				return o, nil
@@ -300,6 +281,16 @@ func TestCustomerIndonesian(t *testing.T) {
 	r = customerGet(t, f.URL+"/receipt/"+paid.Token+".pdf")
 	if want := `attachment; filename="receipt-toko-budi-` + itoa(paid.Number) + `.pdf"`; r.Header.Get("Content-Disposition") != want {
 		t.Errorf("Content-Disposition = %q, want %q", r.Header.Get("Content-Disposition"), want)
+	}
+}
+
+// TestCustomerReceiptPDFAnyName: emoji and CJK in the store's, customer's
+// and items' names give a PDF, not an error or a dropped connection.
+func TestCustomerReceiptPDFAnyName(t *testing.T) {
+	f := newCustomerFixture(t)
+	r := customerGet(t, f.URL+"/receipt/emoji-token.pdf")
+	if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF-") {
+		t.Fatalf("status %d, body starts %q; want 200 and a PDF", r.Status, r.Body[:min(len(r.Body), 40)])
 	}
 }
 

@@ -1,83 +1,113 @@
 package http
 
-import "github.com/qiscus/msgcenter"
+import (
+	"net/http"
+	"reflect"
 
-// customerText holds the words of the customer pages in one language.
-type customerText struct {
-	Order, Receipt, OrderNumber, OrderDate, PaymentDate, Status             string
-	Items, Qty, Subtotal, Delivery, ServiceFee, GrandTotal                  string
-	Payment, PaymentMethod, PaymentStatus, Customer, Phone, Address         string
-	ViewReceipt, Download, BackToOrder, ReceiptLater                        string
-	StatusPlaced, StatusPaid, StatusCancelled, StatusRefunded               string
-	Paid, Unpaid, Refunded                                                  string
-	OrderNotFound, ReceiptUnavailable, ReceiptUnavailableTitle, ThanksStore string
-}
+	"golang.org/x/text/language"
 
-// customerTexts is the one table of the customer pages' words, by language.
-var customerTexts = map[msgcenter.Language]*customerText{
-	msgcenter.LanguageEnglish: {
-		Order: "Order details", Receipt: "Receipt", OrderNumber: "Order number", OrderDate: "Order date",
-		PaymentDate: "Payment date", Status: "Status",
-		Items: "Items", Qty: "Qty", Subtotal: "Subtotal", Delivery: "Delivery", ServiceFee: "Service fee",
-		GrandTotal: "Grand total",
-		Payment:    "Payment", PaymentMethod: "Payment method", PaymentStatus: "Payment status",
-		Customer: "Customer", Phone: "Phone", Address: "Address",
-		ViewReceipt: "View Order Receipt", Download: "Download", BackToOrder: "Back to order",
-		ReceiptLater: "The receipt is available once the order is paid.",
-		StatusPlaced: "Waiting for payment", StatusPaid: "Paid", StatusCancelled: "Cancelled", StatusRefunded: "Refunded",
-		Paid: "Paid", Unpaid: "Unpaid", Refunded: "Refunded",
-		OrderNotFound: "Order not found.", ReceiptUnavailableTitle: "Receipt not available",
-		ReceiptUnavailable: "The receipt is available once the order is paid.",
-		ThanksStore:        "Thank you for shopping at %s.",
-	},
-	msgcenter.LanguageIndonesian: {
-		Order: "Detail pesanan", Receipt: "Struk", OrderNumber: "No. pesanan", OrderDate: "Tanggal pesanan",
-		PaymentDate: "Tanggal pembayaran", Status: "Status",
-		Items: "Produk", Qty: "Jml", Subtotal: "Subtotal produk", Delivery: "Pengiriman", ServiceFee: "Biaya layanan",
-		GrandTotal: "Total bayar",
-		Payment:    "Pembayaran", PaymentMethod: "Metode pembayaran", PaymentStatus: "Status pembayaran",
-		Customer: "Pelanggan", Phone: "Telepon", Address: "Alamat",
-		ViewReceipt: "Lihat Struk Pesanan", Download: "Unduh", BackToOrder: "Kembali ke pesanan",
-		ReceiptLater: "Struk tersedia setelah pesanan dibayar.",
-		StatusPlaced: "Menunggu pembayaran", StatusPaid: "Lunas", StatusCancelled: "Dibatalkan", StatusRefunded: "Dana dikembalikan",
-		Paid: "Lunas", Unpaid: "Belum dibayar", Refunded: "Dana dikembalikan",
-		OrderNotFound: "Pesanan tidak ditemukan.", ReceiptUnavailableTitle: "Struk belum tersedia",
-		ReceiptUnavailable: "Struk tersedia setelah pesanan dibayar.",
-		ThanksStore:        "Terima kasih telah berbelanja di %s.",
-	},
-}
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
+)
 
-// textFor returns the customer pages' words in lang, English when lang is
-// not supported.
-func textFor(lang msgcenter.Language) *customerText {
-	if t, ok := customerTexts[lang]; ok {
-		return t
+// Every page's text comes from the catalogues of package i18n. Templates
+// are parsed once per language with the template function
+//
+//	{{t "key" args...}}
+//
+// bound to that language's printer, and a page is rendered in the language
+// its data names in a string field Lang ("en" or "id"): the store's for the
+// customer pages, the admin's for the dashboard. A page without one is in
+// English.
+
+// pageLang returns the language data names in its Lang field.
+func pageLang(data any) msgcenter.Language {
+	v := reflect.ValueOf(data)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return msgcenter.LanguageEnglish
+		}
+		v = v.Elem()
 	}
-	return customerTexts[msgcenter.LanguageEnglish]
-}
-
-// statusText returns the human words for an order status.
-func (t *customerText) statusText(s msgcenter.OrderStatus) string {
-	switch s {
-	case msgcenter.OrderPlaced:
-		return t.StatusPlaced
-	case msgcenter.OrderPaid:
-		return t.StatusPaid
-	case msgcenter.OrderCancelled:
-		return t.StatusCancelled
-	case msgcenter.OrderRefunded:
-		return t.StatusRefunded
+	var lang reflect.Value
+	switch v.Kind() {
+	case reflect.Struct:
+		lang = v.FieldByName("Lang")
+	case reflect.Map:
+		if v.Type().Key().Kind() == reflect.String {
+			lang = v.MapIndex(reflect.ValueOf("Lang"))
+		}
 	}
-	return string(s)
+	for lang.IsValid() && lang.Kind() == reflect.Interface {
+		lang = lang.Elem()
+	}
+	if lang.IsValid() && lang.Kind() == reflect.String {
+		if l := msgcenter.Language(lang.String()); l.Valid() {
+			return l
+		}
+	}
+	return msgcenter.LanguageEnglish
 }
 
-// paymentState returns whether the customer's money is with the store.
-func (t *customerText) paymentState(o *msgcenter.Order) string {
+// orderStatusText returns the human words for an order status in lang.
+func orderStatusText(s msgcenter.OrderStatus, lang msgcenter.Language) string {
+	key := "status." + string(s)
+	if !i18n.Has(key) {
+		return string(s)
+	}
+	return i18n.For(lang).T(key)
+}
+
+// paymentState returns in lang whether the customer's money is with the
+// store.
+func paymentState(o *msgcenter.Order, lang msgcenter.Language) string {
+	t := i18n.For(lang).T
 	switch {
 	case o.Status == msgcenter.OrderRefunded:
-		return t.Refunded
+		return t("payment.refunded")
 	case o.Status == msgcenter.OrderPaid || o.PaidAt != nil:
-		return t.Paid
+		return t("payment.paid")
 	}
-	return t.Unpaid
+	return t("payment.unpaid")
+}
+
+// adminMatcher picks the dashboard language from a browser's
+// Accept-Language: English unless it prefers Indonesian.
+var adminMatcher = language.NewMatcher([]language.Tag{language.English, language.Indonesian})
+
+// adminLang returns the dashboard's language for admin u (nil before
+// sign-in): the one they chose, else the browser's preference.
+func adminLang(r *http.Request, u *msgcenter.User) msgcenter.Language {
+	if u != nil && u.Language.Valid() {
+		return u.Language
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if _, i, conf := adminMatcher.Match(tags...); conf != language.No && i == 1 {
+		return msgcenter.LanguageIndonesian
+	}
+	return msgcenter.LanguageEnglish
+}
+
+// handleAdminLanguage answers POST /admin/language: it remembers the
+// dashboard language the admin chose (form field language, "en" or "id")
+// and goes back to the page of form field next.
+func (s *Server) handleAdminLanguage(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.Error(w, r, msgcenter.Errorf(ebadrequest, "The form could not be read."))
+		return
+	}
+	u := userFrom(r.Context())
+	if err := s.Users.SetUserLanguage(r.Context(), u.ID, msgcenter.Language(r.PostForm.Get("language"))); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// eventTitle returns an event's name in lang.
+func eventTitle(e msgcenter.Event, lang msgcenter.Language) string {
+	if !i18n.Has("event." + string(e)) {
+		return e.Title()
+	}
+	return i18n.For(lang).T("event." + string(e))
 }

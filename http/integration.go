@@ -46,7 +46,7 @@ func (s *Server) newIntegrationJSON(in *msgcenter.Integration) integrationJSON {
 
 // inboundWebhookURL is where the platform posts the store's customer messages.
 func (s *Server) inboundWebhookURL(in *msgcenter.Integration) string {
-	return s.publicLink("/hooks/qiscus/" + strconv.FormatInt(in.StoreID, 10) + "/inbound/" + in.InboundSecret)
+	return s.publicLink(msgcenter.InboundWebhookPath(in.StoreID, in.InboundSecret))
 }
 
 func (s *Server) handleIntegrationGet(w http.ResponseWriter, r *http.Request) {

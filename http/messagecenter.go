@@ -37,62 +37,10 @@ func newMessageConfigJSON(c *msgcenter.MessageConfig) messageConfigJSON {
 	return out
 }
 
-// messageConfigInput is a draft: the body of PUT and preview. Absent fields
-// keep their current value.
-type messageConfigInput struct {
-	Type              *msgcenter.MessageType    `json:"type"`
-	Language          *msgcenter.Language       `json:"language"`
-	Body              *string                   `json:"body"`
-	ButtonLabel       *string                   `json:"button_label"`
-	AutomationEnabled *bool                     `json:"automation_enabled"`
-	Fallback          *msgcenter.FallbackConfig `json:"fallback"`
-	Version           *int                      `json:"version"`
-}
-
-// apply returns a copy of cur with the draft's fields set, and the field
-// errors of fields that may not be set on this event at all.
-func (in messageConfigInput) apply(cur *msgcenter.MessageConfig) (*msgcenter.MessageConfig, map[string]string) {
-	c := *cur
-	fields := map[string]string{}
-	if in.Type != nil {
-		c.Type = *in.Type
-	}
-	if in.Language != nil {
-		c.Language = *in.Language
-	}
-	if in.Body != nil {
-		c.Body = *in.Body
-	}
-	if in.ButtonLabel != nil {
-		c.ButtonLabel = *in.ButtonLabel
-	}
-	if in.AutomationEnabled != nil {
-		if !c.Event.Automatic() {
-			fields["automation_enabled"] = "cannot be set on share_microsite_url, which agents send by hand"
-		}
-		c.AutomationEnabled = *in.AutomationEnabled
-	}
-	if in.Fallback != nil {
-		if !c.Event.HasFallback() {
-			fields["fallback"] = "is available on order_placed and order_paid only"
-		}
-		fb := *in.Fallback
-		c.Fallback = &fb
-	}
-	if in.Version != nil {
-		c.Version = *in.Version
-	}
-	return &c, fields
-}
-
 // checkMessageConfig validates a configuration in full: its structure, then
-// the placeholders of a custom body, then the fallback. extra holds field
-// errors found while applying the draft.
-func (s *Server) checkMessageConfig(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig, extra map[string]string) error {
+// the placeholders of a custom body, then the fallback.
+func (s *Server) checkMessageConfig(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig) error {
 	fields := map[string]string{}
-	for k, v := range extra {
-		fields[k] = v
-	}
 	for k, v := range msgcenter.ErrorFields(c.Validate()) {
 		fields[k] = v
 	}
@@ -144,27 +92,26 @@ func (s *Server) handleMessageCenter(w http.ResponseWriter, r *http.Request) {
 }
 
 // draftConfig reads a draft for {event} and applies it to the current configuration.
-func (s *Server) draftConfig(r *http.Request) (*msgcenter.MessageConfig, map[string]string, error) {
+func (s *Server) draftConfig(r *http.Request) (*msgcenter.MessageConfig, error) {
 	event, err := eventFrom(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	cur, err := s.Messages.FindMessageConfig(r.Context(), storeFrom(r.Context()).ID, event)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var in messageConfigInput
+	var in msgcenter.MessageConfigUpdate
 	if err := decodeJSON(r, &in); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	c, fields := in.apply(cur)
-	return c, fields, nil
+	return in.Apply(cur), nil
 }
 
 func (s *Server) handleMessageConfigPut(w http.ResponseWriter, r *http.Request) {
-	c, fields, err := s.draftConfig(r)
+	c, err := s.draftConfig(r)
 	if err == nil {
-		err = s.checkMessageConfig(r.Context(), storeFrom(r.Context()), c, fields)
+		err = s.checkMessageConfig(r.Context(), storeFrom(r.Context()), c)
 	}
 	if err == nil {
 		err = s.Messages.SaveMessageConfig(r.Context(), c, userFrom(r.Context()).Email)
@@ -246,7 +193,7 @@ func (s *Server) revertedConfig(r *http.Request, event msgcenter.Event, version 
 		c := *v.Config
 		c.StoreID, c.Event, c.Version = st.ID, event, cur.Version
 		// An old version is checked again: rules may have tightened since.
-		if err := s.checkMessageConfig(r.Context(), st, &c, nil); err != nil {
+		if err := s.checkMessageConfig(r.Context(), st, &c); err != nil {
 			return nil, err
 		}
 		return &c, nil
@@ -264,9 +211,9 @@ type previewJSON struct {
 
 func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Request) {
 	st := storeFrom(r.Context())
-	c, fields, err := s.draftConfig(r)
+	c, err := s.draftConfig(r)
 	if err == nil {
-		err = s.checkMessageConfig(r.Context(), st, c, fields)
+		err = s.checkMessageConfig(r.Context(), st, c)
 	}
 	var out previewJSON
 	sample := render.SampleData(st.Name, s.publicLink(""))
@@ -294,26 +241,13 @@ func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *ms
 	if err != nil {
 		return nil, err
 	}
-	list, err := p.Templates(ctx, st.ID, fb.ChannelID)
-	if err != nil {
+	tpl, err := render.FindTemplate(ctx, p, st.ID, fb.ChannelID, fb.TemplateName, fb.TemplateLanguage)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
-	lang := c.Language
-	if c.Type == msgcenter.MessageTypeCustom {
-		lang = st.Language
-	}
-	for _, t := range list {
-		if t.Name != fb.TemplateName || t.Language != fb.TemplateLanguage {
-			continue
-		}
-		params, suffix := render.FallbackParams(t, fb, render.NewValues(sample, lang))
-		m := &render.Message{Text: t.Fill(params)}
-		if _, b := t.DynamicButton(); b != nil {
-			m.Button = render.Button{Label: b.Text, URL: b.Link(suffix)}
-		}
-		return m, nil
-	}
-	return nil, nil
+	return &render.RenderFallback(tpl, c, st.Language, sample).Message, nil
 }
 
 func (s *Server) handlePlaceholders(w http.ResponseWriter, r *http.Request) {

@@ -1,10 +1,12 @@
 package http
 
+import "github.com/qiscus/msgcenter"
+
 // micrositeRoutes registers the microsite, checkout and omnichannel webhook routes.
 func (s *Server) micrositeRoutes() {
 	if s.CustomButtons != nil {
 		s.handle("POST /hooks/omnichannel/{store}/custom-button/{secret}", s.handleCustomButtonWebhook)
-		s.handle("POST /api/v1/stores/{store}/message-center/share_microsite_url/custom-button/rotate", s.apiStore(s.handleCustomButtonRotate))
+		s.handle("POST /api/v1/stores/{store}/message-center/"+string(msgcenter.EventShareMicrositeURL)+"/custom-button/rotate", s.apiStore(s.handleCustomButtonRotate))
 	}
 	if s.Microsite != nil && s.Commerce != nil && s.Orders != nil {
 		s.handle("GET /s/{slug}", s.handleMicrosite)

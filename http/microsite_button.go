@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // customButtonJSON is the custom button on the share_microsite_url entry of
@@ -18,23 +19,19 @@ type customButtonJSON struct {
 	ManualSteps []string `json:"manual_steps"`
 }
 
-// manualSteps are the spec's steps to set the button up by hand.
-func manualSteps(url string) []string {
+// manualSteps are the spec's steps to set the button up by hand, in lang.
+func manualSteps(url string, lang msgcenter.Language) []string {
+	t := i18n.For(lang).T
 	return []string{
-		"Copy the Custom Button URL from the Share Microsite URL tab in Message Center: " + url,
-		"Open Omnichannel",
-		"Go to Settings",
-		"From the left-side menu, select Custom Button",
-		"Set the Label Name and Button Text as needed",
-		"Paste the copied Custom Button URL into the Webhook URL field: " + url,
-		"Click Save, and your custom button is ready to use.",
+		t("button.step1", url), t("button.step2"), t("button.step3"), t("button.step4"),
+		t("button.step5"), t("button.step6", url), t("button.step7"),
 	}
 }
 
 // customButton returns the store's button, setting it up first when the
 // store has none (stores made before the button existed, or whose set-up
-// failed at creation).
-func (s *Server) customButton(ctx context.Context, st *msgcenter.Store) (*customButtonJSON, error) {
+// failed at creation), its manual steps in lang.
+func (s *Server) customButton(ctx context.Context, st *msgcenter.Store, lang msgcenter.Language) (*customButtonJSON, error) {
 	b, err := s.CustomButtons.FindCustomButton(ctx, st.ID)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		b, err = s.CustomButtons.SetupCustomButton(ctx, st)
@@ -42,11 +39,11 @@ func (s *Server) customButton(ctx context.Context, st *msgcenter.Store) (*custom
 	if err != nil {
 		return nil, err
 	}
-	return newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b), nil
+	return newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b, lang), nil
 }
 
-func newCustomButtonJSON(url string, b *msgcenter.CustomButton) *customButtonJSON {
-	return &customButtonJSON{URL: url, Label: b.Label, AutoCreated: b.AutoCreated, ManualSteps: manualSteps(url)}
+func newCustomButtonJSON(url string, b *msgcenter.CustomButton, lang msgcenter.Language) *customButtonJSON {
+	return &customButtonJSON{URL: url, Label: b.Label, AutoCreated: b.AutoCreated, ManualSteps: manualSteps(url, lang)}
 }
 
 // withCustomButton returns the message center's entries with the custom
@@ -58,7 +55,7 @@ func (s *Server) withCustomButton(r *http.Request, entries []messageConfigJSON) 
 			out = append(out, e)
 			continue
 		}
-		b, err := s.customButton(r.Context(), storeFrom(r.Context()))
+		b, err := s.customButton(r.Context(), storeFrom(r.Context()), adminLang(r, userFrom(r.Context())))
 		if err != nil {
 			return nil, err
 		}
@@ -91,5 +88,5 @@ func (s *Server) handleCustomButtonRotate(w http.ResponseWriter, r *http.Request
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b))
+	writeJSON(w, http.StatusOK, newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b, adminLang(r, userFrom(r.Context()))))
 }

@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 //go:embed templates/*.html
@@ -17,29 +20,41 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages holds the parsed page templates: each page is the layout plus its
-// own file, parsed once at start-up so a broken template fails the start.
+// own file, parsed once per language at start-up (see i18n.go) so a broken
+// template fails the start.
 type pages struct {
-	byName map[string]*template.Template
+	byLang map[msgcenter.Language]map[string]*template.Template
 }
 
-// parsePages parses every page template with the layout.
+// parsePages parses every page template with the layout, once for each
+// language with the template function t printing that language's texts.
 func parsePages(funcs template.FuncMap) (*pages, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range names {
-		if name == "templates/layout.html" || strings.HasPrefix(name, "templates/partial_") {
-			continue
+	p := &pages{byLang: map[msgcenter.Language]map[string]*template.Template{}}
+	for _, lang := range msgcenter.Languages() {
+		byName := map[string]*template.Template{}
+		langFuncs := template.FuncMap{"t": i18n.For(lang).T}
+		for _, name := range names {
+			if name == "templates/layout.html" || name == adminBase || strings.HasPrefix(name, "templates/partial_") {
+				continue
+			}
+			// Partials (templates/partial_*.html) define blocks that several
+			// pages share; admin pages share adminBase instead.
+			partials := "templates/partial_*.html"
+			if strings.HasPrefix(name, "templates/admin_") {
+				partials = adminBase
+			}
+			t, err := template.New("layout.html").Funcs(funcs).Funcs(langFuncs).
+				ParseFS(templateFS, "templates/layout.html", partials, name)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", name, err)
+			}
+			byName[name[len("templates/"):]] = t
 		}
-		// Partials (templates/partial_*.html) define blocks that several
-		// pages share.
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html", name)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		p.byName[name[len("templates/"):]] = t
+		p.byLang[lang] = byName
 	}
 	return p, nil
 }
@@ -47,7 +62,7 @@ func parsePages(funcs template.FuncMap) (*pages, error) {
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 rather than half a page.
 func (p *pages) render(w http.ResponseWriter, status int, name string, data any) error {
-	t, ok := p.byName[name]
+	t, ok := p.byLang[pageLang(data)][name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}

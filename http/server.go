@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -326,11 +325,15 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, code, status)
 }
 
+// sitePath returns path, one of msgcenter's link shapes, from the site's
+// root, as the customer pages link to each other.
+func sitePath(path string) string { return "/" + path }
+
 // publicLink joins path to the public base URL with exactly one slash.
 func (s *Server) publicLink(path string) string {
 	base := "/"
 	if s.PublicURL != nil {
 		base = s.PublicURL.String()
 	}
-	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
+	return msgcenter.JoinURL(msgcenter.PublicBase(base), path)
 }

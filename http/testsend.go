@@ -56,12 +56,21 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = body()
-	c, fields, err := s.draftConfig(r)
+	c, err := s.draftConfig(r)
 	if err == nil {
+		err = s.checkMessageConfig(r.Context(), st, c)
 		if in.RoomID == nil || *in.RoomID <= 0 {
-			fields["room_id"] = "is required: the id of one of the store's rooms"
+			// The room is the test send's own field, reported with the draft's.
+			fields := map[string]string{"room_id": "is required: the id of one of the store's rooms"}
+			if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+				for k, v := range msgcenter.ErrorFields(err) {
+					fields[k] = v
+				}
+			}
+			if err == nil || msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+				err = msgcenter.Invalid("The message configuration is not valid.", fields)
+			}
 		}
-		err = s.checkMessageConfig(r.Context(), st, c, fields)
 	}
 	var msg *render.Message
 	if err == nil {

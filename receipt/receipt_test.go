@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,3 +137,98 @@ func TestWriteManyItems(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Nasi Goreng Kampung", "Nasi Goreng Kampung"},
+		{"Ani 😊", "Ani □"},                   // beyond U+FFFF: replaced
+		{"Es Teh ☕ Manis", "Es Teh ☕ Manis"}, // DejaVu Sans draws it
+		{"❤️ Cinta", "❤ Cinta"},              // the variation selector is dropped
+		{"拉面 라면", "□□ □□"},                   // no CJK font
+		{"Cafe\u0301\tDua\nBaris", "Café Dua Baris"},
+		{"a\u200db\x00c", "abc"},
+		{"bad \xff byte", "bad \ufffd byte"},
+	} {
+		if got := receipt.Printable(tc.in); got != tc.want {
+			t.Errorf("Printable(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestWriteAnyName prints an Indonesian store with emoji, Indonesian and
+// CJK names: the text of the PDF has each name, or its printable form, and
+// every amount.
+func TestWriteAnyName(t *testing.T) {
+	st, o := testStore(msgcenter.LanguageIndonesian), testOrder()
+	st.Name = "Warung Bu Sri 🍜"
+	st.Address = "Jl. Cempaka ☀ No. 3, Yogyakarta"
+	o.CustomerName = "Ani 😊"
+	o.Address = "Gg. Mawar 🌹 7"
+	o.Items[0].Name = "Es Teh ☕ Manis 🍹"
+	o.Items[1].Name = "Nasi Goreng Kampung Pedas Ëxtra"
+	o.Items[2].Name = "拉面"
+	var buf bytes.Buffer
+	if err := receipt.Write(&buf, st, o, st.Language); err != nil {
+		t.Fatal(err)
+	}
+	text := normalize(pdfText(t, buf.Bytes()))
+	want := []string{"Warung Bu Sri □", "Ani □", "Gg. Mawar □ 7", "Jl. Cempaka ☀ No. 3", "Es Teh ☕ Manis □",
+		"Nasi Goreng Kampung Pedas Ëxtra", "□□"}
+	money := func(n int64) string { return normalize(render.FormatMoney(n, st.Currency, st.Language)) }
+	for _, it := range o.Items {
+		want = append(want, receipt.Printable(it.Name), money(it.UnitPrice), money(it.LineTotal()))
+	}
+	want = append(want, money(o.Subtotal), money(o.DeliveryFee), money(o.ServiceFee), money(o.GrandTotal))
+	for _, s := range want {
+		if !strings.Contains(text, s) {
+			t.Errorf("PDF text lacks %q; text:\n%s", s, text)
+		}
+	}
+}
+
+// TestWriteLongAmounts: amounts too wide for a fixed column push their
+// labels aside instead of running into them.
+func TestWriteLongAmounts(t *testing.T) {
+	for _, lang := range msgcenter.Languages() {
+		st, o := testStore(lang), testOrder()
+		o.Items[0].UnitPrice = 50_000_827_000
+		o.DeliveryMethod = "a_delivery_method_code_unknown_to_the_receipt_with_a_long_name"
+		o.Subtotal = 100_001_637_000
+		o.GrandTotal = 100_001_654_000
+		var buf bytes.Buffer
+		if err := receipt.Write(&buf, st, o, lang); err != nil {
+			t.Fatal(err)
+		}
+		text := normalize(pdfText(t, buf.Bytes()))
+		l := map[msgcenter.Language]string{msgcenter.LanguageEnglish: "Grand total", msgcenter.LanguageIndonesian: "Total bayar"}[lang]
+		re := regexp.MustCompile(regexp.QuoteMeta(l) + `\s+` + regexp.QuoteMeta(normalize(render.FormatMoney(o.GrandTotal, st.Currency, lang))))
+		if !re.MatchString(text) {
+			t.Errorf("%s: PDF text lacks %q, apart from its amount; text:\n%s", lang, re, text)
+		}
+		for _, s := range []string{normalize(render.FormatMoney(o.Items[0].LineTotal(), st.Currency, lang)), "Rp 100.001.637.000"} {
+			if !regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(s) + `(\s|$)`).MatchString(text) {
+				t.Errorf("%s: PDF text lacks %q standing apart; text:\n%s", lang, s, text)
+			}
+		}
+	}
+}
+
+func benchmarkWrite(b *testing.B, lines int) {
+	st, o := testStore(msgcenter.LanguageIndonesian), testOrder()
+	o.Items = nil
+	for i := range lines {
+		o.Items = append(o.Items, msgcenter.OrderItem{ProductID: int64(i), Quantity: 1 + i%3, UnitPrice: 15000 + int64(i)*500,
+			Name: "Produk ☕ nomor " + strconv.Itoa(i) + strings.Repeat(" dengan nama panjang", i%3)})
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := receipt.Write(&buf, st, o, st.Language); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWrite1 and BenchmarkWrite200 time receipts of 1 and 200 lines.
+func BenchmarkWrite1(b *testing.B)   { benchmarkWrite(b, 1) }
+func BenchmarkWrite200(b *testing.B) { benchmarkWrite(b, 200) }

@@ -1,10 +1,73 @@
 package render
 
-import "github.com/qiscus/msgcenter"
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/qiscus/msgcenter"
+)
+
+// The WhatsApp fallback's rules live here, shared by the admin's save and
+// preview and by the delivery worker: how a configured template is found,
+// which language fills it, how its variables and button are filled, and
+// which configurations may be saved.
+
+// FindTemplate returns the template named name in language on the store's
+// channel, from the provider's catalogue as it is now, or ENOTFOUND.
+func FindTemplate(ctx context.Context, p msgcenter.TemplateProvider, storeID, channelID int64, name, language string) (*msgcenter.WhatsAppTemplate, error) {
+	list, err := p.Templates(ctx, storeID, channelID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range list {
+		if t.Name == name && t.Language == language {
+			return t, nil
+		}
+	}
+	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Template %s (%s) not found on channel %d.", name, language, channelID)
+}
+
+// FallbackLanguage is the language the fallback's placeholders (money,
+// product lines) are formatted in: the default message's language, or the
+// store's for a custom message, whose language the admin did not choose.
+func FallbackLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Language) msgcenter.Language {
+	if c.Type == msgcenter.MessageTypeCustom {
+		return storeLanguage
+	}
+	return c.Language
+}
+
+// FallbackMessage is a fallback template filled for one message: what the
+// provider is sent (Params, ButtonSuffix) and what the customer reads.
+type FallbackMessage struct {
+	Message
+	// Params fill the template's {{1}}…{{n}}, flattened as WhatsApp requires.
+	Params []string
+	// ButtonSuffix completes the dynamic URL button; "" when there is none.
+	ButtonSuffix string
+}
+
+// RenderFallback fills tpl with the bindings of c's fallback and the values
+// of d, in FallbackLanguage. The preview uses it too, so what the admin sees
+// is what is sent. Button is set when tpl has a dynamic URL button.
+func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig, storeLanguage msgcenter.Language, d *Data) *FallbackMessage {
+	fb := c.Fallback
+	if fb == nil {
+		fb = &msgcenter.FallbackConfig{}
+	}
+	params, suffix := FallbackParams(tpl, fb, NewValues(d, FallbackLanguage(c, storeLanguage)))
+	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix}
+	if _, b := tpl.DynamicButton(); b != nil {
+		m.Button = Button{Label: b.Text, URL: b.Link(suffix)}
+	}
+	return m
+}
 
 // FallbackParams fills a template's variables and its dynamic button's
 // suffix from the configuration's bindings, flattened as WhatsApp requires.
-// The preview uses it too, so what the admin sees is what is sent.
 func FallbackParams(tpl *msgcenter.WhatsAppTemplate, fb *msgcenter.FallbackConfig, v *Values) ([]string, string) {
 	value := func(b msgcenter.Binding) string {
 		if b.Placeholder != "" {
@@ -23,4 +86,89 @@ func FallbackParams(tpl *msgcenter.WhatsAppTemplate, fb *msgcenter.FallbackConfi
 		suffix = value(*fb.Button)
 	}
 	return params, suffix
+}
+
+// PathPlaceholders are the placeholders a dynamic CTA button may carry on
+// event: the link paths the placeholder table makes available for it.
+func PathPlaceholders(e msgcenter.Event) []string {
+	var out []string
+	for _, name := range []string{"order.details_path", "order.receipt_path"} {
+		if Available(e, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// CheckFallback checks c's fallback, when enabled, against the channel it
+// names (nil when the store has no channel by that id), the template found
+// there by FindTemplate (nil when there is none) and the public base URL the
+// order pages are served under. It returns field errors keyed
+// "fallback.<field>", none for a disabled fallback, which is kept as the
+// admin left it.
+func CheckFallback(c *msgcenter.MessageConfig, ch *msgcenter.Channel, tpl *msgcenter.WhatsAppTemplate, publicBase string) map[string]string {
+	fields := map[string]string{}
+	if !c.FallbackEnabled() {
+		return fields
+	}
+	fb := c.Fallback
+	if ch == nil || ch.Type != msgcenter.ChannelWhatsApp {
+		fields["fallback.channel_id"] = "must be one of the store's WhatsApp channels"
+		return fields
+	}
+	if !slices.Contains(msgcenter.TemplateTypes(), fb.TemplateType) {
+		fields["fallback.template_type"] = "must be one of " + strings.Join(msgcenter.TemplateTypes(), ", ")
+	}
+	if !msgcenter.FallbackCategoryAllowed(fb.TemplateCategory) {
+		fields["fallback.template_category"] = "must be Marketing or Utility: Authentication, Marketing Flow, Marketing Carousel and Utility Flow templates cannot be used for fallback"
+	}
+	switch {
+	case tpl == nil:
+		fields["fallback.template_name"] = "no template " + strconv.Quote(fb.TemplateName) + " in language " + strconv.Quote(fb.TemplateLanguage) + " on this channel"
+		return fields
+	case tpl.Status != msgcenter.TemplateApproved:
+		fields["fallback.template_name"] = "template " + strconv.Quote(tpl.Name) + " is " + tpl.Status + ": only approved templates can be used"
+	case !msgcenter.FallbackCategoryAllowed(tpl.Category):
+		fields["fallback.template_category"] = "template " + strconv.Quote(tpl.Name) + " is in category " + tpl.Category + ", which cannot be used for fallback"
+	case tpl.Category != fb.TemplateCategory || tpl.Type != fb.TemplateType:
+		fields["fallback.template_name"] = "template " + strconv.Quote(tpl.Name) + " is a " + tpl.Type + " in category " + tpl.Category + ", not as chosen"
+	}
+	n := tpl.Variables()
+	if len(fb.Variables) != n {
+		fields["fallback.variables"] = "the template has " + strconv.Itoa(n) + " variables; bind each of " + msgcenter.TemplateVariable(1) + "…" + msgcenter.TemplateVariable(n) + " exactly once"
+	}
+	for i, b := range fb.Variables {
+		key := "fallback.variables." + strconv.Itoa(i+1)
+		switch {
+		case (b.Text == "") == (b.Placeholder == ""):
+			fields[key] = "give either custom text or a placeholder"
+		case b.Placeholder != "" && !Available(c.Event, b.Placeholder):
+			fields[key] = "placeholder {{" + b.Placeholder + "}} is not available for " + string(c.Event)
+		}
+	}
+	if _, btn := tpl.DynamicButton(); btn != nil {
+		allowed := PathPlaceholders(c.Event)
+		switch {
+		case fb.Button == nil || !slices.Contains(allowed, fb.Button.Placeholder):
+			fields["fallback.button"] = "bind the CTA button's variable to {{" + strings.Join(allowed, "}} or {{") + "}}"
+		case !sameBase(btn.URL, publicBase):
+			fields["fallback.button"] = "the template's button base URL " + strconv.Quote(btn.URL) + " must be this service's public URL " +
+				strconv.Quote(publicBase) + " so the button opens the order pages"
+		}
+	}
+	return fields
+}
+
+// sameBase compares two base URLs, tolerating case in scheme and host and a
+// trailing slash.
+func sameBase(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	norm := func(u *url.URL) string {
+		return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.Path, "/")
+	}
+	return norm(ua) == norm(ub)
 }

@@ -170,9 +170,9 @@ func ButtonURL(event msgcenter.Event, d *Data) string {
 	case msgcenter.EventOrderIncomplete:
 		return d.ResumeURL
 	case msgcenter.EventOrderPlaced:
-		return JoinURL(d.BaseURL, d.DetailsPath)
+		return msgcenter.JoinURL(d.BaseURL, d.DetailsPath)
 	case msgcenter.EventOrderPaid:
-		return JoinURL(d.BaseURL, d.ReceiptPath)
+		return msgcenter.JoinURL(d.BaseURL, d.ReceiptPath)
 	}
 	return ""
 }

@@ -75,7 +75,7 @@ func Parse(event msgcenter.Event, body string) (*Template, error) {
 	bit := eventBit(event)
 	if bit == 0 {
 		return nil, msgcenter.Invalid("The message configuration is not valid.", map[string]string{
-			"event": "must be one of share_microsite_url, order_failed, order_incomplete, order_placed, order_paid",
+			"event": "must be one of " + msgcenter.EventList(),
 		})
 	}
 	t := &Template{event: event}

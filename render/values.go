@@ -22,8 +22,8 @@ type Data struct {
 
 	Currency     string // "IDR"; "" means IDR
 	BaseURL      string // public base URL, with or without trailing slash
-	DetailsPath  string // "order/<token>" (no leading slash)
-	ReceiptPath  string // "receipt/<token>"
+	DetailsPath  string // msgcenter.OrderDetailsPath of the order
+	ReceiptPath  string // msgcenter.ReceiptPath of the order
 	MicrositeURL string // absolute personalised microsite link (share_microsite_url, order_failed)
 	ResumeURL    string // absolute link that resumes the checkout (order_incomplete)
 }
@@ -75,8 +75,8 @@ func NewValues(d *Data, lang msgcenter.Language) *Values {
 	v.s[phGrandTotal] = money(d.GrandTotal)
 	v.s[phDetailsPath] = strings.TrimLeft(d.DetailsPath, "/")
 	v.s[phReceiptPath] = strings.TrimLeft(d.ReceiptPath, "/")
-	v.s[phDetailsLink] = JoinURL(d.BaseURL, d.DetailsPath)
-	v.s[phReceiptLink] = JoinURL(d.BaseURL, d.ReceiptPath)
+	v.s[phDetailsLink] = msgcenter.JoinURL(d.BaseURL, d.DetailsPath)
+	v.s[phReceiptLink] = msgcenter.JoinURL(d.BaseURL, d.ReceiptPath)
 	return v
 }
 
@@ -105,15 +105,6 @@ func productLines(items []Item, cur string, lang msgcenter.Language) string {
 		b.WriteString(FormatMoney(int64(it.Quantity)*it.UnitPrice, cur, lang))
 	}
 	return b.String()
-}
-
-// JoinURL joins base and path with exactly one slash. An empty path gives
-// base as it is; an empty base gives "/" + path.
-func JoinURL(base, path string) string {
-	if path == "" {
-		return base
-	}
-	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
 // formatters caches one formatter per locale and decimals setting; a
@@ -146,6 +137,9 @@ func FormatMoney(amount int64, currencyCode string, lang msgcenter.Language) str
 	return f.(*currency.Formatter).Format(a)
 }
 
+// sampleToken stands for an order's token in previews.
+const sampleToken = "sample-7Kq2Xv9LmT4pRz8N"
+
 // SampleData returns a realistic Indonesian order for previews and the
 // placeholder table's samples, with links under baseURL.
 func SampleData(storeName, baseURL string) *Data {
@@ -167,10 +161,10 @@ func SampleData(storeName, baseURL string) *Data {
 		GrandTotal:      95000,
 		Currency:        "IDR",
 		BaseURL:         baseURL,
-		DetailsPath:     "order/sample-7Kq2Xv9LmT4pRz8N",
-		ReceiptPath:     "receipt/sample-7Kq2Xv9LmT4pRz8N",
-		MicrositeURL:    JoinURL(baseURL, "s/"+slug+"?ref=sample"),
-		ResumeURL:       JoinURL(baseURL, "s/"+slug+"/checkout?resume=sample"),
+		DetailsPath:     msgcenter.OrderDetailsPath(sampleToken),
+		ReceiptPath:     msgcenter.ReceiptPath(sampleToken),
+		MicrositeURL:    msgcenter.JoinURL(baseURL, msgcenter.MicrositeLinkPath(slug, "sample")),
+		ResumeURL:       msgcenter.JoinURL(baseURL, msgcenter.CheckoutPath(slug, "sample")),
 	}
 }
 

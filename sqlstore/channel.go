@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ func (s *CommerceService) CreateChannel(ctx context.Context, c *msgcenter.Channe
 		return err
 	}
 	ch.CreatedAt = s.db.now()
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		if err := storeExists(ctx, tx, ch.StoreID); err != nil {
 			return err
 		}
@@ -31,7 +30,7 @@ func (s *CommerceService) CreateChannel(ctx context.Context, c *msgcenter.Channe
 	return nil
 }
 
-func insertChannel(ctx context.Context, tx *sql.Tx, c *msgcenter.Channel) error {
+func insertChannel(ctx context.Context, tx *txn, c *msgcenter.Channel) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO channels (store_id, type, name, phone, external_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -58,7 +57,7 @@ func (s *CommerceService) FindChannel(ctx context.Context, storeID, id int64) (*
 // Returns ENOTFOUND or EINVALID.
 func (s *CommerceService) UpdateChannel(ctx context.Context, storeID, id int64, name *string) (*msgcenter.Channel, error) {
 	var c *msgcenter.Channel
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		if c, err = findChannel(ctx, tx, storeID, id, s.db.forUpdate()); err != nil {
 			return err

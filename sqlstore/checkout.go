@@ -34,7 +34,7 @@ func (s *OrderFlowService) StartCheckout(ctx context.Context, storeID, roomID in
 		StoreID: storeID, RoomID: roomID, Token: token,
 		Items: append([]msgcenter.CartItem(nil), items...), Status: msgcenter.CheckoutOpen,
 	}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		// Locking the room makes two checkouts from one room take turns, so
 		// the later always replaces the earlier.
 		room, err := findRoom(ctx, tx, storeID, roomID, s.db.forUpdateOf("r"))
@@ -86,7 +86,7 @@ func validateCart(items []msgcenter.CartItem) error {
 	return nil
 }
 
-func insertCheckout(ctx context.Context, tx *sql.Tx, c *msgcenter.Checkout) error {
+func insertCheckout(ctx context.Context, tx *txn, c *msgcenter.Checkout) error {
 	items, err := json.Marshal(c.Items)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode checkout items: %w", err)
@@ -140,7 +140,7 @@ func findCheckout(ctx context.Context, q querier, storeID, id int64, lock string
 }
 
 // setCheckoutStatus moves the store's checkout to status.
-func setCheckoutStatus(ctx context.Context, tx *sql.Tx, storeID, id int64, status msgcenter.CheckoutStatus, now time.Time) error {
+func setCheckoutStatus(ctx context.Context, tx *txn, storeID, id int64, status msgcenter.CheckoutStatus, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE checkouts SET status = $1, updated_at = $2 WHERE store_id = $3 AND id = $4`,
 		string(status), now, storeID, id)
 	if err != nil {
@@ -157,7 +157,7 @@ func (s *OrderFlowService) RaiseDueCheckouts(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		var selected, raised int
-		err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+		err := s.db.withTx(ctx, func(tx *txn) error {
 			var err error
 			selected, raised, err = s.raiseDueCheckouts(ctx, tx)
 			return err
@@ -174,7 +174,7 @@ func (s *OrderFlowService) RaiseDueCheckouts(ctx context.Context) (int, error) {
 
 // raiseDueCheckouts handles one batch of due checkouts: how many it looked
 // at, and how many it raised.
-func (s *OrderFlowService) raiseDueCheckouts(ctx context.Context, tx *sql.Tx) (selected, raised int, err error) {
+func (s *OrderFlowService) raiseDueCheckouts(ctx context.Context, tx *txn) (selected, raised int, err error) {
 	now := s.db.now()
 	// On SQLite timestamps are text compared as strings; they are all
 	// written in UTC in one format whose order is the time's order.
@@ -203,7 +203,6 @@ func (s *OrderFlowService) raiseDueCheckouts(ctx context.Context, tx *sql.Tx) (s
 		return 0, 0, fmt.Errorf("sqlstore: find due checkouts: %w", err)
 	}
 
-	var created []int64
 	for _, d := range dues {
 		res, err := tx.ExecContext(ctx, `UPDATE checkouts SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4`,
 			string(msgcenter.CheckoutIncomplete), now, d.id, string(msgcenter.CheckoutOpen))
@@ -216,20 +215,13 @@ func (s *OrderFlowService) raiseDueCheckouts(ctx context.Context, tx *sql.Tx) (s
 			continue // another sweeper took it
 		}
 		roomID := d.roomID
-		id, isNew, err := insertDelivery(ctx, tx, occurrence{
+		if _, _, err := s.db.raise(ctx, tx, occurrence{
 			storeID: d.storeID, subject: msgcenter.SubjectCheckout, subjectID: d.id,
 			event: msgcenter.EventOrderIncomplete, roomID: &roomID, kind: msgcenter.KindAutomation,
-		}, now)
-		if err != nil {
+		}); err != nil {
 			return 0, 0, err
 		}
-		if isNew {
-			created = append(created, id)
-		}
 		raised++
-	}
-	if err := s.db.enqueue(ctx, tx, created); err != nil {
-		return 0, 0, err
 	}
 	return len(dues), raised, nil
 }

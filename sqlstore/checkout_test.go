@@ -14,9 +14,9 @@ import (
 
 func TestOrderFlowService_StartCheckout(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		cart := []msgcenter.CartItem{{ProductID: 7, Quantity: 2}}
 
 		var first *msgcenter.Checkout
@@ -79,9 +79,9 @@ func TestOrderFlowService_StartCheckout(t *testing.T) {
 
 func TestOrderFlowService_RaiseDueCheckouts(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		cart := []msgcenter.CartItem{{ProductID: kopi.ID, Quantity: 1}}
 		start := func(t *testing.T, storeID int64, room *msgcenter.Room) *msgcenter.Checkout {

@@ -35,7 +35,7 @@ func (s *CustomButtonService) Click(ctx context.Context, storeID int64, secret s
 	}
 	key := clickKey(c)
 	var res *msgcenter.ClickResult
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		b, err := findCustomButton(ctx, tx, storeID, s.db.forUpdate())
 		if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 			return errUnknownButton()
@@ -116,7 +116,7 @@ func clickKey(c *msgcenter.ButtonClick) string {
 // (the room's external id) or, for rooms msgcenter itself knows by id (the
 // sandbox's, which have no external id), by that id when the channel agrees.
 // Otherwise it creates the room on the click's channel.
-func (s *CustomButtonService) clickRoom(ctx context.Context, tx *sql.Tx, storeID int64, c *msgcenter.ButtonClick, now time.Time) (*msgcenter.Room, error) {
+func (s *CustomButtonService) clickRoom(ctx context.Context, tx *txn, storeID int64, c *msgcenter.ButtonClick, now time.Time) (*msgcenter.Room, error) {
 	rooms, err := findRooms(ctx, tx, `WHERE r.store_id = $1 AND r.external_id = $2 ORDER BY r.id LIMIT 1`, storeID, c.RoomID)
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (s *CustomButtonService) clickRoom(ctx context.Context, tx *sql.Tx, storeID
 // clickChannel is the store's channel the click came from: the one whose
 // external id is the platform's channel id, else ours of that id (the
 // sandbox's), else the first of the click's channel type.
-func clickChannel(ctx context.Context, tx *sql.Tx, storeID int64, c *msgcenter.ButtonClick) (*msgcenter.Channel, error) {
+func clickChannel(ctx context.Context, tx *txn, storeID int64, c *msgcenter.ButtonClick) (*msgcenter.Channel, error) {
 	if c.ChannelID != 0 {
 		cs, err := findChannels(ctx, tx, `WHERE store_id = $1 AND external_id = $2 ORDER BY id LIMIT 1`, storeID, strconv.FormatInt(c.ChannelID, 10))
 		if err != nil {

@@ -28,9 +28,9 @@ func (f *fakeButtons) EnsureCustomButton(_ context.Context, _ int64, _, url stri
 
 func TestCustomButtonService(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		prov := &fakeButtons{ok: true}
 		s := sqlstore.NewCustomButtonService(f.db, func(context.Context, int64) (msgcenter.ButtonProvider, error) { return prov, nil },
 			func() string { return "https://shop.example.com/" })

@@ -16,13 +16,10 @@ func ptr[T any](v T) *T { return &v }
 
 func TestCommerceService_Products(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, open(t))
+		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
 		cs := sqlstore.NewCommerceService(db)
 
 		p := &msgcenter.Product{StoreID: s.ID, Name: "  Kopi Susu ", Price: 25000, Stock: 5, Active: true}
@@ -89,13 +86,10 @@ func TestCommerceService_Products(t *testing.T) {
 
 func TestCommerceService_Channels(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, open(t))
+		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
 		cs := sqlstore.NewCommerceService(db)
 
 		wa := &msgcenter.Channel{StoreID: s.ID, Type: msgcenter.ChannelWhatsApp, Name: "WA Jakarta", Phone: "+6281100000000", ExternalID: "wa-1"}
@@ -159,13 +153,10 @@ func TestCommerceService_Channels(t *testing.T) {
 
 func TestCommerceService_Rooms(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, open(t))
+		db, clk, owner, s, other := tn.db, tn.clk, tn.owner, tn.store, tn.other
 		cs := sqlstore.NewCommerceService(db)
 		ig := &msgcenter.Channel{StoreID: s.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
 		foreign := &msgcenter.Channel{StoreID: other.ID, Type: msgcenter.ChannelWhatsApp, Name: "Theirs"}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 
 	"github.com/qiscus/msgcenter"
@@ -40,16 +39,14 @@ func NewCustomButtonService(db *DB, buttons func(ctx context.Context, storeID in
 	return &CustomButtonService{db: db, Buttons: buttons, BaseURL: baseURL, Logger: slog.Default()}
 }
 
-// CustomButtonURL returns {base}hooks/omnichannel/{store id}/custom-button/{secret}.
+// CustomButtonURL returns the button's webhook link under the public base
+// URL (msgcenter.CustomButtonWebhookPath).
 func (s *CustomButtonService) CustomButtonURL(b *msgcenter.CustomButton) string {
 	base := "/"
 	if s.BaseURL != nil {
 		base = s.BaseURL()
 	}
-	if !strings.HasSuffix(base, "/") {
-		base += "/"
-	}
-	return base + "hooks/omnichannel/" + strconv.FormatInt(b.StoreID, 10) + "/custom-button/" + b.Secret
+	return msgcenter.JoinURL(msgcenter.PublicBase(base), msgcenter.CustomButtonWebhookPath(b.StoreID, b.Secret))
 }
 
 // SetupCustomButton gives the store a secret when it has none and, unless

@@ -26,30 +26,28 @@ const (
 // loads its work from and records its results in.
 type DeliveryService struct {
 	db *DB
-	// records runs the records of concurrent workers together on
-	// PostgreSQL; nil on SQLite, where group commit does.
+	// loads and records run the reads and the records of concurrent
+	// workers together, as few statements and transactions of many
+	// messages: each runs once per send.
+	loads   *batch.Batcher[int64, *loadedWork]
 	records *batch.Batcher[recordItem, recordOutcome]
-	// loads runs the reads of concurrent workers together on PostgreSQL;
-	// nil on SQLite. Two reads of one message may share a run: finishWork
-	// builds each caller's work afresh from what was read.
-	loads *batch.Batcher[int64, *loadedWork]
 }
 
 // batchTimeout bounds one run of the workers' batched statements: shorter
 // than a worker's own deadline for its record (10 s), so a run that hangs
-// fails its items in time for the records queued behind it to run.
-const batchTimeout = 5 * time.Second
+// fails its items before their workers give up on them, yet long enough
+// for a run that waits behind SQLite's other writers under load: a record
+// that fails repeats its message's send.
+const batchTimeout = 8 * time.Second
 
 // NewDeliveryService returns a DeliveryService on db.
 func NewDeliveryService(db *DB) *DeliveryService {
 	s := &DeliveryService{db: db}
-	if db.engine == EnginePostgres {
-		// Two records of one message (a duplicate job) never share a
-		// statement: the second's guard must see the first's update.
-		s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
-			Key: func(it recordItem) any { return it.id }}
-		s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWorkRows, Max: 64, Concurrency: 2, Timeout: batchTimeout}
-	}
+	s.loads = &batch.Batcher[int64, *loadedWork]{Run: s.loadWork, Max: 64, Concurrency: 2, Timeout: batchTimeout}
+	// Two records of one message (a duplicate job) never share a run: the
+	// second's guard must see the first's update.
+	s.records = &batch.Batcher[recordItem, recordOutcome]{Run: s.recordMany, Max: 64, Concurrency: 2, Timeout: batchTimeout,
+		Key: func(it recordItem) any { return it.id }}
 	return s
 }
 
@@ -94,20 +92,9 @@ func (s *DeliveryService) FindDelivery(ctx context.Context, storeID, id int64) (
 // one (and, for a fallback, the room's channel), and the subject. Returns
 // ENOTFOUND for an unknown delivery.
 func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
-	var lw *loadedWork
-	if s.loads != nil {
-		// One statement for this message and those of other workers that
-		// came while the last ones were read (loadWorkRows).
-		var err error
-		if lw, err = s.loads.Do(ctx, deliveryID); err != nil {
-			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
-		}
-	} else {
-		lws, err := s.loadWorkRows(ctx, []int64{deliveryID})
-		if err != nil {
-			return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
-		}
-		lw = lws[0]
+	lw, err := s.loads.Do(ctx, deliveryID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: load delivery %d: %w", deliveryID, err)
 	}
 	if lw == nil {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
@@ -115,23 +102,23 @@ func (s *DeliveryService) LoadDeliveryWork(ctx context.Context, deliveryID int64
 	return s.finishWork(ctx, lw)
 }
 
-// loadedWork is what the statement of loadWorkRows read of one message.
+// loadedWork is what the statement of loadWork read of one message.
 type loadedWork struct {
 	dr    deliveryRow
 	sr    storeRow
 	cr    messageConfigRow
 	rr    nullRoomRow
 	or    nullOrderRow
-	w     msgcenter.DeliveryWork // Tries and Connected
+	w     msgcenter.DeliveryWork // Tries
 	items []msgcenter.OrderItem
 }
 
-// loadWorkRows reads, in one statement, each message of ids with how many
-// tries it has had, its store and whether the store connected its own app,
-// the event's configuration, the room and, for an order, the order with one
-// row per item: this runs once per send. It answers in the order of ids,
-// nil for a message that does not exist.
-func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loadedWork, error) {
+// loadWork reads, in one statement, each message of ids with how many
+// tries it has had, its store, the event's configuration, the room and, for an order, the order with one
+// row per item. It answers in the order of ids, nil for a message that
+// does not exist. Two reads of one message may share a run: finishWork
+// builds each caller's work afresh from what was read.
+func (s *DeliveryService) loadWork(ctx context.Context, ids []int64) ([]*loadedWork, error) {
 	var (
 		dr   deliveryRow
 		sr   storeRow
@@ -144,24 +131,15 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 			name                           sql.NullString
 		}
 	)
-	dest := append(append(append(append(append(dr.dest(), &w.Tries, &w.Connected), sr.dest()...), cr.dest()...), rr.dest()...),
+	dest := append(append(append(append(append(dr.dest(), &w.Tries), sr.dest()...), cr.dest()...), rr.dest()...),
 		or.dest()...)
 	dest = append(dest, &item.productID, &item.name, &item.quantity, &item.unitPrice)
-	// One message is read by id, several by an array of ids (PostgreSQL
-	// only). The array's length is known when PostgreSQL plans the
-	// statement, so it plans the array form anew nearly every time (2.6 ms
-	// for this join); the plan of the form by id is kept, so a message that
-	// waited for no other is read as fast as before batching.
-	where, arg := `d.id = $1`, any(ids[0])
-	if len(ids) > 1 {
-		if s.db.engine != EnginePostgres {
-			return nil, fmt.Errorf("sqlstore: load %d deliveries at once on SQLite", len(ids))
-		}
-		where, arg = `d.id = ANY($1::bigint[])`, ids
+	args := []any{string(msgcenter.SubjectOrder)}
+	for _, id := range ids {
+		args = append(args, id)
 	}
 	rows, err := s.db.q.QueryContext(ctx, `
 		SELECT `+qualify(deliveryColumns, "d")+`, d.tries,
-			EXISTS (SELECT 1 FROM integrations ig WHERE ig.store_id = d.store_id),
 			`+qualify(storeColumns, "s")+`, `+qualify(messageConfigColumns, "mc")+`, `+roomColumns+`,
 			`+qualify(orderColumns, "o")+`, i.product_id, i.name, i.quantity, i.unit_price
 		FROM deliveries d
@@ -169,10 +147,10 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 		JOIN message_configs mc ON mc.store_id = d.store_id AND mc.event = d.event
 		LEFT JOIN rooms r ON r.store_id = d.store_id AND r.id = d.room_id
 		LEFT JOIN channels c ON c.id = r.channel_id
-		LEFT JOIN orders o ON d.subject_type = $2 AND o.store_id = d.store_id AND o.id = d.subject_id
+		LEFT JOIN orders o ON d.subject_type = $1 AND o.store_id = d.store_id AND o.id = d.subject_id
 		LEFT JOIN order_items i ON i.order_id = o.id
-		WHERE `+where+`
-		ORDER BY d.id, i.line`, arg, string(msgcenter.SubjectOrder))
+		WHERE d.id IN (`+placeholders(2, len(ids))+`)
+		ORDER BY d.id, i.line`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +183,7 @@ func (s *DeliveryService) loadWorkRows(ctx context.Context, ids []int64) ([]*loa
 	return out, nil
 }
 
-// finishWork turns what loadWorkRows read into the worker's DeliveryWork,
+// finishWork turns what loadWork read into the worker's DeliveryWork,
 // reading what only some messages need: a fallback's channel, and the
 // subject of a message about anything but an order.
 func (s *DeliveryService) finishWork(ctx context.Context, lw *loadedWork) (*msgcenter.DeliveryWork, error) {
@@ -286,50 +264,16 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		}
 		attempt.At = attempt.At.UTC().Truncate(time.Microsecond)
 	}
-	if s.records != nil {
-		// One statement, committed on its own, for this record and those
-		// of other workers that came while the last ones ran: this runs
-		// once per send (recordMany).
-		out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
-		if err != nil {
-			return false, fmt.Errorf("sqlstore: record delivery: %w", err)
-		}
-		if !out.exists {
-			return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
-		}
-		return out.updated, nil // not updated: already final
-	}
-	// The guarded update takes the row's lock: a concurrent record of the
-	// same message waits, then finds it no longer queued. The attempt it
-	// appends is numbered by the count the update returns, read from the
-	// row as locked, so two records of a retry never take the same number.
-	it := recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt}
-	var updated, exists bool
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		var n int
-		err := tx.QueryRowContext(ctx, recordSetSQL, it.setArgs()...).Scan(&id, &n)
-		if err == sql.ErrNoRows {
-			updated = false
-			return tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE id = $1)`, deliveryID).Scan(&exists)
-		} else if err != nil {
-			return err
-		}
-		updated, exists = true, true
-		if tried == 0 {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, recordAttemptSQL+` VALUES ($1, $2, $3, $4, $5, $6)`,
-			deliveryID, n, attempt.At, attempt.Outcome, attempt.ProviderMessageID, attempt.Error)
-		return err
-	})
+	// One transaction for this record and those of other workers that came
+	// while the last ones ran (recordMany).
+	out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 	}
-	if !exists {
+	if !out.exists {
 		return false, msgcenter.Errorf(msgcenter.ENOTFOUND, "Delivery not found.")
 	}
-	return updated, nil // not updated: already final
+	return out.updated, nil // not updated: already final
 }
 
 // recordItem is one RecordDeliveryResult waiting for recordMany.
@@ -346,115 +290,90 @@ type recordItem struct {
 // was still queued and so updated, and whether it exists.
 type recordOutcome struct{ updated, exists bool }
 
-// recordSetSQL is the guarded update of one record, $1 to $12 as
-// recordItem.setArgs gives them: it changes the message only while it is
-// queued, and returns its id and its tries counted with this one.
-const recordSetSQL = `UPDATE deliveries
-	SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-		updated_at = $8, sent_at = $9, tries = tries + $12
-	WHERE id = $10 AND status = $11
-	RETURNING id, tries`
-
-// recordAttemptSQL is the insert of a record's attempt, without its rows.
-const recordAttemptSQL = `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)`
-
-// recordOneSQL records one message on PostgreSQL in one statement: the
-// guarded update and the attempt it appends ($13 to $16). PostgreSQL keeps
-// its plan, where it plans recordManySQL anew for nearly every call, since
-// the arrays' length is known then.
-const recordOneSQL = `
-WITH u AS (` + recordSetSQL + `), a AS (
-	` + recordAttemptSQL + ` SELECT id, tries, $13, $14, $15, $16 FROM u WHERE $12::int = 1
-)
-SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM deliveries WHERE id = $10)`
-
-// recordManySQL records, on PostgreSQL, the results of several messages in
-// one statement: each message's guarded update (status still $16, queued),
-// which locks its row and counts its tries, and the attempt it appends,
-// numbered by that count. $1 to $15 hold one element per message.
-const recordManySQL = `
-WITH v AS (
-	SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
-		$9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[], $13::text[], $14::text[], $15::text[])
-		AS v(id, status, reason, text, button_label, button_url, channel_id, channel_type,
-			now, sent_at, tried, at, outcome, provider_message_id, error)
-), u AS (
-	UPDATE deliveries d
-	SET status = v.status, reason = v.reason, text = v.text, button_label = v.button_label, button_url = v.button_url,
-		channel_id = v.channel_id, channel_type = v.channel_type, updated_at = v.now, sent_at = v.sent_at, tries = d.tries + v.tried
-	FROM v
-	WHERE d.id = v.id AND d.status = $16
-	RETURNING d.id, d.tries
-), a AS (
-	` + recordAttemptSQL + `
-	SELECT u.id, u.tries, v.at, v.outcome, v.provider_message_id, v.error
-	FROM u JOIN v ON v.id = u.id
-	WHERE v.tried = 1
-)
-SELECT v.id, EXISTS (SELECT 1 FROM u WHERE u.id = v.id), EXISTS (SELECT 1 FROM deliveries x WHERE x.id = v.id)
-FROM v`
-
-// setArgs are recordSetSQL's arguments for it.
-func (it recordItem) setArgs() []any {
-	r := it.r
-	return []any{string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-		it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried}
-}
-
-// recordMany runs recordManySQL for items, of distinct messages, or
-// recordOneSQL for one.
+// recordMany records items, of distinct messages, in one transaction: each
+// message's guarded update, then the attempts they append in one insert,
+// and, for the messages not updated, whether they exist at all. The guarded
+// update takes the row's lock: a concurrent record of the same message
+// waits, then finds it no longer queued. An attempt is numbered by the
+// count its update returns, read from the row as locked, so two records of
+// a retry never take the same number.
 func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
-	if len(items) == 1 {
-		it := items[0]
-		var o recordOutcome
-		err := s.db.db.QueryRowContext(ctx, recordOneSQL,
-			append(it.setArgs(), it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error)...).Scan(&o.updated, &o.exists)
-		if err != nil {
-			return nil, err
+	out := make([]recordOutcome, len(items))
+	err := s.db.withTx(ctx, func(tx *txn) error {
+		var attempts, missing []any
+		for i, it := range items {
+			r := it.r
+			var tries int
+			err := tx.QueryRowContext(ctx, `UPDATE deliveries
+				SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
+					updated_at = $8, sent_at = $9, tries = tries + $12
+				WHERE id = $10 AND status = $11
+				RETURNING tries`,
+				string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
+				it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried).Scan(&tries)
+			switch {
+			case err == sql.ErrNoRows:
+				missing = append(missing, it.id)
+				continue
+			case err != nil:
+				return err
+			}
+			out[i] = recordOutcome{updated: true, exists: true}
+			if it.tried == 1 {
+				a := it.attempt
+				attempts = append(attempts, it.id, tries, a.At, string(a.Outcome), a.ProviderMessageID, a.Error)
+			}
 		}
-		return []recordOutcome{o}, nil
-	}
-	n := len(items)
-	ids, tried := make([]int64, n), make([]int32, n)
-	status, reason, text, label, url, channelType := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n)
-	outcome, providerID, errText := make([]string, n), make([]string, n), make([]string, n)
-	channelID := make([]*int64, n)
-	now, at := make([]time.Time, n), make([]time.Time, n)
-	sentAt := make([]*time.Time, n)
-	for i, it := range items {
-		ids[i], tried[i] = it.id, int32(it.tried)
-		status[i], reason[i], text[i], label[i], url[i] = string(it.r.Status), string(it.r.Reason), it.r.Text, it.r.ButtonLabel, it.r.ButtonURL
-		channelID[i], channelType[i] = it.r.ChannelID, string(it.r.ChannelType)
-		now[i] = it.now
-		if it.sentAt.Valid {
-			sentAt[i] = &it.sentAt.Time
+		if err := insertAttempts(ctx, tx, attempts); err != nil {
+			return err
 		}
-		at[i], outcome[i], providerID[i], errText[i] = it.attempt.At, it.attempt.Outcome, it.attempt.ProviderMessageID, it.attempt.Error
-	}
-	rows, err := s.db.db.QueryContext(ctx, recordManySQL, ids, status, reason, text, label, url, channelID, channelType,
-		now, sentAt, tried, at, outcome, providerID, errText, string(msgcenter.StatusQueued))
+		return s.markExisting(ctx, tx, items, missing, out)
+	})
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// insertAttempts inserts attempts, six values each, in one statement.
+func insertAttempts(ctx context.Context, tx *txn, attempts []any) error {
+	if len(attempts) == 0 {
+		return nil
+	}
+	values := make([]string, 0, len(attempts)/6)
+	for i := 0; i < len(attempts); i += 6 {
+		values = append(values, "("+placeholders(i+1, 6)+")")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+		VALUES `+strings.Join(values, ", "), attempts...)
+	return err
+}
+
+// markExisting sets exists in out for the items whose message, among
+// missing (not updated), exists.
+func (s *DeliveryService) markExisting(ctx context.Context, tx *txn, items []recordItem, missing []any, out []recordOutcome) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM deliveries WHERE id IN (`+placeholders(1, len(missing))+`)`, missing...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	byID := make(map[int64]recordOutcome, n)
+	found := map[int64]bool{}
 	for rows.Next() {
 		var id int64
-		var o recordOutcome
-		if err := rows.Scan(&id, &o.updated, &o.exists); err != nil {
-			return nil, err
+		if err := rows.Scan(&id); err != nil {
+			return err
 		}
-		byID[id] = o
+		found[id] = true
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]recordOutcome, n)
 	for i, it := range items {
-		out[i] = byID[it.id]
+		if !out[i].updated {
+			out[i].exists = found[it.id]
+		}
 	}
-	return out, nil
+	return rows.Err()
 }
 
 // FindQueuedDeliveryIDs returns, by id, the ids of up to limit messages of

@@ -12,7 +12,7 @@ import (
 
 // insertMicrositeLink stores a new personalised microsite link for the
 // room's customer and returns its token.
-func insertMicrositeLink(ctx context.Context, tx *sql.Tx, storeID int64, roomID *int64, customerName string, now time.Time) (string, error) {
+func insertMicrositeLink(ctx context.Context, tx *txn, storeID int64, roomID *int64, customerName string, now time.Time) (string, error) {
 	token, err := randomToken()
 	if err != nil {
 		return "", err
@@ -30,7 +30,7 @@ func insertMicrositeLink(ctx context.Context, tx *sql.Tx, storeID int64, roomID 
 
 // insertFailedCheckout stores fc with the token of its microsite link; fc
 // gets its id.
-func insertFailedCheckout(ctx context.Context, tx *sql.Tx, fc *msgcenter.FailedCheckout, micrositeToken string) error {
+func insertFailedCheckout(ctx context.Context, tx *txn, fc *msgcenter.FailedCheckout, micrositeToken string) error {
 	items, err := json.Marshal(fc.Items)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode failed checkout items: %w", err)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -10,8 +9,9 @@ import (
 // RaiseFallback raises the fallback of an automation message, with its job,
 // in one transaction. The deliveries' unique identity makes it idempotent.
 func (s *DeliveryService) RaiseFallback(ctx context.Context, d *msgcenter.Delivery) error {
-	return s.db.WithTx(ctx, func(tx *sql.Tx) error {
-		_, _, err := s.db.RaiseTx(ctx, tx, d.StoreID, d.SubjectType, d.SubjectID, d.OrderID, d.Event, d.RoomID, msgcenter.KindFallback)
+	return s.db.withTx(ctx, func(tx *txn) error {
+		_, _, err := s.db.raise(ctx, tx, occurrence{storeID: d.StoreID, subject: d.SubjectType, subjectID: d.SubjectID,
+			orderID: d.OrderID, event: d.Event, roomID: d.RoomID, kind: msgcenter.KindFallback})
 		return err
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -35,55 +34,37 @@ const (
 // whole transaction, which here holds other callers' changes; if a change still
 // breaks the transaction, every change of the group fails and none is written.
 //
+// The jobs of the messages the group's changes raised are enqueued once, in
+// the group's transaction, just before it commits: one insert of a group's
+// jobs costs little more than one insert of one job. The jobs of a change
+// that fails go with its savepoint.
+//
 // Leadership passes from caller to caller: the first to arrive runs the group,
 // and when it is done hands the next group to the first caller still waiting,
 // so no caller runs more than one group and none needs a goroutine of its own.
 type groupCommit struct {
 	db      *sql.DB
 	maxTime time.Duration // maxGroupTime; tests lengthen it
-	// enqueue hands the group's new deliveries to DB.Enqueue in the group's
-	// transaction, once, before it commits (see deferEnqueue).
-	enqueue func(ctx context.Context, tx *sql.Tx, ids []int64) error
-
-	// The running group's transaction and member, written by its leader;
-	// tx is read by any goroutine raising a message (deferEnqueue).
-	tx      atomic.Pointer[sql.Tx]
-	running *groupMember
 
 	mu      sync.Mutex
 	queue   []*groupMember
 	leading bool
-
-	groups, members atomic.Int64 // for tests and the bench
 }
 
 type groupMember struct {
 	ctx      context.Context
-	fn       func(tx *sql.Tx) error
+	fn       func(tx *txn) error
 	err      error
 	panicked any
 	lead     bool          // set before wake is closed: run the next group
 	taken    bool          // a group has started it; under groupCommit.mu
 	wake     chan struct{} // closed when the change is done or must lead
-	jobs     []int64       // deliveries it raised, enqueued with the group's
+	jobs     []int64       // the jobs of the messages it raised
 }
 
-// deferEnqueue takes the ids of deliveries raised in tx, when tx is the
-// running group's, to enqueue with the whole group's before it commits, and
-// reports whether it did. One insert of a group's jobs costs little more
-// than one insert of one job, and River's insert was the largest statement
-// of an order. The ids of a change that fails go with its savepoint.
-func (g *groupCommit) deferEnqueue(tx *sql.Tx, ids []int64) bool {
-	if g.tx.Load() != tx {
-		return false
-	}
-	// Only the leader's goroutine runs the group's changes.
-	g.running.jobs = append(g.running.jobs, ids...)
-	return true
-}
-
-// do runs fn in a transaction, as withTx does.
-func (g *groupCommit) do(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// do runs fn in a transaction, and end in it once for the whole group with
+// the jobs of its changes that succeeded, as engine.withTx does.
+func (g *groupCommit) do(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, []int64) error) error {
 	m := &groupMember{ctx: ctx, fn: fn, wake: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, m)
@@ -97,7 +78,7 @@ func (g *groupCommit) do(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 	}
 	if m.lead {
-		g.run(ctx)
+		g.run(ctx, end)
 	}
 	if m.panicked != nil {
 		panic(m.panicked)
@@ -142,7 +123,7 @@ func (g *groupCommit) next() *groupMember {
 // run runs one group, starting with the leading caller's own change (first
 // in the queue), then passes the lead on. ctx is the leader's, for the wait
 // for the writer connection only: the transaction belongs to the group.
-func (g *groupCommit) run(ctx context.Context) {
+func (g *groupCommit) run(ctx context.Context, end func(context.Context, *sql.Tx, []int64) error) {
 	var (
 		done     []*groupMember
 		tx       *sql.Tx
@@ -153,8 +134,6 @@ func (g *groupCommit) run(ctx context.Context) {
 	// writer is released and the lead passes on.
 	defer func() {
 		if !returned {
-			g.tx.Store(nil)
-			g.running = nil
 			if tx != nil {
 				tx.Rollback()
 			}
@@ -176,7 +155,6 @@ func (g *groupCommit) run(ctx context.Context) {
 		return
 	}
 
-	g.tx.Store(tx)
 	var jobs []int64
 	start := time.Now()
 	for len(done) < maxGroupMembers && (len(done) == 0 || time.Since(start) < g.maxTime) {
@@ -185,28 +163,22 @@ func (g *groupCommit) run(ctx context.Context) {
 			break
 		}
 		done = append(done, m)
-		g.running = m
-		err = runMember(tx, m)
-		g.running = nil
-		if err != nil {
+		if err = runMember(tx, m); err != nil {
 			break
 		}
 		if m.err == nil && m.panicked == nil {
 			jobs = append(jobs, m.jobs...)
 		}
 	}
-	g.tx.Store(nil)
 	if err != nil {
 		tx.Rollback()
 		fail(done, fmt.Errorf("sqlstore: the transaction was lost with another change of its group: %w", err))
-	} else if err = g.enqueueJobs(tx, jobs); err != nil {
+	} else if err = end(context.Background(), tx, jobs); err != nil {
 		tx.Rollback()
 		fail(done, err)
 	} else if err = tx.Commit(); err != nil {
 		fail(done, fmt.Errorf("sqlstore: commit: %w", err))
 	}
-	g.groups.Add(1)
-	g.members.Add(int64(len(done)))
 	returned = true
 }
 
@@ -237,17 +209,6 @@ func (g *groupCommit) handOff(done []*groupMember) {
 	}
 }
 
-// enqueueJobs hands the group's deferred deliveries to the Enqueue hook.
-func (g *groupCommit) enqueueJobs(tx *sql.Tx, ids []int64) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	if err := g.enqueue(context.Background(), tx, ids); err != nil {
-		return fmt.Errorf("sqlstore: enqueue deliveries: %w", err)
-	}
-	return nil
-}
-
 // runMember runs m's change in a savepoint of tx: released when the change
 // succeeds, rolled back to when it fails or panics. The error is the
 // transaction's, when it can no longer go on; m's own outcome is in m.
@@ -266,7 +227,9 @@ func runMember(tx *sql.Tx, m *groupMember) error {
 				m.panicked = p
 			}
 		}()
-		m.err = m.fn(tx)
+		t := &txn{Tx: tx}
+		m.err = m.fn(t)
+		m.jobs = t.jobs
 	}()
 	if m.err == nil && m.panicked == nil {
 		if _, err := tx.Exec("RELEASE member"); err != nil {

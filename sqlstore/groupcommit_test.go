@@ -10,25 +10,41 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// openGroup opens a SQLite store with a table k of its own for the tests.
-func openGroup(t *testing.T) *DB {
+// openGroup opens a SQLite store with a table k of its own for the tests,
+// whose jobs go to jobs when set.
+func openGroup(t *testing.T, jobs Enqueuer) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	var opts Options
+	if jobs != nil {
+		opts.Jobs = func(context.Context, *sql.DB, string) (Enqueuer, error) { return jobs, nil }
+	}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if db.group == nil {
+	if _, ok := db.engine.(*sqliteEngine); !ok {
 		t.Fatal("a SQLite store has no group commit")
 	}
 	if _, err := db.SQL().Exec(`CREATE TABLE k (k TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// group is the group commit of a store openGroup opened.
+func group(db *DB) *groupCommit { return db.engine.(*sqliteEngine).group }
+
+// enqueueFunc is an Enqueuer of one function.
+type enqueueFunc func(ctx context.Context, tx *sql.Tx, ids []int64) error
+
+func (f enqueueFunc) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	return f(ctx, tx, ids)
 }
 
 func insertK(ctx context.Context, tx *sql.Tx, k string) error {
@@ -61,7 +77,7 @@ func keys(t *testing.T, db *DB) []string {
 // function is called: changes arriving meanwhile queue for one group.
 func holdWriter(t *testing.T, db *DB) func() {
 	t.Helper()
-	db.group.maxTime = time.Minute // the group takes every change queued
+	group(db).maxTime = time.Minute // the group takes every change queued
 	c, err := db.SQL().Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +106,7 @@ func waitQueued(t *testing.T, g *groupCommit, n int) {
 // each with its own outcome: a failing, panicking or cancelled change leaves
 // nothing behind and the others are written.
 func TestGroupCommit(t *testing.T) {
-	db := openGroup(t)
+	db := openGroup(t, nil)
 	ctx := context.Background()
 
 	release := holdWriter(t, db)
@@ -137,6 +153,10 @@ func TestGroupCommit(t *testing.T) {
 		{name: "ok3", fn: func(ctx context.Context, tx *sql.Tx) error { return insertK(ctx, tx, "b4") }},
 	}
 	errs := make([]string, len(changes))
+	// runs counts the changes a group ran; commits the groups that ended
+	// with a commit.
+	var runs, groups atomic.Int64
+	commits := func(context.Context, *sql.Tx, []int64) error { groups.Add(1); return nil }
 	var wg sync.WaitGroup
 	queued := 0
 	for i, c := range changes {
@@ -152,20 +172,20 @@ func TestGroupCommit(t *testing.T) {
 			if cctx == nil {
 				cctx = ctx
 			}
-			if err := db.withTx(cctx, func(tx *sql.Tx) error { return c.fn(cctx, tx) }); err != nil {
+			run := func(tx *txn) error { runs.Add(1); return c.fn(cctx, tx.Tx) }
+			if err := group(db).do(cctx, run, commits); err != nil {
 				errs[i] = err.Error()
 			}
 		}()
 		// Queued in order, so the duplicate comes after ok1.
 		queued++
-		waitQueued(t, db.group, queued)
+		waitQueued(t, group(db), queued)
 		if c.ctx == cancelled {
 			cancel()
 			queued--
-			waitQueued(t, db.group, queued)
+			waitQueued(t, group(db), queued)
 		}
 	}
-	groups, members := db.group.groups.Load(), db.group.members.Load()
 	release()
 	wg.Wait()
 
@@ -180,7 +200,7 @@ func TestGroupCommit(t *testing.T) {
 	if got, want := keys(t, db), []string{"b1", "b2", "b3", "b4"}; !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
-	if g, m := db.group.groups.Load()-groups, db.group.members.Load()-members; g != 1 || m != int64(len(changes)-1) {
+	if g, m := groups.Load(), runs.Load(); g != 1 || m != int64(len(changes)-1) {
 		t.Errorf("%d changes in %d transactions, want %d in 1", m, g, len(changes)-1)
 	}
 }
@@ -188,30 +208,30 @@ func TestGroupCommit(t *testing.T) {
 // A change that breaks its group's transaction fails the whole group:
 // nothing of it is written, and the next group works.
 func TestGroupCommitLost(t *testing.T) {
-	db := openGroup(t)
+	db := openGroup(t, nil)
 	ctx := context.Background()
 	release := holdWriter(t, db)
 
 	errs := make(chan error, 2)
 	go func() {
-		errs <- db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, "lost") })
+		errs <- db.withTx(ctx, func(tx *txn) error { return insertK(ctx, tx.Tx, "lost") })
 	}()
-	waitQueued(t, db.group, 1)
+	waitQueued(t, group(db), 1)
 	go func() {
-		errs <- db.withTx(ctx, func(tx *sql.Tx) error {
+		errs <- db.withTx(ctx, func(tx *txn) error {
 			// Ends the transaction under the group's feet.
 			_, err := tx.ExecContext(ctx, "ROLLBACK")
 			return err
 		})
 	}()
-	waitQueued(t, db.group, 2)
+	waitQueued(t, group(db), 2)
 	release()
 	for range 2 {
 		if err := <-errs; err == nil {
 			t.Error("a change of the lost group succeeded")
 		}
 	}
-	if err := db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, "after") }); err != nil {
+	if err := db.withTx(ctx, func(tx *txn) error { return insertK(ctx, tx.Tx, "after") }); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := keys(t, db), []string{"after"}; !slices.Equal(got, want) {
@@ -223,11 +243,10 @@ func TestGroupCommitLost(t *testing.T) {
 // transaction, before it commits: those of a change that failed are not, and
 // an enqueue that fails fails the whole group.
 func TestGroupCommitEnqueue(t *testing.T) {
-	db := openGroup(t)
 	ctx := context.Background()
 	var calls [][]int64
 	failEnqueue := false
-	db.Enqueue = func(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	db := openGroup(t, enqueueFunc(func(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		calls = append(calls, ids)
 		for _, id := range ids {
 			if err := insertK(ctx, tx, fmt.Sprint("job-", id)); err != nil {
@@ -238,36 +257,34 @@ func TestGroupCommitEnqueue(t *testing.T) {
 			return errors.New("queue down")
 		}
 		return nil
-	}
-	raise := func(key string, ids []int64, fail bool) func(tx *sql.Tx) error {
-		return func(tx *sql.Tx) error {
-			if err := insertK(ctx, tx, key); err != nil {
+	}))
+	raise := func(key string, ids []int64, fail bool) func(tx *txn) error {
+		return func(tx *txn) error {
+			if err := insertK(ctx, tx.Tx, key); err != nil {
 				return err
 			}
-			if err := db.enqueue(ctx, tx, ids); err != nil {
-				return err
-			}
+			tx.jobs = append(tx.jobs, ids...)
 			if fail {
 				return errors.New("refused")
 			}
 			return nil
 		}
 	}
-	group := func(fns ...func(tx *sql.Tx) error) []error {
+	inGroup := func(fns ...func(tx *txn) error) []error {
 		release := holdWriter(t, db)
 		errs := make([]error, len(fns))
 		var wg sync.WaitGroup
 		for i, fn := range fns {
 			wg.Add(1)
 			go func() { defer wg.Done(); errs[i] = db.withTx(ctx, fn) }()
-			waitQueued(t, db.group, i+1)
+			waitQueued(t, group(db), i+1)
 		}
 		release()
 		wg.Wait()
 		return errs
 	}
 
-	errs := group(raise("a", []int64{1, 2}, false), raise("b", []int64{3}, true), raise("c", []int64{4}, false))
+	errs := inGroup(raise("a", []int64{1, 2}, false), raise("b", []int64{3}, true), raise("c", []int64{4}, false))
 	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
 		t.Fatalf("errors %v, want only b's", errs)
 	}
@@ -279,7 +296,7 @@ func TestGroupCommitEnqueue(t *testing.T) {
 	}
 
 	failEnqueue = true
-	errs = group(raise("d", []int64{5}, false), raise("e", []int64{6}, false))
+	errs = inGroup(raise("d", []int64{5}, false), raise("e", []int64{6}, false))
 	for i, err := range errs {
 		if err == nil || !strings.Contains(err.Error(), "queue down") {
 			t.Errorf("change %d: %v, want the enqueue's error", i, err)
@@ -292,7 +309,7 @@ func TestGroupCommitEnqueue(t *testing.T) {
 
 // Under concurrent load every change lands exactly once (run with -race).
 func TestGroupCommitConcurrent(t *testing.T) {
-	db := openGroup(t)
+	db := openGroup(t, nil)
 	ctx := context.Background()
 	const workers, each = 8, 100
 	var wg sync.WaitGroup
@@ -301,7 +318,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				if err := db.withTx(ctx, func(tx *sql.Tx) error { return insertK(ctx, tx, fmt.Sprintf("%d-%03d", w, i)) }); err != nil {
+				if err := db.withTx(ctx, func(tx *txn) error { return insertK(ctx, tx.Tx, fmt.Sprintf("%d-%03d", w, i)) }); err != nil {
 					t.Error(err)
 					return
 				}
@@ -319,7 +336,7 @@ func TestGroupCommitConcurrent(t *testing.T) {
 // automatic checkpoint waits for 20,000 pages (80 MB).
 func TestCheckpointer(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.db")
-	db, err := Open(context.Background(), path)
+	db, err := Open(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,8 +349,9 @@ func TestCheckpointer(t *testing.T) {
 	const rounds = 40 // 40 × 4 × 64 KiB = 10 MiB written
 	var maxWAL int64
 	for range rounds {
-		before := db.checkpointer.copies.Load()
-		if err := db.withTx(ctx, func(tx *sql.Tx) error {
+		ckpt := db.engine.(*sqliteEngine).checkpointer
+		before := ckpt.copies.Load()
+		if err := db.withTx(ctx, func(tx *txn) error {
 			for range 4 {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO blob (b) VALUES ($1)`, payload); err != nil {
 					return err
@@ -344,7 +362,7 @@ func TestCheckpointer(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(5 * time.Second); db.checkpointer.copies.Load() == before; time.Sleep(5 * time.Millisecond) {
+		for deadline := time.Now().Add(5 * time.Second); ckpt.copies.Load() == before; time.Sleep(5 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatal("the checkpointer copied nothing back in 5 s")
 			}

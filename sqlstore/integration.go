@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -50,7 +52,16 @@ func ParseSecretKey(s string) ([]byte, error) {
 type IntegrationService struct {
 	db   *DB
 	aead cipher.AEAD // nil without a server key
+	// absent remembers, until the time it holds, the stores found without
+	// a connection: every send looks its store's up (the provider
+	// resolver), and most stores have none. ConnectQiscus forgets its
+	// store at once; another process sees the connection after absentFor.
+	absent sync.Map // store id → time.Time
 }
+
+// absentFor is how long FindIntegration trusts that a store has no
+// connection.
+const absentFor = time.Second
 
 // NewIntegrationService returns an IntegrationService on db. key is the
 // server key (see ParseSecretKey): 32 bytes, or empty, in which case stores
@@ -129,7 +140,7 @@ func (s *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, a
 		return nil, err
 	}
 	in := &msgcenter.Integration{StoreID: storeID, Provider: msgcenter.IntegrationQiscus, AppID: appID, BaseURL: baseURL, ConnectedAt: s.db.now()}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := storeExists(ctx, tx, storeID); err != nil {
 			return err
 		}
@@ -145,6 +156,7 @@ func (s *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, a
 		}
 		return nil
 	})
+	s.absent.Delete(storeID)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +164,17 @@ func (s *IntegrationService) ConnectQiscus(ctx context.Context, storeID int64, a
 }
 
 // FindIntegration returns the store's connection, without its secret.
-// Returns ENOTFOUND when the store has none.
+// Returns ENOTFOUND when the store has none. A store found without one is
+// answered so for a second without a read, in this process; its own
+// ConnectQiscus ends that at once.
 func (s *IntegrationService) FindIntegration(ctx context.Context, storeID int64) (*msgcenter.Integration, error) {
+	if until, ok := s.absent.Load(storeID); ok && time.Now().Before(until.(time.Time)) {
+		return nil, errNoIntegration()
+	}
 	in, _, err := findIntegration(ctx, s.db.q, storeID)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+		s.absent.Store(storeID, time.Now().Add(absentFor))
+	}
 	return in, err
 }
 

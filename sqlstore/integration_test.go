@@ -19,10 +19,8 @@ func TestIntegrationService(t *testing.T) {
 	t.Parallel()
 	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, db)
+		clk, s, other := tn.clk, tn.store, tn.other
 		is, err := sqlstore.NewIntegrationService(db, testServerKey())
 		if err != nil {
 			t.Fatal(err)

@@ -64,7 +64,7 @@ func (s *MessageConfigService) SaveMessageConfig(ctx context.Context, c *msgcent
 	next.Version = c.Version + 1
 	next.UpdatedBy = editor
 	next.UpdatedAt = s.db.now()
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		current, err := findMessageConfig(ctx, tx, c.StoreID, c.Event, s.db.forUpdate())
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func (x *messageConfigRow) value() (*msgcenter.MessageConfig, error) {
 	return &c, nil
 }
 
-func insertMessageConfig(ctx context.Context, tx *sql.Tx, c *msgcenter.MessageConfig) error {
+func insertMessageConfig(ctx context.Context, tx *txn, c *msgcenter.MessageConfig) error {
 	fallback, err := fallbackJSON(c.Fallback)
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func insertMessageConfig(ctx context.Context, tx *sql.Tx, c *msgcenter.MessageCo
 
 // updateMessageConfig writes c over the stored row if that row is still at
 // version prev, and answers ECONFLICT if it is not.
-func updateMessageConfig(ctx context.Context, tx *sql.Tx, c *msgcenter.MessageConfig, prev int) error {
+func updateMessageConfig(ctx context.Context, tx *txn, c *msgcenter.MessageConfig, prev int) error {
 	fallback, err := fallbackJSON(c.Fallback)
 	if err != nil {
 		return err
@@ -233,7 +233,7 @@ func updateMessageConfig(ctx context.Context, tx *sql.Tx, c *msgcenter.MessageCo
 }
 
 // insertMessageConfigVersion records c, at its version, in the history.
-func insertMessageConfigVersion(ctx context.Context, tx *sql.Tx, c *msgcenter.MessageConfig) error {
+func insertMessageConfigVersion(ctx context.Context, tx *txn, c *msgcenter.MessageConfig) error {
 	snapshot, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode message config: %w", err)

@@ -13,13 +13,10 @@ import (
 
 func TestMessageConfigService_Save(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		db := open(t)
-		clk := newClock(db)
-		owner := mustCreateUser(t, db, "owner@example.com")
-		s := mustCreateStore(t, db, owner.ID, "Kopi")
-		other := mustCreateStore(t, db, owner.ID, "Other")
+		tn := newTenants(t, open(t))
+		db, clk, s, other := tn.db, tn.clk, tn.store, tn.other
 		configs := sqlstore.NewMessageConfigService(db)
 
 		v1, err := configs.FindMessageConfig(ctx, s.ID, msgcenter.EventOrderPaid)
@@ -154,7 +151,7 @@ func TestMessageConfigService_Save(t *testing.T) {
 // same version at once: exactly one wins, the others get ECONFLICT.
 func TestMessageConfigService_SaveConcurrent(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")

@@ -164,7 +164,7 @@ func loadOrderItems(ctx context.Context, q querier, orders []*msgcenter.Order) e
 }
 
 // insertOrder stores o and its items; o gets its id.
-func insertOrder(ctx context.Context, tx *sql.Tx, o *msgcenter.Order) error {
+func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO orders (store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
 			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at)
@@ -201,7 +201,7 @@ func insertOrder(ctx context.Context, tx *sql.Tx, o *msgcenter.Order) error {
 }
 
 // updateOrderStatus writes o's status and times.
-func updateOrderStatus(ctx context.Context, tx *sql.Tx, o *msgcenter.Order) error {
+func updateOrderStatus(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE orders SET status = $1, paid_at = $2, updated_at = $3
 		WHERE store_id = $4 AND id = $5`,

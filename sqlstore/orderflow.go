@@ -3,11 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/qiscus/msgcenter"
@@ -24,17 +22,11 @@ const (
 )
 
 // OrderFlowService runs the order flow's state changes; each one that raises
-// an event records the event's delivery, and enqueues its job through
-// DB.Enqueue, in the change's transaction.
+// an event records the event's delivery, and enqueues its job, in the
+// change's transaction.
 type OrderFlowService struct {
 	db *DB
-	// oneStatement counts the orders placed by placeOrderFast.
-	oneStatement atomic.Int64
 }
-
-// OneStatementOrders reports how many orders this service placed in one
-// statement (placeOrderFast, PostgreSQL only), for the benchmark and tests.
-func (s *OrderFlowService) OneStatementOrders() int64 { return s.oneStatement.Load() }
 
 // NewOrderFlowService returns an OrderFlowService on db.
 func NewOrderFlowService(db *DB) *OrderFlowService { return &OrderFlowService{db: db} }
@@ -44,8 +36,7 @@ func NewOrderFlowService(db *DB) *OrderFlowService { return &OrderFlowService{db
 // phone is req.CustomerPhone and who wrote last, else none. Products are
 // locked in ascending id order, then the store's row for the order number,
 // so concurrent orders on PostgreSQL queue for them instead of deadlocking,
-// and stock is taken with a guarded update. On PostgreSQL an order without
-// a checkout is placed in one statement (placeOrderFast) unless it fails.
+// and stock is taken with a guarded update.
 //
 // When a line's product is unknown, inactive or short of stock, or the
 // delivery or payment method is invalid, nothing is ordered: the failed
@@ -63,24 +54,6 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
-	// On PostgreSQL the usual order is one statement besides its message's
-	// job (placeOrderFast); anything else, or an order that statement cannot
-	// place, takes the checked path below.
-	method, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
-	if s.db.engine == EnginePostgres && req.CheckoutID == nil && methodOK && msgcenter.ValidPaymentMethod(req.PaymentMethod) {
-		var order *msgcenter.Order
-		err := s.db.withTx(ctx, func(tx *sql.Tx) error {
-			var err error
-			order, err = s.placeOrderFast(ctx, tx, storeID, req, method)
-			return err
-		})
-		if err == nil {
-			s.oneStatement.Add(1)
-			return order, nil, nil
-		} else if !errors.Is(err, errSlowPath) {
-			return nil, nil, err
-		}
-	}
 	// The room of an order without a checkout is read before the
 	// transaction, on the read handle: rooms are never deleted and their
 	// store never changes, and on SQLite this takes a read off the one
@@ -92,7 +65,7 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	}
 	var order *msgcenter.Order
 	var failed *msgcenter.FailedCheckout
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		order, failed, err = s.placeOrder(ctx, tx, storeID, req, pre)
 		return err
@@ -110,45 +83,93 @@ type preRoom struct {
 	err  error
 }
 
+// orderCustomer is who an order is for: its checkout, room and customer.
+type orderCustomer struct {
+	checkout    *msgcenter.Checkout
+	roomID      *int64
+	name, phone string
+}
+
 // placeOrder places req in tx; pre is its room when read beforehand.
-func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
+func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
 	// The store is checked first, so its absence is the error an unknown
 	// store gets whatever else is wrong. Its row is locked only once the
-	// products are (nextOrderNumber below), the order placeOrderFast takes
-	// them in too, so orders of the two paths never deadlock.
+	// products are (nextOrderNumber), so concurrent orders never deadlock.
 	if err := storeExists(ctx, tx, storeID); err != nil {
 		return nil, nil, err
 	}
-	var checkout *msgcenter.Checkout
+	c, err := s.orderCustomer(ctx, tx, storeID, req, pre)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, unprocessed, reasons, err := s.takeItems(ctx, tx, storeID, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(reasons) > 0 {
+		fc := &msgcenter.FailedCheckout{
+			StoreID: storeID, RoomID: c.roomID, CustomerName: c.name,
+			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
+		}
+		if err := s.failCheckout(ctx, tx, fc, c.checkout, now); err != nil {
+			return nil, nil, err
+		}
+		return nil, fc, nil
+	}
+	method, _ := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
+	o := &msgcenter.Order{
+		StoreID: storeID, RoomID: c.roomID, CheckoutID: req.CheckoutID,
+		CustomerName: c.name, CustomerPhone: c.phone, Address: req.Address, Items: items,
+		DeliveryMethod: method.Code, DeliveryFee: method.Fee, ServiceFee: msgcenter.ServiceFee,
+		PaymentMethod: req.PaymentMethod, Status: msgcenter.OrderPlaced, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, it := range items {
+		o.Subtotal += it.LineTotal()
+	}
+	o.GrandTotal = o.Subtotal + o.DeliveryFee + o.ServiceFee
+	if err := s.insertPlacedOrder(ctx, tx, o, c.checkout); err != nil {
+		return nil, nil, err
+	}
+	return o, nil, nil
+}
+
+// orderCustomer finds req's checkout, locked, and its room (pre when read
+// beforehand), and the customer's name and phone: as asked, else the room's.
+func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (orderCustomer, error) {
+	c := orderCustomer{name: req.CustomerName, phone: req.CustomerPhone}
 	var err error
 	if req.CheckoutID != nil {
-		if checkout, err = findCheckout(ctx, tx, storeID, *req.CheckoutID, s.db.forUpdate()); err != nil {
-			return nil, nil, err
+		if c.checkout, err = findCheckout(ctx, tx, storeID, *req.CheckoutID, s.db.forUpdate()); err != nil {
+			return c, err
 		}
 	}
 	var room *msgcenter.Room
 	if pre != nil {
 		room, err = pre.room, pre.err
 	} else {
-		room, err = orderRoom(ctx, tx, storeID, req, checkout)
+		room, err = orderRoom(ctx, tx, storeID, req, c.checkout)
 	}
-	if err != nil {
-		return nil, nil, err
+	if err != nil || room == nil {
+		return c, err
 	}
-	var roomID *int64
-	name, phone := req.CustomerName, req.CustomerPhone
-	if room != nil {
-		roomID = &room.ID
-		if name == "" {
-			name = room.CustomerName
-		}
-		if phone == "" {
-			phone = room.CustomerPhone
-		}
+	c.roomID = &room.ID
+	if c.name == "" {
+		c.name = room.CustomerName
 	}
+	if c.phone == "" {
+		c.phone = room.CustomerPhone
+	}
+	return c, nil
+}
 
-	method, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
+// takeItems takes the stock of req's lines and prices them, or, when the
+// order cannot be placed as asked, takes nothing and says why: the lines
+// that were fine, the unprocessed ones with their reason, and the reasons
+// of the failure ("items: out_of_stock", "delivery_method: unknown").
+func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest) (
+	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string, err error) {
+	_, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
 	paymentOK := msgcenter.ValidPaymentMethod(req.PaymentMethod)
 	// The usual order takes its stock in one statement; an order that
 	// cannot be placed as asked reads its products to say why.
@@ -156,15 +177,15 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 	reserved := false
 	if methodOK && paymentOK {
 		if products, reserved, err = s.reserveStock(ctx, tx, storeID, req.Items); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if !reserved {
 		if products, err = s.lockProducts(ctx, tx, storeID, req.Items); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	items, unprocessed, reasons := classifyItems(req.Items, products)
+	items, unprocessed, reasons = classifyItems(req.Items, products)
 	if !methodOK {
 		reasons = append(reasons, "delivery_method: unknown")
 	}
@@ -172,7 +193,7 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 		reasons = append(reasons, "payment_method: unknown")
 	}
 	if reserved && len(reasons) > 0 {
-		return nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
+		return nil, nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
 	}
 	if !methodOK || !paymentOK {
 		for _, it := range items {
@@ -183,52 +204,35 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *sql.Tx, storeID i
 		}
 		items = []msgcenter.OrderItem{}
 	}
-	if len(reasons) > 0 {
-		fc := &msgcenter.FailedCheckout{
-			StoreID: storeID, RoomID: roomID, CustomerName: name,
-			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
-		}
-		if err := s.failCheckout(ctx, tx, fc, checkout, now); err != nil {
-			return nil, nil, err
-		}
-		return nil, fc, nil
-	}
+	return items, unprocessed, reasons, nil
+}
 
-	o := &msgcenter.Order{
-		StoreID: storeID, RoomID: roomID, CheckoutID: req.CheckoutID,
-		CustomerName: name, CustomerPhone: phone, Address: req.Address, Items: items,
-		DeliveryMethod: method.Code, DeliveryFee: method.Fee, ServiceFee: msgcenter.ServiceFee,
-		PaymentMethod: req.PaymentMethod, Status: msgcenter.OrderPlaced, CreatedAt: now, UpdatedAt: now,
-	}
-	for _, it := range items {
-		o.Subtotal += it.LineTotal()
-	}
-	o.GrandTotal = o.Subtotal + o.DeliveryFee + o.ServiceFee
+// insertPlacedOrder numbers o, gives it its token, inserts it, completes
+// its checkout and raises order_placed.
+func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *msgcenter.Order, checkout *msgcenter.Checkout) error {
+	var err error
 	// The number is taken only by an order that is placed, once its
 	// products are locked; the store's row then stays locked until the
 	// transaction ends, so numbers are given in commit order without gaps.
-	if o.Number, err = nextOrderNumber(ctx, tx, storeID); err != nil {
-		return nil, nil, err
+	if o.Number, err = nextOrderNumber(ctx, tx, o.StoreID); err != nil {
+		return err
 	}
 	if o.Token, err = randomToken(); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if err := insertOrder(ctx, tx, o); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if checkout != nil {
-		if err := setCheckoutStatus(ctx, tx, storeID, checkout.ID, msgcenter.CheckoutCompleted, now); err != nil {
-			return nil, nil, err
+		if err := setCheckoutStatus(ctx, tx, o.StoreID, checkout.ID, msgcenter.CheckoutCompleted, o.CreatedAt); err != nil {
+			return err
 		}
 	}
 	_, _, err = s.db.raise(ctx, tx, occurrence{
-		storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
-		event: msgcenter.EventOrderPlaced, roomID: roomID, kind: msgcenter.KindAutomation,
+		storeID: o.StoreID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
+		event: msgcenter.EventOrderPlaced, roomID: o.RoomID, kind: msgcenter.KindAutomation,
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, nil, nil
+	return err
 }
 
 // orderRoom resolves the room an order comes from: the request's, the
@@ -252,7 +256,7 @@ func orderRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.Ord
 
 // lockProducts reads the store's products named by items, locking them in
 // ascending id order on PostgreSQL.
-func (s *OrderFlowService) lockProducts(ctx context.Context, tx *sql.Tx, storeID int64, items []msgcenter.CartItem) (map[int64]*msgcenter.Product, error) {
+func (s *OrderFlowService) lockProducts(ctx context.Context, tx *txn, storeID int64, items []msgcenter.CartItem) (map[int64]*msgcenter.Product, error) {
 	ids, _ := cartProducts(items)
 	args := make([]any, 0, len(ids)+1)
 	args = append(args, storeID)
@@ -333,7 +337,7 @@ func cartProducts(lines []msgcenter.CartItem) (ids []int64, qty map[int64]int) {
 // their lines (lines of one product share its stock), and returns them as
 // they were before. Otherwise it takes nothing and reports false. Rows are
 // locked in ascending id order on PostgreSQL, as lockProducts locks them.
-func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
+func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
 	ids, qty := cartProducts(lines)
 	args := []any{storeID}
 	var when, in strings.Builder
@@ -384,7 +388,7 @@ func (s *OrderFlowService) reserveStock(ctx context.Context, tx *sql.Tx, storeID
 
 // nextOrderNumber takes the store's next order number. The update locks the
 // store's row, so numbers are given in commit order without gaps.
-func nextOrderNumber(ctx context.Context, tx *sql.Tx, storeID int64) (int64, error) {
+func nextOrderNumber(ctx context.Context, tx *txn, storeID int64) (int64, error) {
 	var n int64
 	err := tx.QueryRowContext(ctx, `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq`, storeID).Scan(&n)
 	if err == sql.ErrNoRows {
@@ -397,7 +401,7 @@ func nextOrderNumber(ctx context.Context, tx *sql.Tx, storeID int64) (int64, err
 
 // failCheckout records fc with a fresh microsite link for its room, raises
 // order_failed for it, and marks the checkout failed.
-func (s *OrderFlowService) failCheckout(ctx context.Context, tx *sql.Tx, fc *msgcenter.FailedCheckout, checkout *msgcenter.Checkout, now time.Time) error {
+func (s *OrderFlowService) failCheckout(ctx context.Context, tx *txn, fc *msgcenter.FailedCheckout, checkout *msgcenter.Checkout, now time.Time) error {
 	token, err := insertMicrositeLink(ctx, tx, fc.StoreID, fc.RoomID, fc.CustomerName, now)
 	if err != nil {
 		return err
@@ -420,79 +424,44 @@ func (s *OrderFlowService) failCheckout(ctx context.Context, tx *sql.Tx, fc *msg
 // PayOrder marks the store's order paid and raises order_paid. An order
 // already paid is answered as it is and raises nothing, so repeated and
 // concurrent calls give one message. Returns ENOTFOUND, or ECONFLICT for a
-// cancelled or refunded order.
+// cancelled or refunded order (msgcenter.Order.Apply).
 func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderPaid:
-			return false, nil
-		case msgcenter.OrderCancelled, msgcenter.OrderRefunded:
-			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
-		}
-		paidAt := o.UpdatedAt
-		o.Status, o.PaidAt = msgcenter.OrderPaid, &paidAt
-		return true, nil
-	}, msgcenter.EventOrderPaid)
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionPay)
 }
 
 // CancelOrder cancels the store's placed or paid order; a cancelled order
 // is answered as it is. Returns ENOTFOUND, or ECONFLICT for a refunded order.
 func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderCancelled:
-			return false, nil
-		case msgcenter.OrderRefunded:
-			return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is refunded; it cannot be cancelled.", o.Number)
-		}
-		o.Status = msgcenter.OrderCancelled
-		return true, nil
-	}, "")
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionCancel)
 }
 
 // RefundOrder refunds the store's paid order; a refunded order is answered
 // as it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
 func (s *OrderFlowService) RefundOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.transition(ctx, storeID, orderID, func(o *msgcenter.Order) (bool, error) {
-		switch o.Status {
-		case msgcenter.OrderRefunded:
-			return false, nil
-		case msgcenter.OrderPaid:
-			o.Status = msgcenter.OrderRefunded
-			return true, nil
-		}
-		return false, msgcenter.Errorf(msgcenter.ECONFLICT, "Order #%d is %s, not paid; it cannot be refunded.", o.Number, o.Status)
-	}, "")
+	return s.apply(ctx, storeID, orderID, msgcenter.ActionRefund)
 }
 
-// transition locks the store's order and lets change decide: it reports
-// whether it changed the order, which is then written and, when event is
-// set, raises it.
-func (s *OrderFlowService) transition(ctx context.Context, storeID, orderID int64, change func(o *msgcenter.Order) (bool, error), event msgcenter.Event) (*msgcenter.Order, error) {
+// apply locks the store's order and applies action to it; when that
+// changes the order it is written and raises the action's event, if any.
+func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, action msgcenter.OrderAction) (*msgcenter.Order, error) {
 	var o *msgcenter.Order
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		if o, err = findOrder(ctx, tx, `WHERE store_id = $1 AND id = $2`+s.db.forUpdate(), storeID, orderID); err != nil {
 			return err
 		}
-		prev := *o
-		o.UpdatedAt = s.db.now()
-		changed, err := change(o)
-		if err != nil {
+		if changed, err := o.Apply(action, s.db.now()); err != nil || !changed {
 			return err
-		} else if !changed {
-			*o = prev
-			return nil
 		}
 		if err := updateOrderStatus(ctx, tx, o); err != nil {
 			return err
 		}
-		if event == "" {
+		if action.Event() == "" {
 			return nil
 		}
 		_, _, err = s.db.raise(ctx, tx, occurrence{
 			storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
-			event: event, roomID: o.RoomID, kind: msgcenter.KindAutomation,
+			event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
 		})
 		return err
 	})

@@ -15,8 +15,8 @@ import (
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
-// enqueueRecorder is a fake DB.Enqueue that records the ids it is given
-// and checks that each is visible, queued, in the transaction it is given.
+// enqueueRecorder is a fake Enqueuer that records the ids it is given and
+// checks that each is visible, queued, in the transaction it is given.
 type enqueueRecorder struct {
 	mu      sync.Mutex
 	ids     []int64
@@ -24,7 +24,7 @@ type enqueueRecorder struct {
 	err     error
 }
 
-func (r *enqueueRecorder) Enqueue(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (r *enqueueRecorder) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	var missing []int64
 	for _, id := range ids {
 		var status string
@@ -60,7 +60,8 @@ func (r *enqueueRecorder) fail(err error) {
 }
 
 // fixture is a store with a WhatsApp and an Instagram channel, a room on
-// each, and a second store, on one database with a fake Enqueue.
+// each, and a second store, on one database opened by open with a fake
+// Enqueuer.
 type fixture struct {
 	db         *sqlstore.DB
 	clk        *clock
@@ -76,13 +77,12 @@ type fixture struct {
 	otherRoom  *msgcenter.Room
 }
 
-func newFixture(tb testing.TB, db *sqlstore.DB) *fixture {
+func newFixture(tb testing.TB, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) *fixture {
 	tb.Helper()
-	f := &fixture{db: db, clk: newClock(db), enq: &enqueueRecorder{}}
-	db.Enqueue = f.enq.Enqueue
-	owner := mustCreateUser(tb, db, "owner@example.com")
-	f.store = mustCreateStore(tb, db, owner.ID, "Kopi")
-	f.other = mustCreateStore(tb, db, owner.ID, "Other")
+	enq := &enqueueRecorder{}
+	db := open(tb, sqlstore.Options{Jobs: func(context.Context, *sql.DB, string) (sqlstore.Enqueuer, error) { return enq, nil }})
+	tn := newTenants(tb, db)
+	f := &fixture{db: db, clk: tn.clk, enq: enq, store: tn.store, other: tn.other}
 	f.commerce = sqlstore.NewCommerceService(db)
 	f.flow = sqlstore.NewOrderFlowService(db)
 	f.deliveries = sqlstore.NewDeliveryService(db)
@@ -172,9 +172,9 @@ func orderRequest(room *msgcenter.Room, items ...msgcenter.CartItem) *msgcenter.
 
 func TestOrderFlowService_PlaceOrder(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		roti := f.mustProduct(t, f.store.ID, "Roti Bakar", 10000, 10)
 
@@ -363,9 +363,9 @@ func TestOrderFlowService_PlaceOrder(t *testing.T) {
 
 func TestOrderFlowService_PlaceOrderFailed(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		off := f.mustProduct(t, f.store.ID, "Es Teh", 8000, 50)
 		if _, err := f.commerce.UpdateProduct(ctx, f.store.ID, off.ID, msgcenter.ProductUpdate{Active: ptr(false)}); err != nil {
@@ -502,9 +502,9 @@ func TestOrderFlowService_PlaceOrderFailed(t *testing.T) {
 
 func TestOrderFlowService_PlaceOrderConcurrent(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 10)
 		roti := f.mustProduct(t, f.store.ID, "Roti Bakar", 10000, 1000)
 
@@ -563,9 +563,9 @@ func TestOrderFlowService_PlaceOrderConcurrent(t *testing.T) {
 
 func TestOrderFlowService_PayOrder(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		f := newFixture(t, open(t))
+		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 100)
 		newOrder := func(t *testing.T) *msgcenter.Order {
 			o := f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}))

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -18,7 +17,7 @@ func (s *CommerceService) CreateProduct(ctx context.Context, p *msgcenter.Produc
 		return err
 	}
 	prod.CreatedAt = s.db.now()
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		if err := storeExists(ctx, tx, prod.StoreID); err != nil {
 			return err
 		}
@@ -31,7 +30,7 @@ func (s *CommerceService) CreateProduct(ctx context.Context, p *msgcenter.Produc
 	return nil
 }
 
-func insertProduct(ctx context.Context, tx *sql.Tx, p *msgcenter.Product) error {
+func insertProduct(ctx context.Context, tx *txn, p *msgcenter.Product) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO products (store_id, name, price, stock, active, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -53,7 +52,7 @@ func (s *CommerceService) FindProducts(ctx context.Context, storeID int64) ([]*m
 // a refused update writes nothing. Returns ENOTFOUND or EINVALID.
 func (s *CommerceService) UpdateProduct(ctx context.Context, storeID, id int64, upd msgcenter.ProductUpdate) (*msgcenter.Product, error) {
 	var p *msgcenter.Product
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		if p, err = findProduct(ctx, tx, storeID, id, s.db.forUpdate()); err != nil {
 			return err
@@ -71,7 +70,7 @@ func (s *CommerceService) UpdateProduct(ctx context.Context, storeID, id int64, 
 	return p, nil
 }
 
-func updateProduct(ctx context.Context, tx *sql.Tx, p *msgcenter.Product) error {
+func updateProduct(ctx context.Context, tx *txn, p *msgcenter.Product) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE products SET name = $1, price = $2, stock = $3, active = $4
 		WHERE store_id = $5 AND id = $6`,

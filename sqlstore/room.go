@@ -19,7 +19,7 @@ func (s *CommerceService) CreateRoom(ctx context.Context, r *msgcenter.Room) err
 	if err := s.newRoom(&room); err != nil {
 		return err
 	}
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		if err := storeExists(ctx, tx, room.StoreID); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (s *CommerceService) newRoom(room *msgcenter.Room) error {
 
 // createRoom stores a validated room whose times are set, taking its
 // channel type from its channel, which must be the store's.
-func (s *CommerceService) createRoom(ctx context.Context, tx *sql.Tx, room *msgcenter.Room) error {
+func (s *CommerceService) createRoom(ctx context.Context, tx *txn, room *msgcenter.Room) error {
 	c, err := findChannel(ctx, tx, room.StoreID, room.ChannelID, "")
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		return msgcenter.Invalid("The room is not valid.", map[string]string{"channel_id": "is not a channel of this store"})
@@ -94,7 +94,7 @@ func (s *CommerceService) EnsureRoom(ctx context.Context, r *msgcenter.Room) (bo
 		return false, err
 	}
 	var created bool
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM stores WHERE id = $1`+s.db.forUpdate(), room.StoreID).Scan(&one)
 		if err == sql.ErrNoRows {
@@ -119,7 +119,7 @@ func (s *CommerceService) EnsureRoom(ctx context.Context, r *msgcenter.Room) (bo
 	return created, nil
 }
 
-func insertRoom(ctx context.Context, tx *sql.Tx, r *msgcenter.Room) error {
+func insertRoom(ctx context.Context, tx *txn, r *msgcenter.Room) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO rooms (store_id, channel_id, external_id, customer_name, customer_phone, last_inbound_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -146,7 +146,7 @@ func (s *CommerceService) FindRoom(ctx context.Context, storeID, id int64) (*msg
 // refused update writes nothing. Returns ENOTFOUND or EINVALID.
 func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {
 	var r *msgcenter.Room
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		if r, err = findRoom(ctx, tx, storeID, id, s.db.forUpdateOf("r")); err != nil {
 			return err
@@ -182,15 +182,6 @@ func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd
 		return nil, err
 	}
 	return r, nil
-}
-
-// forUpdateOf is forUpdate limited to one table of a join, so that reading
-// a room locks the room and not its channel.
-func (db *DB) forUpdateOf(table string) string {
-	if db.engine == EnginePostgres {
-		return " FOR UPDATE OF " + table
-	}
-	return ""
 }
 
 // roomColumns read a room joined, as r, with its channel, as c.

@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,175 +35,108 @@ const (
 //go:embed migrations
 var migrationFS embed.FS
 
+// Enqueuer inserts the jobs of newly raised messages inside the store's
+// transaction, so that a message and its job commit or roll back together.
+// The delivery package's Jobs is one.
+type Enqueuer interface {
+	EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error
+}
+
+// Options are what Open takes besides the database's URL.
+type Options struct {
+	// Jobs, when set, is called once by Open, after the migrations, with the
+	// database handle and the engine's name ("sqlite" or "postgres"), and
+	// returns the Enqueuer of the store's messages: every transaction that
+	// raised messages hands it their ids once, just before it commits. An
+	// error fails Open. Without it the store enqueues nothing, as in tools
+	// and store tests.
+	Jobs func(ctx context.Context, handle *sql.DB, engine string) (Enqueuer, error)
+}
+
 // DB is an open database with its schema migrated to the version this
 // program knows.
 type DB struct {
-	db     *sql.DB
-	engine string
-	// q runs the store's reads outside transactions. On SQLite it is a pool
-	// of read-only connections besides the one writer, which WAL lets read
-	// while the writer writes; on PostgreSQL it is db.
+	db *sql.DB
+	// q runs the store's reads outside transactions (engine.reads).
 	q *sql.DB
-	// group runs write transactions on SQLite (see groupCommit); nil on
-	// PostgreSQL, where concurrent transactions run side by side.
-	group *groupCommit
-	// checkpointer runs SQLite's WAL checkpoints beside the writer.
-	checkpointer *checkpointer
+	// engine holds what differs between SQLite and PostgreSQL.
+	engine engine
+	// jobs inserts the jobs of new messages; nil enqueues nothing.
+	jobs Enqueuer
 
 	// Now returns the current time. Tests replace it to move the clock; it
 	// must be set before the DB is shared between goroutines.
 	Now func() time.Time
+}
 
-	// Enqueue, when set, is called inside the transaction of every state
-	// change that raised messages, with the ids of the deliveries it created
-	// (never of ones that already existed), so that the delivery jobs commit
-	// or roll back together with the change. The delivery package sets it to
-	// insert its jobs; nil enqueues nothing, as in tools and store tests. An
-	// error rolls the whole change back. It must be set before the DB is
-	// shared between goroutines.
-	Enqueue func(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error
+// engine is what differs between the two engines, one file each
+// (engine_sqlite.go, engine_postgres.go): how write transactions run, the
+// handle of reads, locking clauses, and the locks of migrations and slugs.
+type engine interface {
+	name() string
+	// reads is the handle for reads outside transactions.
+	reads() *sql.DB
+	// withTx runs fn in a write transaction, then end, both inside it,
+	// and commits when they return nil.
+	withTx(ctx context.Context, fn func(tx *txn) error, end func(ctx context.Context, tx *sql.Tx, jobs []int64) error) error
+	// forUpdate is the locking clause of a row read that a write will
+	// follow, limited to one table of a join when of is set.
+	forUpdate(of string) string
+	// lockMigrations serialises processes that migrate at once.
+	lockMigrations(ctx context.Context, tx *txn) error
+	// lockSlug makes creators of stores with the same slug take turns.
+	lockSlug(ctx context.Context, tx *txn, slug string) error
+	setMaxConns(n int)
+	close() error
+}
+
+// txn is a write transaction of the store and the ids of the messages
+// raised in it, whose jobs the transaction helper enqueues once, just
+// before the commit: one insert of many jobs costs little more than one.
+type txn struct {
+	*sql.Tx
+	jobs []int64
 }
 
 // Open connects to the database named by url and applies the migrations it
 // lacks. A URL starting postgres:// or postgresql:// is a PostgreSQL server;
 // anything else is a SQLite file, as a path (./msgcenter.db) or a file: URI.
 // Open refuses a database whose schema is newer than this program knows.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
 	var err error
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		db.engine = EnginePostgres
-		if db.db, err = sql.Open("pgx", url); err != nil {
-			return nil, fmt.Errorf("sqlstore: open postgres: %w", err)
-		}
-		db.SetMaxConns(DefaultMaxConns())
-		db.db.SetConnMaxIdleTime(5 * time.Minute)
+		db.db, db.engine, err = openPostgres(url)
 	} else {
-		db.engine = EngineSQLite
-		db.db = sql.OpenDB(newSQLiteConnector(sqliteDSN(url), true))
-		// SQLite has one writer at a time; one connection makes the process
-		// queue for it instead of spinning on SQLITE_BUSY, and is what River's
-		// SQLite driver, which shares this handle, expects.
-		db.db.SetMaxOpenConns(1)
-		db.group = &groupCommit{db: db.db, maxTime: maxGroupTime,
-			enqueue: func(ctx context.Context, tx *sql.Tx, ids []int64) error { return db.Enqueue(ctx, tx, ids) }}
+		db.db, db.engine, err = openSQLite(url)
 	}
-	if err := db.db.PingContext(ctx); err != nil {
-		db.db.Close()
-		return nil, fmt.Errorf("sqlstore: connect %s: %w", db.engine, err)
-	}
-	if err := db.migrate(ctx); err != nil {
-		db.db.Close()
+	if err != nil {
 		return nil, err
 	}
 	db.q = db.db
-	if db.engine == EngineSQLite && !inMemory(url) {
-		db.q = sql.OpenDB(newSQLiteConnector(sqliteDSN(url)+"&_pragma=query_only(1)", false))
-		db.q.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-		db.q.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
-		db.checkpointer = startCheckpointer(sql.OpenDB(newSQLiteConnector(sqliteDSN(url), false)), checkpointInterval)
+	fail := func(err error) (*DB, error) {
+		db.engine.close()
+		db.db.Close()
+		return nil, err
+	}
+	if err := db.db.PingContext(ctx); err != nil {
+		return fail(fmt.Errorf("sqlstore: connect %s: %w", db.engine.name(), err))
+	}
+	if err := db.migrate(ctx); err != nil {
+		return fail(err)
+	}
+	db.q = db.engine.reads()
+	if opts.Jobs != nil {
+		if db.jobs, err = opts.Jobs(ctx, db.db, db.engine.name()); err != nil {
+			return fail(fmt.Errorf("sqlstore: jobs: %w", err))
+		}
 	}
 	return db, nil
 }
 
-// checkpointInterval is how often the checkpointer copies the WAL back into
-// the database file.
-const checkpointInterval = 100 * time.Millisecond
-
-// checkpointer runs SQLite's WAL checkpoints on a connection of its own.
-// By default SQLite checkpoints in the connection that commits once the WAL
-// passes 1,000 pages, so the one writer stopped every few dozen transactions
-// to copy pages and fsync the database file. A passive checkpoint takes no
-// write lock, so here it runs beside the writer, on the other core; the
-// writer's own automatic checkpoint stays as a backstop at a WAL of 20,000
-// pages, should this one fall behind. The WAL restarts from its beginning at
-// the first write after a complete checkpoint, so it stays near the size
-// written between two checkpoints.
-type checkpointer struct {
-	db     *sql.DB
-	stop   context.CancelFunc
-	done   chan struct{}
-	copies atomic.Int64 // checkpoints that copied frames back, for tests
-}
-
-func startCheckpointer(db *sql.DB, every time.Duration) *checkpointer {
-	db.SetMaxOpenConns(1)
-	ctx, stop := context.WithCancel(context.Background())
-	c := &checkpointer{db: db, stop: stop, done: make(chan struct{})}
-	go func() {
-		defer close(c.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			// busy is 1 when another checkpoint was running; log and
-			// copied count frames, -1 when the database is not in WAL.
-			var busy, log, copied int64
-			if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err == nil && copied > 0 {
-				c.copies.Add(1)
-			}
-		}
-	}()
-	return c
-}
-
-func (c *checkpointer) close() error {
-	c.stop()
-	<-c.done
-	return c.db.Close()
-}
-
-// inMemory reports whether a SQLite URL names an in-memory database, which
-// only the connection that opened it sees.
-func inMemory(url string) bool {
-	return strings.Contains(url, ":memory:") || strings.Contains(url, "mode=memory")
-}
-
-// sqliteDSN turns a path or file: URI into a DSN with the settings the store
-// relies on, keeping any the caller set.
-func sqliteDSN(url string) string {
-	dsn := url
-	if !strings.HasPrefix(dsn, "file:") {
-		dsn = "file:" + dsn
-	}
-	params := []struct{ key, value string }{
-		{"_pragma=busy_timeout", "_pragma=busy_timeout(10000)"},
-		{"_pragma=foreign_keys", "_pragma=foreign_keys(1)"},
-		{"_pragma=journal_mode", "_pragma=journal_mode(WAL)"},
-		{"_pragma=synchronous", "_pragma=synchronous(NORMAL)"},
-		// The checkpointer runs the checkpoints; this is its backstop.
-		{"_pragma=wal_autocheckpoint", "_pragma=wal_autocheckpoint(20000)"},
-		// Write transactions take the write lock at BEGIN, so two of them
-		// never deadlock upgrading a read lock.
-		{"_txlock=", "_txlock=immediate"},
-		// A format the driver parses back into time.Time.
-		{"_time_format=", "_time_format=sqlite"},
-	}
-	for _, p := range params {
-		if strings.Contains(dsn, p.key) {
-			continue
-		}
-		if strings.Contains(dsn, "?") {
-			dsn += "&" + p.value
-		} else {
-			dsn += "?" + p.value
-		}
-	}
-	return dsn
-}
-
 // Close closes the database.
 func (db *DB) Close() error {
-	if db.checkpointer != nil {
-		db.checkpointer.close()
-	}
-	if db.q != nil && db.q != db.db {
-		db.q.Close()
-	}
+	db.engine.close()
 	return db.db.Close()
 }
 
@@ -219,25 +151,13 @@ func DefaultMaxConns() int { return max(8, 4*runtime.GOMAXPROCS(0)) }
 // connection is a server process to start. SQLite ignores it: it has one
 // writer connection and a read pool sized by the cores.
 func (db *DB) SetMaxConns(n int) {
-	if db.engine != EnginePostgres || n < 1 {
-		return
+	if n >= 1 {
+		db.engine.setMaxConns(n)
 	}
-	db.db.SetMaxOpenConns(n)
-	db.db.SetMaxIdleConns(n)
 }
 
 // SQL returns the underlying handle, for River's driver and for tests.
 func (db *DB) SQL() *sql.DB { return db.db }
-
-// GroupCommits reports, on SQLite, how many write transactions group
-// commit has run and how many changes they carried (see groupCommit); zero
-// on PostgreSQL.
-func (db *DB) GroupCommits() (transactions, changes int64) {
-	if db.group == nil {
-		return 0, 0
-	}
-	return db.group.groups.Load(), db.group.members.Load()
-}
 
 // SQLRead returns the handle for reads outside transactions: on SQLite a
 // pool of read-only connections that read beside the one writer, on
@@ -245,7 +165,7 @@ func (db *DB) GroupCommits() (transactions, changes int64) {
 func (db *DB) SQLRead() *sql.DB { return db.q }
 
 // Engine returns "sqlite" or "postgres".
-func (db *DB) Engine() string { return db.engine }
+func (db *DB) Engine() string { return db.engine.name() }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
@@ -254,41 +174,37 @@ func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
 // engines keep, so what is written reads back equal.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// forUpdate is the locking clause for a row read that a write will follow.
-// SQLite needs none: its write transactions hold the database lock from BEGIN.
-func (db *DB) forUpdate() string {
-	if db.engine == EnginePostgres {
-		return " FOR UPDATE"
-	}
-	return ""
+// forUpdate is the locking clause for a row read that a write will follow:
+// FOR UPDATE on PostgreSQL; none on SQLite, whose write transactions hold
+// the database lock from BEGIN.
+func (db *DB) forUpdate() string { return db.engine.forUpdate("") }
+
+// forUpdateOf is forUpdate limited to one table of a join, so that reading
+// a room locks the room and not its channel.
+func (db *DB) forUpdateOf(table string) string { return db.engine.forUpdate(table) }
+
+// withTx runs fn in a transaction, committing when fn returns nil. The
+// jobs of the messages fn raised are enqueued in the transaction just
+// before it commits. fn must not commit or roll back tx itself: on SQLite
+// the transaction may hold other callers' changes (groupCommit).
+func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
+	return db.engine.withTx(ctx, fn, func(ctx context.Context, tx *sql.Tx, ids []int64) error {
+		if db.jobs == nil || len(ids) == 0 {
+			return nil
+		}
+		if err := db.jobs.EnqueueTx(ctx, tx, ids); err != nil {
+			return fmt.Errorf("sqlstore: enqueue deliveries: %w", err)
+		}
+		return nil
+	})
 }
 
-// withTx runs fn in a transaction, committing when fn returns nil. fn must
-// not commit or roll back tx itself: on SQLite the transaction may hold
-// other callers' changes (groupCommit).
-func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if db.group != nil {
-		return db.group.do(ctx, fn)
-	}
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
-	}
-	return nil
-}
-
-// WithTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise. It lets code outside the package raise messages with RaiseTx
-// in the same transaction as its own writes.
+// WithTx runs fn in a transaction of the store, committing when fn returns
+// nil and rolling back otherwise, so that code outside the package writes
+// its own tables with the store's transactions (on SQLite, its group
+// commit).
 func (db *DB) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.withTx(ctx, fn)
+	return db.withTx(ctx, func(tx *txn) error { return fn(tx.Tx) })
 }
 
 // querier is what read helpers need: a *sql.DB or a *sql.Tx.
@@ -402,10 +318,9 @@ func migrations(engine string) ([]migration, error) {
 }
 
 // migrate applies the missing migrations, each in its own transaction
-// recorded in schema_migrations. On PostgreSQL an advisory lock serialises
-// processes starting together; on SQLite the immediate transaction does.
+// recorded in schema_migrations, under the engine's lock of migrations.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations(db.engine)
+	ms, err := migrations(db.engine.name())
 	if err != nil {
 		return err
 	}
@@ -415,8 +330,8 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 
 	// Refuse a newer schema before changing anything.
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := db.lockMigrations(ctx, tx); err != nil {
+	err = db.withTx(ctx, func(tx *txn) error {
+		if err := db.engine.lockMigrations(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -440,8 +355,8 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 
 	for _, m := range ms {
-		err := db.withTx(ctx, func(tx *sql.Tx) error {
-			if err := db.lockMigrations(ctx, tx); err != nil {
+		err := db.withTx(ctx, func(tx *txn) error {
+			if err := db.engine.lockMigrations(ctx, tx); err != nil {
 				return err
 			}
 			// Another process may have applied it since we looked.
@@ -464,18 +379,6 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// lockMigrations takes PostgreSQL's transaction-scoped advisory lock for
-// migrations. The key is an arbitrary constant of this program.
-func (db *DB) lockMigrations(ctx context.Context, tx *sql.Tx) error {
-	if db.engine != EnginePostgres {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7265746173)`); err != nil {
-		return fmt.Errorf("sqlstore: lock migrations: %w", err)
 	}
 	return nil
 }

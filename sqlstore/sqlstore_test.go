@@ -16,13 +16,13 @@ import (
 
 // forEachEngine runs fn as parallel subtests "sqlite" and "postgres". Each
 // call of open returns a new handle on the same fresh database.
-func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB) *sqlstore.DB)) {
+func forEachEngine(t *testing.T, fn func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB)) {
 	t.Helper()
 	sqltest.Engines(t, func(t *testing.T, url string) {
 		t.Parallel()
-		fn(t, func(tb testing.TB) *sqlstore.DB {
+		fn(t, func(tb testing.TB, opts ...sqlstore.Options) *sqlstore.DB {
 			tb.Helper()
-			return sqltest.Open(tb, url)
+			return sqltest.Open(tb, url, opts...)
 		})
 	})
 }
@@ -75,6 +75,28 @@ func mustCreateStore(tb testing.TB, db *sqlstore.DB, ownerID int64, name string)
 	return s
 }
 
+// tenants is one owner's two stores on a fresh database with a settable
+// clock: store is the one a test works on, other the tenant whose rows it
+// must never see.
+type tenants struct {
+	db    *sqlstore.DB
+	clk   *clock
+	owner *msgcenter.User
+	store *msgcenter.Store
+	other *msgcenter.Store
+}
+
+// newTenants sets the clock of db and creates the owner and the stores
+// "Kopi" and "Other".
+func newTenants(tb testing.TB, db *sqlstore.DB) *tenants {
+	tb.Helper()
+	tn := &tenants{db: db, clk: newClock(db)}
+	tn.owner = mustCreateUser(tb, db, "owner@example.com")
+	tn.store = mustCreateStore(tb, db, tn.owner.ID, "Kopi")
+	tn.other = mustCreateStore(tb, db, tn.owner.ID, "Other")
+	return tn
+}
+
 // assertError checks err's code and, when message is not empty, its message.
 func assertError(tb testing.TB, err error, code, message string) {
 	tb.Helper()
@@ -91,7 +113,7 @@ func assertError(tb testing.TB, err error, code, message string) {
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	t.Run("MigrationsIdempotent", func(t *testing.T) {
-		forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 			ctx := context.Background()
 			db := open(t)
 			u := mustCreateUser(t, db, "owner@example.com")
@@ -119,7 +141,7 @@ func TestOpen(t *testing.T) {
 	})
 
 	t.Run("Engine", func(t *testing.T) {
-		forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+		forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 			db := open(t)
 			want := strings.Split(t.Name(), "/")[2]
 			if got := db.Engine(); got != want {
@@ -137,7 +159,7 @@ func TestOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db2, err := sqlstore.Open(ctx, url)
+			db2, err := sqlstore.Open(ctx, url, sqlstore.Options{})
 			if err == nil {
 				db2.Close()
 				t.Fatal("Open on a newer schema succeeded, want an error")

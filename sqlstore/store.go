@@ -63,7 +63,7 @@ func (ss *StoreService) CreateStore(ctx context.Context, s *msgcenter.Store) err
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		created := st
-		err = ss.db.withTx(ctx, func(tx *sql.Tx) error {
+		err = ss.db.withTx(ctx, func(tx *txn) error {
 			return createStore(ctx, ss.db, tx, &created)
 		})
 		if err == nil {
@@ -76,7 +76,7 @@ func (ss *StoreService) CreateStore(ctx context.Context, s *msgcenter.Store) err
 	return err
 }
 
-func createStore(ctx context.Context, db *DB, tx *sql.Tx, s *msgcenter.Store) error {
+func createStore(ctx context.Context, db *DB, tx *txn, s *msgcenter.Store) error {
 	var ownerEmail string
 	err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = $1`, s.OwnerID).Scan(&ownerEmail)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -86,12 +86,10 @@ func createStore(ctx context.Context, db *DB, tx *sql.Tx, s *msgcenter.Store) er
 	}
 
 	base := slugify(s.Name)
-	if db.engine == EnginePostgres {
-		// Creators of stores with the same slug take turns, so the second
-		// sees the first's slug instead of failing on the unique index.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1936483179, hashtext($1))`, base); err != nil {
-			return fmt.Errorf("sqlstore: lock slug: %w", err)
-		}
+	// Creators of stores with the same slug take turns, so the second sees
+	// the first's slug instead of failing on the unique index.
+	if err := db.engine.lockSlug(ctx, tx, base); err != nil {
+		return err
 	}
 	if s.Slug, err = freeSlug(ctx, tx, base); err != nil {
 		return err
@@ -157,7 +155,7 @@ func slugify(name string) string {
 }
 
 // freeSlug returns base, or base-2, base-3… whichever is the first not taken.
-func freeSlug(ctx context.Context, tx *sql.Tx, base string) (string, error) {
+func freeSlug(ctx context.Context, tx *txn, base string) (string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT slug FROM stores WHERE slug = $1 OR slug LIKE $2`, base, base+"-%")
 	if err != nil {
 		return "", fmt.Errorf("sqlstore: find slugs: %w", err)
@@ -224,7 +222,7 @@ func (ss *StoreService) FindStores(ctx context.Context, ownerID int64) ([]*msgce
 // a refused update writes nothing. The slug stays, so links keep working.
 func (ss *StoreService) UpdateStore(ctx context.Context, ownerID, storeID int64, upd msgcenter.StoreUpdate) (*msgcenter.Store, error) {
 	var s *msgcenter.Store
-	err := ss.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := ss.db.withTx(ctx, func(tx *txn) error {
 		var err error
 		s, err = findStore(ctx, tx, `WHERE id = $1 AND owner_id = $2`+ss.db.forUpdate(), storeID, ownerID)
 		if err != nil {
@@ -242,7 +240,7 @@ func (ss *StoreService) UpdateStore(ctx context.Context, ownerID, storeID int64,
 	return s, nil
 }
 
-func updateStore(ctx context.Context, tx *sql.Tx, s *msgcenter.Store) error {
+func updateStore(ctx context.Context, tx *txn, s *msgcenter.Store) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE stores
 		SET name = $1, address = $2, time_zone = $3, language = $4, incomplete_delay_seconds = $5

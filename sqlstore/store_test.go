@@ -14,7 +14,7 @@ import (
 
 func TestStoreService_CreateStore(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -110,7 +110,7 @@ func TestStoreService_CreateStore(t *testing.T) {
 
 func TestStoreService_Slug(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")
 		other := mustCreateUser(t, db, "other@example.com")
@@ -137,7 +137,7 @@ func TestStoreService_Slug(t *testing.T) {
 
 func TestStoreService_CreateStoreConcurrent(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")
@@ -173,7 +173,7 @@ func TestStoreService_CreateStoreConcurrent(t *testing.T) {
 
 func TestStoreService_FindStore(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")
@@ -231,7 +231,7 @@ func TestStoreService_FindStore(t *testing.T) {
 
 func TestStoreService_UpdateStore(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		owner := mustCreateUser(t, db, "owner@example.com")

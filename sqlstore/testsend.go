@@ -20,7 +20,7 @@ func (s *DeliveryService) CreateTestSend(ctx context.Context, t *msgcenter.TestS
 		return 0, msgcenter.Invalid("The test message is not valid.", map[string]string{"event": "must be one of " + msgcenter.EventList()})
 	}
 	var deliveryID int64
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *txn) error {
 		if _, err := findRoom(ctx, tx, t.StoreID, t.RoomID, ""); err != nil {
 			return err
 		}
@@ -35,7 +35,8 @@ func (s *DeliveryService) CreateTestSend(ctx context.Context, t *msgcenter.TestS
 			return fmt.Errorf("sqlstore: insert test send: %w", err)
 		}
 		room := t.RoomID
-		deliveryID, _, err = s.db.RaiseTx(ctx, tx, t.StoreID, msgcenter.SubjectTest, t.ID, nil, t.Event, &room, msgcenter.KindAutomation)
+		deliveryID, _, err = s.db.raise(ctx, tx, occurrence{storeID: t.StoreID, subject: msgcenter.SubjectTest, subjectID: t.ID,
+			event: t.Event, roomID: &room, kind: msgcenter.KindAutomation})
 		return err
 	})
 	if err != nil {

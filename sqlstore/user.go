@@ -52,7 +52,7 @@ func (s *UserService) CreateUser(ctx context.Context, email, password string) (*
 		return nil, fmt.Errorf("sqlstore: hash password: %w", err)
 	}
 	u := &msgcenter.User{Email: normalizeEmail(email), CreatedAt: s.db.now()}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		return createUser(ctx, tx, u, string(hash))
 	})
 	if err != nil {
@@ -61,7 +61,7 @@ func (s *UserService) CreateUser(ctx context.Context, email, password string) (*
 	return u, nil
 }
 
-func createUser(ctx context.Context, tx *sql.Tx, u *msgcenter.User, hash string) error {
+func createUser(ctx context.Context, tx *txn, u *msgcenter.User, hash string) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO users (email, password_hash, created_at)
 		VALUES ($1, $2, $3)
@@ -91,11 +91,11 @@ func findUserByEmail(ctx context.Context, q querier, email string) (*msgcenter.U
 	var u msgcenter.User
 	var hash string
 	err := q.QueryRowContext(ctx, `
-		SELECT id, email, created_at, password_hash
+		SELECT id, email, language, created_at, password_hash
 		FROM users
 		WHERE email = $1`,
 		email,
-	).Scan(&u.ID, &u.Email, &u.CreatedAt, &hash)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", msgcenter.Errorf(msgcenter.ENOTFOUND, "User not found.")
 	} else if err != nil {
@@ -141,7 +141,7 @@ func (s *UserService) CreateAPIToken(ctx context.Context, userID int64, name str
 	if err != nil {
 		return "", err
 	}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := userExists(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -165,12 +165,12 @@ func (s *UserService) CreateAPIToken(ctx context.Context, userID int64, name str
 func (s *UserService) FindUserByAPIToken(ctx context.Context, token string) (*msgcenter.User, error) {
 	var u msgcenter.User
 	err := s.db.q.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.created_at
+		SELECT u.id, u.email, u.language, u.created_at
 		FROM api_tokens t
 		JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
 		hashToken(token),
-	).Scan(&u.ID, &u.Email, &u.CreatedAt)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Invalid API token.")
 	} else if err != nil {
@@ -187,7 +187,7 @@ func (s *UserService) CreateSession(ctx context.Context, userID int64, expires t
 	if err != nil {
 		return "", err
 	}
-	err = s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		if err := userExists(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -213,12 +213,12 @@ func (s *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 	var u msgcenter.User
 	var expires time.Time
 	err := s.db.q.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.created_at, s.expires_at
+		SELECT u.id, u.email, u.language, u.created_at, s.expires_at
 		FROM sessions s
 		JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1`,
 		hashToken(token),
-	).Scan(&u.ID, &u.Email, &u.CreatedAt, &expires)
+	).Scan(&u.ID, &u.Email, &u.Language, &u.CreatedAt, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errInvalidSession()
 	} else if err != nil {
@@ -233,13 +233,32 @@ func (s *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 	return &u, nil
 }
 
+// SetUserLanguage remembers the dashboard language the admin chose.
+func (s *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
+	if !lang.Valid() {
+		return msgcenter.Invalid("The language is not supported.", map[string]string{"language": "must be en or id"})
+	}
+	return s.db.withTx(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET language = $1 WHERE id = $2`, string(lang), userID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: set user language: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("sqlstore: set user language: %w", err)
+		} else if n == 0 {
+			return msgcenter.Errorf(msgcenter.ENOTFOUND, "User not found.")
+		}
+		return nil
+	})
+}
+
 func errInvalidSession() error {
 	return msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Your session has expired; please sign in again.")
 }
 
 // DeleteSession ends a session; an unknown token is not an error.
 func (s *UserService) DeleteSession(ctx context.Context, token string) error {
-	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+	return s.db.withTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token)); err != nil {
 			return fmt.Errorf("sqlstore: delete session: %w", err)
 		}
@@ -247,7 +266,7 @@ func (s *UserService) DeleteSession(ctx context.Context, token string) error {
 	})
 }
 
-func userExists(ctx context.Context, tx *sql.Tx, userID int64) error {
+func userExists(ctx context.Context, tx *txn, userID int64) error {
 	var ok bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&ok); err != nil {
 		return fmt.Errorf("sqlstore: find user: %w", err)

@@ -12,7 +12,7 @@ import (
 
 func TestUserService_CreateUser(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -54,7 +54,7 @@ func TestUserService_CreateUser(t *testing.T) {
 
 func TestUserService_Authenticate(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		s := newUserService(db)
@@ -82,7 +82,7 @@ func TestUserService_Authenticate(t *testing.T) {
 
 func TestUserService_APIToken(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		s := newUserService(db)
@@ -135,7 +135,7 @@ func TestUserService_APIToken(t *testing.T) {
 
 func TestUserService_Session(t *testing.T) {
 	t.Parallel()
-	forEachEngine(t, func(t *testing.T, open func(testing.TB) *sqlstore.DB) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		db := open(t)
 		clk := newClock(db)
@@ -186,5 +186,40 @@ func TestUserService_Session(t *testing.T) {
 				t.Fatalf("deleting an unknown session: %v", err)
 			}
 		})
+	})
+}
+
+func TestUserService_SetUserLanguage(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
+		ctx := context.Background()
+		db := open(t)
+		s := newUserService(db)
+		u, err := s.CreateUser(ctx, "bahasa@example.com", "correct horse battery")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Language != "" {
+			t.Fatalf("a new user's language = %q, want none chosen", u.Language)
+		}
+		if err := s.SetUserLanguage(ctx, u.ID, msgcenter.LanguageIndonesian); err != nil {
+			t.Fatal(err)
+		}
+		token, err := s.CreateSession(ctx, u.ID, time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindUserBySession(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Language != msgcenter.LanguageIndonesian {
+			t.Fatalf("language after SetUserLanguage = %q, want id", got.Language)
+		}
+		if got, _ := s.FindUserByEmail(ctx, u.Email); got.Language != msgcenter.LanguageIndonesian {
+			t.Fatalf("FindUserByEmail language = %q, want id", got.Language)
+		}
+		assertError(t, s.SetUserLanguage(ctx, u.ID, "fr"), msgcenter.EINVALID, "")
+		assertError(t, s.SetUserLanguage(ctx, u.ID+1000, msgcenter.LanguageEnglish), msgcenter.ENOTFOUND, "")
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -107,17 +105,8 @@ func TestAdminBrowser(t *testing.T) {
 		}
 	}
 
-	opts := browsertest.Options(t, exe, 1440, 1000)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
+	ctx := browsertest.Tab(t, exe, 1440, 1000, 90*time.Second)
 	var dlg dialogs
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 1000)); err != nil {
-		t.Fatal(err)
-	}
 	dlg.watch(ctx, t)
 
 	store := "/admin/stores/" + sh.Store
@@ -153,15 +142,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	screenshot := func(name string) {
 		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(out, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		run("screenshot "+name, browsertest.Screenshot(t, out, name))
 	}
 	// unlabelled lists the form controls no label names.
 	unlabelled := func(page string) {
@@ -175,13 +156,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	noHScroll := func(page string, width int) {
 		t.Helper()
-		dims, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(dims) != 2 || dims[0] > dims[1] || dims[1] != width {
-			t.Errorf("%s scrolls horizontally at %d px: scrollWidth, innerWidth = %v", page, width, dims)
-		}
+		run("scroll width of "+page, browsertest.NoHScroll(t, page, width))
 	}
 	versionsLoaded := `document.querySelector("#version-list li.version")`
 	status := func(want string) {
@@ -191,7 +166,7 @@ func TestAdminBrowser(t *testing.T) {
 	setBody := func(text string) {
 		t.Helper()
 		eval(`(() => { const b = document.getElementById("mc-body"); b.value = ""; b.dispatchEvent(new Event("input")); return "" })()`)
-		run("type body", chromedp.Focus(chromedp.ID("mc-body")), chromedp.SendKeys(chromedp.ID("mc-body"), text))
+		run("type body", browsertest.Type("mc-body", text))
 	}
 
 	// Sign in: the page asked for comes back after the sign-in form.
@@ -202,8 +177,8 @@ func TestAdminBrowser(t *testing.T) {
 	unlabelled("sign-in page")
 	screenshot("admin-login-1440.png")
 	run("sign in",
-		chromedp.SendKeys(chromedp.ID("email"), "admin@example.com"),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"),
+		browsertest.Type("email", "admin@example.com"),
+		browsertest.Type("password", "correct horse battery"),
 		chromedp.Click(chromedp.ID("signin")),
 		chromedp.WaitVisible(chromedp.ID("mc-form")),
 	)
@@ -358,7 +333,7 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	choose("fb-var-src-1", "placeholder")
 	choose("fb-var-ph-1", "customer.name")
-	run("variable 2", chromedp.SendKeys(chromedp.ID("fb-var-text-2"), "Toko Kopi Senja"))
+	run("variable 2", browsertest.Type("fb-var-text-2", "Toko Kopi Senja"))
 	waitJS("fallback preview", `!document.getElementById("fbpv").hidden && document.getElementById("fbpv-text").textContent === "Hi Budi Santoso, your order from Toko Kopi Senja is confirmed."`)
 	if got := eval(`document.getElementById("fbpv-button").textContent + " " + document.getElementById("fbpv-button").title`); got != "View order "+a.Base+"/order/sample-7Kq2Xv9LmT4pRz8N" {
 		t.Errorf("fallback preview button = %q", got)

@@ -22,8 +22,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/qiscus/msgcenter"
-	"github.com/qiscus/msgcenter/sqlstore"
+	"github.com/qiscus/msgcenter/delivery"
 )
 
 // BenchResult is what one run of the pipeline benchmark measured.
@@ -46,12 +48,6 @@ type BenchResult struct {
 	// PlacedIn is how long the burst's orders took to be placed, all of
 	// them committed; the rest of PipelineTotal is the workers catching up.
 	PlacedIn time.Duration
-	// OneStatementOrders is how many of the burst's orders PostgreSQL
-	// placed in one statement (sqlstore's placeOrderFast).
-	OneStatementOrders int64
-	// ChangesPerCommit is, on SQLite, the burst's store changes per write
-	// transaction under group commit; 0 on PostgreSQL.
-	ChangesPerCommit float64
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -116,12 +112,6 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		fmt.Fprintf(stdout, "  all placed after %s (%.0f orders/s), all sent after %s\n", res.PlacedIn.Round(10*time.Millisecond),
 			float64(res.Orders)/res.PlacedIn.Seconds(), res.PipelineTotal.Round(10*time.Millisecond))
 	}
-	if res.OneStatementOrders > 0 {
-		fmt.Fprintf(stdout, "  placed in one statement: %d\n", res.OneStatementOrders)
-	}
-	if res.ChangesPerCommit > 0 {
-		fmt.Fprintf(stdout, "group commit: %.1f changes per write transaction in the burst\n", res.ChangesPerCommit)
-	}
 	fmt.Fprintf(stdout, "paced: %d orders at %.0f/s, commit→send p50 %s, p99 %s\n", res.Paced, res.Rate,
 		res.P50.Round(10*time.Microsecond), res.P99.Round(10*time.Microsecond))
 	fmt.Fprintf(stdout, "  of which commit→job fetched p50 %s, p99 %s; fetched→provider's answer p50 %s, p99 %s\n",
@@ -161,19 +151,11 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		return nil, err
 	}
 	defer cleanup()
-	m := NewMain()
-	m.Config.DatabaseURL = dbURL
-	m.Config.Addr = "127.0.0.1:0"
-	m.Config.Logger = slog.New(slog.NewTextHandler(cfg.Progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	m.Config.Delivery.MaxWorkers = cfg.Workers
-	if cfg.WorkerProcesses > 0 {
-		m.Config.Role = RoleHTTP
-	}
-	if err := m.Run(ctx); err != nil {
-		m.Close()
+	b := &benchRun{cfg: cfg, m: NewMain()}
+	if err := b.start(ctx, dbURL); err != nil {
 		return nil, err
 	}
-	defer m.Close()
+	defer b.m.Close()
 	for range cfg.WorkerProcesses {
 		stop, err := startWorker(ctx, dbURL, cfg.Workers, cfg.Progress)
 		if err != nil {
@@ -181,160 +163,203 @@ func Bench(ctx context.Context, cfg BenchConfig) (*BenchResult, error) {
 		}
 		defer stop()
 	}
-
-	svc := newServices(m.DB)
-	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
+	if err := b.openShops(ctx); err != nil {
+		return nil, err
+	}
+	res, err := b.burst(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// One store per goroutine, as real traffic spreads over stores: orders of
-	// one store serialise on its order number and its products' stock.
-	type shop struct {
-		store, product, room int64
+	if err := b.paced(ctx, res); err != nil {
+		return nil, err
 	}
-	shops := make([]shop, cfg.Concurrency)
-	for i := range shops {
+	if cfg.WorkerProcesses > 0 {
+		return res, nil // no-op jobs are counted in-process only
+	}
+	// River alone: as many no-op jobs, each inserted in a transaction of
+	// its own from as many goroutines as placed the orders; then as many
+	// inserted in batches of 1,000.
+	if res.NoopPerSec, err = b.noop(ctx, func(ctx context.Context, n int) error {
+		return inParallel(n, cfg.Concurrency, func(int) error { return b.m.Delivery.Insert(ctx, noopArgs{}) })
+	}); err != nil {
+		return nil, err
+	}
+	if res.NoopBatchPerSec, err = b.noop(ctx, insertNoopBatches(b.m)); err != nil {
+		return nil, err
+	}
+	res.Ratio = res.EventsPerSec / res.NoopPerSec
+	return res, nil
+}
+
+// benchRun is one run of Bench: the program under test, its shops, and
+// its worked no-op jobs.
+type benchRun struct {
+	cfg      BenchConfig
+	m        *Main
+	svc      services
+	shops    []benchShop
+	noopDone atomic.Int64
+}
+
+// benchShop is a store with a product and a room to order from.
+type benchShop struct{ store, product, room int64 }
+
+// start runs the program on dbURL, with the bench's no-op job.
+func (b *benchRun) start(ctx context.Context, dbURL string) error {
+	c := &b.m.Config
+	c.DatabaseURL = dbURL
+	c.Addr = "127.0.0.1:0"
+	c.Logger = slog.New(slog.NewTextHandler(b.cfg.Progress, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	c.Delivery.MaxWorkers = b.cfg.Workers
+	c.Delivery.Workers = func(w *river.Workers) { river.AddWorker(w, &noopWorker{done: &b.noopDone}) }
+	if b.cfg.WorkerProcesses > 0 {
+		c.Role = RoleHTTP
+	}
+	if err := b.m.Run(ctx); err != nil {
+		b.m.Close()
+		return err
+	}
+	b.svc = newServices(b.m.DB)
+	return nil
+}
+
+// openShops makes one store per placing goroutine, as real traffic spreads
+// over stores: orders of one store serialise on its order number and its
+// products' stock.
+func (b *benchRun) openShops(ctx context.Context) error {
+	svc := b.svc
+	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
+	if err != nil {
+		return err
+	}
+	b.shops = make([]benchShop, b.cfg.Concurrency)
+	for i := range b.shops {
 		st := &msgcenter.Store{Name: fmt.Sprintf("Bench Store %d", i+1), OwnerID: u.ID}
 		if err := svc.stores.CreateStore(ctx, st); err != nil {
-			return nil, err
+			return err
 		}
-		p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: cfg.Orders * 2, Active: true}
+		p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: b.cfg.Orders * 2, Active: true}
 		ch := &msgcenter.Channel{StoreID: st.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
 		if err := svc.commerce.CreateProduct(ctx, p); err != nil {
-			return nil, err
+			return err
 		}
 		if err := svc.commerce.CreateChannel(ctx, ch); err != nil {
-			return nil, err
+			return err
 		}
 		room := &msgcenter.Room{StoreID: st.ID, ChannelID: ch.ID, CustomerName: "Budi", LastInboundAt: time.Now().UTC()}
 		if err := svc.commerce.CreateRoom(ctx, room); err != nil {
-			return nil, err
+			return err
 		}
-		shops[i] = shop{st.ID, p.ID, room.ID}
+		b.shops[i] = benchShop{st.ID, p.ID, room.ID}
 	}
+	return nil
+}
 
-	place := func(sh shop) (int64, error) {
-		req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
-			DeliveryMethod: "pickup", PaymentMethod: "qris"}
-		o, failed, err := svc.orders.PlaceOrder(ctx, sh.store, req)
-		if err != nil || failed != nil {
-			return 0, fmt.Errorf("place order: %v %+v", err, failed)
-		}
-		return o.ID, nil
+// place places one order of a Kopi Susu in sh's room.
+func (b *benchRun) place(ctx context.Context, sh benchShop) (int64, error) {
+	req := &msgcenter.OrderRequest{RoomID: &sh.room, CustomerName: "Budi", Items: []msgcenter.CartItem{{ProductID: sh.product, Quantity: 1}},
+		DeliveryMethod: "pickup", PaymentMethod: "qris"}
+	o, failed, err := b.svc.orders.PlaceOrder(ctx, sh.store, req)
+	if err != nil || failed != nil {
+		return 0, fmt.Errorf("place order: %v %+v", err, failed)
 	}
-	// waitSent waits until want messages are sent, or a placer fails, or
-	// the messages stop moving for a minute (a failure the bench cannot see).
-	waitSent := func(what string, want int, failed <-chan error) error {
-		last, moved := -1, time.Now()
-		for {
-			var n int
-			if err := m.DB.SQLRead().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = 'sent'`).Scan(&n); err != nil {
-				return fmt.Errorf("bench: count sent messages: %w", err)
-			}
-			progress(cfg.Progress, what, min(n, want), want)
-			if n >= want {
-				fmt.Fprintln(cfg.Progress)
-				return nil
-			}
-			if n != last {
-				last, moved = n, time.Now()
-			} else if time.Since(moved) > time.Minute {
-				return fmt.Errorf("bench: %s: %d of %d messages sent, none more for a minute", what, n, want)
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case err, ok := <-failed:
-				if ok && err != nil {
-					return err
-				}
-				failed = nil // every placer is done
-			// Counting is a scan of the messages (6 ms on PostgreSQL at
-			// 20,000), so the bench looks rarely enough not to load the
-			// pipeline it measures: the end of a burst is known to 0.1 s.
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}
+	return o.ID, nil
+}
 
-	// 1. Throughput: a burst of orders from cfg.Concurrency goroutines, as
-	// fast as they commit, until every message is sent.
-	groups0, changes0 := m.DB.GroupCommits()
+// burst measures throughput: cfg.Orders orders from cfg.Concurrency
+// goroutines, as fast as they commit, until every message is sent.
+func (b *benchRun) burst(ctx context.Context) (*BenchResult, error) {
 	start := time.Now()
 	placed := make(chan error, 1)
 	var placedIn atomic.Int64
 	go func() {
-		err := inParallel(cfg.Orders, len(shops), func(w int) error {
-			_, err := place(shops[w])
+		err := inParallel(b.cfg.Orders, len(b.shops), func(w int) error {
+			_, err := b.place(ctx, b.shops[w])
 			return err
 		})
 		placedIn.Store(int64(time.Since(start)))
 		placed <- err
 	}()
-	if err := waitSent("burst", cfg.Orders, placed); err != nil {
+	if err := b.waitSent(ctx, "burst", b.cfg.Orders, placed); err != nil {
 		return nil, err
 	}
 	elapsed := time.Since(start)
-	res := &BenchResult{Engine: m.DB.Engine(), Orders: cfg.Orders, EventsPerSec: float64(cfg.Orders) / elapsed.Seconds(),
-		PipelineTotal: elapsed, PlacedIn: time.Duration(placedIn.Load())}
-	if flow, ok := svc.orders.(*sqlstore.OrderFlowService); ok {
-		res.OneStatementOrders = flow.OneStatementOrders()
-	}
-	if groups, changes := m.DB.GroupCommits(); groups > groups0 {
-		res.ChangesPerCommit = float64(changes-changes0) / float64(groups-groups0)
-	}
+	return &BenchResult{Engine: b.m.DB.Engine(), Orders: b.cfg.Orders, EventsPerSec: float64(b.cfg.Orders) / elapsed.Seconds(),
+		PipelineTotal: elapsed, PlacedIn: time.Duration(placedIn.Load())}, nil
+}
 
-	// 2. Latency: orders at a steady rate the pipeline sustains (half the
-	// burst's unless set), one at a time on schedule, so each message's
-	// time from commit to send is its own and not a backlog's.
+// paced measures latency: orders at a steady rate the pipeline sustains
+// (half the burst's unless set), one at a time on schedule, so each
+// message's time from commit to send is its own and not a backlog's.
+func (b *benchRun) paced(ctx context.Context, res *BenchResult) error {
 	committed := map[int64]time.Time{}
-	rate := cfg.Rate
+	rate := b.cfg.Rate
 	if rate <= 0 {
 		rate = res.EventsPerSec / 2
 	}
-	paced := max(1, int(rate*cfg.PacedFor.Seconds()))
+	paced := max(1, int(rate*b.cfg.PacedFor.Seconds()))
 	res.Rate, res.Paced = rate, paced
 	tick := time.Duration(float64(time.Second) / rate)
 	due := time.Now()
 	for i := range paced {
 		time.Sleep(time.Until(due))
-		id, err := place(shops[i%len(shops)])
+		id, err := b.place(ctx, b.shops[i%len(b.shops)])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		committed[id] = time.Now()
 		due = due.Add(tick)
 		if i%50 == 0 {
-			progress(cfg.Progress, "paced", i, paced)
+			progress(b.cfg.Progress, "paced", i, paced)
 		}
 	}
-	if err := waitSent("paced", cfg.Orders+paced, nil); err != nil {
-		return nil, err
+	if err := b.waitSent(ctx, "paced", b.cfg.Orders+paced, nil); err != nil {
+		return err
 	}
-	lat, fetch, work, err := latencies(ctx, m.DB.SQLRead(), m.DB.Engine(), committed)
+	lat, fetch, work, err := latencies(ctx, b.m.DB.SQLRead(), b.m.DB.Engine(), committed)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
 	res.FetchP50, res.FetchP99 = percentile(fetch, 0.50), percentile(fetch, 0.99)
 	res.WorkP50, res.WorkP99 = percentile(work, 0.50), percentile(work, 0.99)
+	return nil
+}
 
-	if cfg.WorkerProcesses > 0 {
-		return res, nil // no-op jobs are counted in-process only
+// waitSent waits until want messages are sent, or a placer fails, or the
+// messages stop moving for a minute (a failure the bench cannot see).
+func (b *benchRun) waitSent(ctx context.Context, what string, want int, failed <-chan error) error {
+	last, moved := -1, time.Now()
+	for {
+		var n int
+		if err := b.m.DB.SQLRead().QueryRowContext(ctx, `SELECT COUNT(*) FROM deliveries WHERE status = $1`,
+			string(msgcenter.StatusSent)).Scan(&n); err != nil {
+			return fmt.Errorf("bench: count sent messages: %w", err)
+		}
+		progress(b.cfg.Progress, what, min(n, want), want)
+		if n >= want {
+			fmt.Fprintln(b.cfg.Progress)
+			return nil
+		}
+		if n != last {
+			last, moved = n, time.Now()
+		} else if time.Since(moved) > time.Minute {
+			return fmt.Errorf("bench: %s: %d of %d messages sent, none more for a minute", what, n, want)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err, ok := <-failed:
+			if ok && err != nil {
+				return err
+			}
+			failed = nil // every placer is done
+		// Counting is a scan of the messages (6 ms on PostgreSQL at
+		// 20,000), so the bench looks rarely enough not to load the
+		// pipeline it measures: the end of a burst is known to 0.1 s.
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	// 3. River alone: as many no-op jobs, each inserted in a transaction of
-	// its own from as many goroutines as placed the orders; then as many
-	// inserted in batches of 1,000.
-	if res.NoopPerSec, err = benchNoop(ctx, m, cfg, func(ctx context.Context, n int) error {
-		return inParallel(n, cfg.Concurrency, func(int) error { return m.Delivery.InsertOneNoop(ctx) })
-	}); err != nil {
-		return nil, err
-	}
-	if res.NoopBatchPerSec, err = benchNoop(ctx, m, cfg, m.Delivery.InsertNoop); err != nil {
-		return nil, err
-	}
-	res.Ratio = res.EventsPerSec / res.NoopPerSec
-	return res, nil
 }
 
 // inParallel calls do n times in all from workers goroutines, goroutine w
@@ -361,15 +386,15 @@ func inParallel(n, workers int, do func(w int) error) error {
 	return <-errs
 }
 
-// benchNoop times cfg.Orders no-op jobs from the start of their insertion
-// to the last one worked.
-func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(context.Context, int) error) (float64, error) {
-	base := m.Delivery.NoopDone()
+// noop times cfg.Orders no-op jobs from the start of their insertion to
+// the last one worked.
+func (b *benchRun) noop(ctx context.Context, insert func(context.Context, int) error) (float64, error) {
+	base := b.noopDone.Load()
 	start := time.Now()
 	inserted := make(chan error, 1)
-	go func() { inserted <- insert(ctx, cfg.Orders) }()
+	go func() { inserted <- insert(ctx, b.cfg.Orders) }()
 	shown := start
-	for n := m.Delivery.NoopDone() - base; n < int64(cfg.Orders); n = m.Delivery.NoopDone() - base {
+	for n := b.noopDone.Load() - base; n < int64(b.cfg.Orders); n = b.noopDone.Load() - base {
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
@@ -380,13 +405,13 @@ func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(contex
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Since(shown) > 200*time.Millisecond {
-			progress(cfg.Progress, "no-op jobs", int(n), cfg.Orders)
+			progress(b.cfg.Progress, "no-op jobs", int(n), b.cfg.Orders)
 			shown = time.Now()
 		}
 	}
-	perSec := float64(cfg.Orders) / time.Since(start).Seconds()
-	progress(cfg.Progress, "no-op jobs", cfg.Orders, cfg.Orders)
-	fmt.Fprintln(cfg.Progress)
+	perSec := float64(b.cfg.Orders) / time.Since(start).Seconds()
+	progress(b.cfg.Progress, "no-op jobs", b.cfg.Orders, b.cfg.Orders)
+	fmt.Fprintln(b.cfg.Progress)
 	return perSec, nil
 }
 
@@ -395,33 +420,14 @@ func benchNoop(ctx context.Context, m *Main, cfg BenchConfig, insert func(contex
 // commit to River's fetch of the message's job (the job's attempted_at) and
 // from there to the answer.
 func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int64]time.Time) (total, fetch, work []time.Duration, err error) {
-	deliveryID := `(args->>'delivery_id')::bigint`
-	if engine == sqlstore.EngineSQLite {
-		deliveryID = `json_extract(args, '$.delivery_id')`
-	}
-	fetched := map[int64]time.Time{}
-	rows, err := db.QueryContext(ctx, `SELECT `+deliveryID+`, attempted_at FROM river_job WHERE kind = 'deliver' AND attempted_at IS NOT NULL`)
+	fetched, err := fetchTimes(ctx, db, engine)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var at time.Time
-		if err := rows.Scan(&id, &at); err != nil {
-			rows.Close()
-			return nil, nil, nil, err
-		}
-		fetched[id] = at
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, nil, err
-	}
-
-	rows, err = db.QueryContext(ctx, `
+	rows, err := db.QueryContext(ctx, `
 		SELECT d.id, d.order_id, a.at FROM deliveries d
-		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = 'sent'
-		WHERE d.order_id IS NOT NULL`)
+		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = $1
+		WHERE d.order_id IS NOT NULL`, string(msgcenter.OutcomeSent))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -445,6 +451,32 @@ func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int
 		slices.Sort(d)
 	}
 	return total, fetch, work, rows.Err()
+}
+
+// fetchTimes returns when River fetched each message's job, by message.
+// River keeps a job's arguments as JSON on PostgreSQL and as SQLite's
+// binary JSON, read by its own functions.
+func fetchTimes(ctx context.Context, db *sql.DB, engine string) (map[int64]time.Time, error) {
+	deliveryID := `(args->>'delivery_id')::bigint`
+	if engine == delivery.EngineSQLite {
+		deliveryID = `json_extract(args, '$.delivery_id')`
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+deliveryID+`, attempted_at FROM river_job WHERE kind = $1 AND attempted_at IS NOT NULL`,
+		delivery.DeliverArgs{}.Kind())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	fetched := map[int64]time.Time{}
+	for rows.Next() {
+		var id int64
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		fetched[id] = at
+	}
+	return fetched, rows.Err()
 }
 
 func percentile(sorted []time.Duration, q float64) time.Duration {

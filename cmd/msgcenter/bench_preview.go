@@ -40,27 +40,11 @@ func BenchPreview(ctx context.Context, admins int, interval, duration time.Durat
 		return nil, err
 	}
 	defer m.Close()
-	svc := newServices(m.DB)
-	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
+	url, token, err := previewTarget(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	st := &msgcenter.Store{Name: "Bench Store", OwnerID: u.ID}
-	if err := svc.stores.CreateStore(ctx, st); err != nil {
-		return nil, err
-	}
-	token, err := svc.users.CreateAPIToken(ctx, u.ID, "bench")
-	if err != nil {
-		return nil, err
-	}
-	url := fmt.Sprintf("%s/api/v1/stores/%d/message-center/order_paid/preview", m.HTTP.URL(), st.ID)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: admins}, Timeout: 5 * time.Second}
-	body := "Halo {{customer.name}}, pembayaran {{order.grand_total}} untuk pesanan {{order_id}} sudah kami terima. " +
-		"Struk: {{order_receipt_link}}\n{{order.products}}\nTerima kasih sudah belanja di {{store_name}}"
-
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
+	l := &previewLoad{url: url, token: token, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: admins}, Timeout: 5 * time.Second}}
 	deadline := time.Now().Add(duration)
 	var wg sync.WaitGroup
 	for a := range admins {
@@ -69,41 +53,79 @@ func BenchPreview(ctx context.Context, admins int, interval, duration time.Durat
 			defer wg.Done()
 			// Spread the admins' keystrokes over the interval.
 			time.Sleep(interval * time.Duration(a) / time.Duration(admins))
-			tick := time.NewTicker(interval)
-			defer tick.Stop()
-			for n := 1; time.Now().Before(deadline); n++ {
-				draft := fmt.Sprintf(`{"type": "custom", "button_label": "Lihat Struk", "body": %q}`, body[:min(len(body), 20+n%len(body))])
-				req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(draft))
-				req.Header.Set("Authorization", "Bearer "+token)
-				req.Header.Set("Content-Type", "application/json")
-				start := time.Now()
-				resp, err := client.Do(req)
-				d := time.Since(start)
-				ok := err == nil && (resp.StatusCode == 200 || resp.StatusCode == 422)
-				if err == nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				mu.Lock()
-				if ok {
-					lat = append(lat, d)
-				} else {
-					errs++
-				}
-				mu.Unlock()
-				select {
-				case <-tick.C:
-				case <-ctx.Done():
-					return
-				}
-			}
+			l.admin(ctx, interval, deadline)
 		}()
 	}
 	wg.Wait()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	res := &PreviewResult{Requests: len(lat) + errs, Errors: errs, PerSecond: float64(len(lat)+errs) / duration.Seconds()}
-	if len(lat) > 0 {
-		res.P50, res.P99, res.Max = percentile(lat, 0.5), percentile(lat, 0.99), lat[len(lat)-1]
+	sort.Slice(l.lat, func(i, j int) bool { return l.lat[i] < l.lat[j] })
+	res := &PreviewResult{Requests: len(l.lat) + l.errs, Errors: l.errs, PerSecond: float64(len(l.lat)+l.errs) / duration.Seconds()}
+	if len(l.lat) > 0 {
+		res.P50, res.P99, res.Max = percentile(l.lat, 0.5), percentile(l.lat, 0.99), l.lat[len(l.lat)-1]
 	}
 	return res, nil
+}
+
+// previewTarget makes an admin with an API token and a store, and returns
+// the URL of the store's order_paid preview and the token.
+func previewTarget(ctx context.Context, m *Main) (url, token string, err error) {
+	svc := newServices(m.DB)
+	u, err := svc.users.CreateUser(ctx, "bench@msgcenter.local", "bench-password")
+	if err != nil {
+		return "", "", err
+	}
+	st := &msgcenter.Store{Name: "Bench Store", OwnerID: u.ID}
+	if err := svc.stores.CreateStore(ctx, st); err != nil {
+		return "", "", err
+	}
+	if token, err = svc.users.CreateAPIToken(ctx, u.ID, "bench"); err != nil {
+		return "", "", err
+	}
+	return fmt.Sprintf("%s/api/v1/stores/%d/message-center/%s/preview", m.HTTP.URL(), st.ID, msgcenter.EventOrderPaid), token, nil
+}
+
+// previewLoad is the preview requests of every admin and their latencies.
+type previewLoad struct {
+	url, token string
+	client     *http.Client
+
+	mu   sync.Mutex
+	lat  []time.Duration
+	errs int
+}
+
+// previewBody is what the admins type, a little more at each request.
+const previewBody = "Halo {{customer.name}}, pembayaran {{order.grand_total}} untuk pesanan {{order_id}} sudah kami terima. " +
+	"Struk: {{order_receipt_link}}\n{{order.products}}\nTerima kasih sudah belanja di {{store_name}}"
+
+// admin sends one admin's preview requests, one every interval, until the
+// deadline.
+func (l *previewLoad) admin(ctx context.Context, interval time.Duration, deadline time.Time) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for n := 1; time.Now().Before(deadline); n++ {
+		draft := fmt.Sprintf(`{"type": "custom", "button_label": "Lihat Struk", "body": %q}`, previewBody[:min(len(previewBody), 20+n%len(previewBody))])
+		req, _ := http.NewRequestWithContext(ctx, "POST", l.url, strings.NewReader(draft))
+		req.Header.Set("Authorization", "Bearer "+l.token)
+		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		resp, err := l.client.Do(req)
+		d := time.Since(start)
+		ok := err == nil && (resp.StatusCode == 200 || resp.StatusCode == 422)
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		l.mu.Lock()
+		if ok {
+			l.lat = append(l.lat, d)
+		} else {
+			l.errs++
+		}
+		l.mu.Unlock()
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return
+		}
+	}
 }

@@ -234,7 +234,7 @@ type watchedDB struct {
 
 func watchDatabase(t *testing.T, dbURL string) *watchedDB {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), dbURL)
+	db, err := sqlstore.Open(context.Background(), dbURL, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 func main() {
@@ -118,7 +120,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -136,7 +138,7 @@ func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -158,7 +160,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := openDB(ctx, *db, sqlstore.Options{})
 	if err != nil {
 		return err
 	}

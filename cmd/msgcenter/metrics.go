@@ -99,10 +99,12 @@ func newJobMetrics(reg prometheus.Registerer) *jobMetrics {
 	return m
 }
 
-// follow records the events of a client that works jobs until stop is
+// follow records the events of a service that works jobs until stop is
 // called; it returns stop.
-func (m *jobMetrics) follow(client *river.Client[*sql.Tx]) (stop func()) {
-	events, cancel := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed,
+func (m *jobMetrics) follow(jobs interface {
+	Subscribe(...river.EventKind) (<-chan *river.Event, func())
+}) (stop func()) {
+	events, cancel := jobs.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed,
 		river.EventKindJobCancelled, river.EventKindJobSnoozed)
 	done := make(chan struct{})
 	go func() {
@@ -174,14 +176,6 @@ func (p *measuredProviders) ProviderFor(ctx context.Context, storeID int64) (msg
 		return nil, err
 	}
 	return p.wrap(fp), nil
-}
-
-// Default implements msgcenter.Providers.
-func (p *measuredProviders) Default() msgcenter.FullProvider {
-	if fp := p.Providers.Default(); fp != nil {
-		return p.wrap(fp)
-	}
-	return nil
 }
 
 func (p *measuredProviders) wrap(fp msgcenter.FullProvider) msgcenter.FullProvider {

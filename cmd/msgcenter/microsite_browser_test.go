@@ -1,10 +1,7 @@
 package main_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,40 +25,7 @@ func TestMicrositeBrowser(t *testing.T) {
 	link := sh.waitOutbox(sh.WARoom, 1)[0].ButtonURL
 	out := browsertest.OutputDir(t)
 
-	opts := browsertest.Options(t, exe, 375, 812)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelTab()
-
-	noHScroll := func(page string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			dims, err := chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			if len(dims) != 2 || dims[0] > dims[1] || dims[1] != 375 {
-				t.Errorf("%s scrolls horizontally at 375 px: scrollWidth, innerWidth = %v", page, dims)
-			}
-			return nil
-		})
-	}
-	screenshot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			path := filepath.Join(out, name)
-			if err := os.WriteFile(path, png, 0o644); err != nil {
-				return err
-			}
-			t.Logf("screenshot: %s", path)
-			return nil
-		})
-	}
+	ctx := browsertest.Tab(t, exe, 375, 812, 60*time.Second)
 	text := func(sel string) string {
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 		if err != nil {
@@ -72,16 +36,15 @@ func TestMicrositeBrowser(t *testing.T) {
 
 	kopi := fmt.Sprintf(`[data-product="%d"]`, sh.Kopi)
 	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(375, 812),
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.ID("greeting")),
-		noHScroll("microsite"),
-		screenshot("microsite-375.png"),
+		browsertest.NoHScroll(t, "microsite", 375),
+		browsertest.Screenshot(t, out, "microsite-375.png"),
 		chromedp.Click(chromedp.CSS(kopi+` .add`)),
 		chromedp.WaitVisible(chromedp.CSS(kopi+` .step[data-step="1"]`)),
 		chromedp.Click(chromedp.CSS(kopi+` .step[data-step="1"]`)),
-		noHScroll("microsite with a cart"),
-		screenshot("microsite-cart-375.png"),
+		browsertest.NoHScroll(t, "microsite with a cart", 375),
+		browsertest.Screenshot(t, out, "microsite-cart-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +59,7 @@ func TestMicrositeBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("checkout")),
 		chromedp.WaitVisible(chromedp.ID("checkout-form")),
-		noHScroll("checkout"),
+		browsertest.NoHScroll(t, "checkout", 375),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +70,7 @@ func TestMicrositeBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`input[name="delivery_method"][value="instant"]`)),
 		chromedp.SetValue(chromedp.ID("address"), "Jl. Braga No. 1, Bandung"),
-		screenshot("checkout-375.png"),
+		browsertest.Screenshot(t, out, "checkout-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +85,8 @@ func TestMicrositeBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("place-order")),
 		chromedp.WaitVisible(chromedp.ID("confirmation")),
-		noHScroll("confirmation"),
-		screenshot("confirmation-375.png"),
+		browsertest.NoHScroll(t, "confirmation", 375),
+		browsertest.Screenshot(t, out, "confirmation-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -141,8 +104,8 @@ func TestMicrositeBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(placed.ButtonURL),
 		chromedp.WaitVisible(chromedp.CSS(`.cust-head`)),
-		noHScroll("order page"),
-		screenshot("microsite-order-375.png"),
+		browsertest.NoHScroll(t, "order page", 375),
+		browsertest.Screenshot(t, out, "microsite-order-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
@@ -92,6 +94,8 @@ type DeliveryConfig struct {
 	FetchCooldown, FetchPollInterval time.Duration
 	SweepInterval                    time.Duration
 	RequeueInterval, RequeueAfter    time.Duration
+	// Workers adds job kinds of the program's own (delivery.Config.Workers).
+	Workers func(*river.Workers)
 }
 
 // Main is the whole program, so end-to-end tests can start it on ":0".
@@ -139,8 +143,8 @@ func newServices(db *sqlstore.DB) services {
 	}
 }
 
-func openDB(ctx context.Context, dsn string) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, dsn)
+func openDB(ctx context.Context, dsn string, opts sqlstore.Options) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -161,7 +165,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	db, err := openDB(ctx, c.DatabaseURL)
+	m.Registry = prometheus.NewRegistry()
+	metrics := delivery.NewMetrics(m.Registry)
+	db, err := m.openStore(ctx, metrics)
 	if err != nil {
 		return err
 	}
@@ -173,7 +179,6 @@ func (m *Main) Run(ctx context.Context) error {
 		db.Now = c.Now
 	}
 	svc := newServices(db)
-	m.Registry = prometheus.NewRegistry()
 	m.jobMetrics = newJobMetrics(m.Registry)
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newJobQueue(db.SQLRead(), m.jobMetrics))
@@ -185,12 +190,12 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.newHTTP(svc, providers); err != nil {
 		return err
 	}
-	// Bind first: the default public URL is the address we get. Serve only
-	// once jobs can be enqueued, so no request raises an event without one.
+	// Bind first: the default public URL is the address we get, which the
+	// workers' links need. Serve only once the workers are set up.
 	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
-	if err := m.startDelivery(ctx, svc, providers, now); err != nil {
+	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
 		return err
 	}
 	m.HTTP.Serve()
@@ -210,6 +215,19 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// openStore opens the database of the configuration. The store inserts the
+// jobs of the messages it raises in its own transactions, through a River
+// client on its handle.
+func (m *Main) openStore(ctx context.Context, metrics *delivery.Metrics) (*sqlstore.DB, error) {
+	c := &m.Config
+	return openDB(ctx, c.DatabaseURL, sqlstore.Options{
+		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
+			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
+				FetchCooldown: c.Delivery.FetchCooldown})
+		},
+	})
 }
 
 // newProviders sets up the sandbox and resolves each store's provider,
@@ -277,29 +295,26 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers) error {
 	return err
 }
 
-// startDelivery starts the River client: it enqueues in every role and
-// works jobs unless the role is http.
-func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcenter.Providers, now func() time.Time) error {
-	c, db, dc := &m.Config, m.DB, m.Config.Delivery
+// startDelivery builds the delivery service on the store and starts its
+// workers when this process works jobs.
+func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcenter.Providers, metrics *delivery.Metrics) error {
+	c, dc, db := &m.Config, m.Config.Delivery, m.DB
 	dcfg := delivery.Config{
-		SQL: db.SQL(), Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
-		PublicURL: m.HTTP.PublicURL.String(), Now: now, Logger: c.Logger, Metrics: delivery.NewMetrics(m.Registry),
+		SQL: db.SQL(), Engine: db.Engine(), DatabaseURL: c.DatabaseURL, Workers: dc.Workers,
+		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
+		PublicURL: m.HTTP.PublicURL.String(), Now: c.Now, Logger: c.Logger, Metrics: metrics,
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
 		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,
 	}
-	if db.Engine() == sqlstore.EnginePostgres {
-		dcfg.PostgresURL = c.DatabaseURL
-	}
 	var err error
 	if m.Delivery, err = delivery.New(ctx, dcfg); err != nil {
 		return err
 	}
-	db.Enqueue = m.Delivery.EnqueueTx
 	m.Delivery.RegisterQueueDepth(m.Registry)
 	if dcfg.Work {
-		m.stopJobMetrics = m.jobMetrics.follow(m.Delivery.Client())
+		m.stopJobMetrics = m.jobMetrics.follow(m.Delivery)
 	}
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)

@@ -2,6 +2,19 @@
 // all through the JSON API (the session cookie authenticates the calls).
 // User data is only ever set with textContent, never parsed as HTML.
 "use strict";
+
+// The page's texts in the admin's language, from the catalogues (package
+// i18n, keys "js.*"): T fills each %s of a text in turn.
+const uiTexts = (() => {
+  const el = document.getElementById("ui-texts");
+  try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+})();
+const pageLang = document.documentElement.lang || "en";
+function T(key, ...args) {
+  let i = 0;
+  return (uiTexts[key] || key).replace(/%s/g, () => String(args[i++]));
+}
+
 (function () {
   const form = document.getElementById("mc-form");
   if (!form) return;
@@ -99,15 +112,16 @@
     "fallback.template_name": $("fb-name"), "fallback.template_language": $("fb-language"), "fallback.button": $("fb-button"),
   };
   const fieldNames = {
-    body: "Message", button_label: "Button label", language: "Language", type: "Message type", automation_enabled: "Automation",
-    fallback: "WhatsApp Fallback", "fallback.channel_id": "Channel", "fallback.template_type": "Template type",
-    "fallback.template_category": "Template category", "fallback.template_name": "Template name",
-    "fallback.template_language": "Language", "fallback.variables": "Template variables:", "fallback.button": "CTA button variable",
+    body: T("js.field.body"), button_label: T("js.field.button_label"), language: T("js.field.language"), type: T("js.field.type"),
+    automation_enabled: T("js.field.automation_enabled"), fallback: T("js.field.fallback"), "fallback.channel_id": T("js.field.channel_id"),
+    "fallback.template_type": T("js.field.template_type"), "fallback.template_category": T("js.field.template_category"),
+    "fallback.template_name": T("js.field.template_name"), "fallback.template_language": T("js.field.language"),
+    "fallback.variables": T("js.field.variables"), "fallback.button": T("js.field.button"),
   };
   const varField = (k) => /^fallback\.variables\.(\d+)$/.exec(k);
   function fieldName(k) {
     const m = varField(k);
-    return m ? "Variable {{" + m[1] + "}}:" : fieldNames[k] || k;
+    return m ? T("js.field.variable", m[1]) : fieldNames[k] || k;
   }
   function inputFor(k) {
     const m = varField(k);
@@ -134,7 +148,7 @@
       }
     }
     if (rest.length || !Object.keys(fields).length) {
-      pvError.textContent = rest.length ? rest.join("; ") : (err && err.message) || "The message is not valid.";
+      pvError.textContent = rest.length ? rest.join("; ") : (err && err.message) || T("js.not_valid");
       pvError.hidden = false;
     }
   }
@@ -175,7 +189,7 @@
         body: JSON.stringify(draft()),
       });
     } catch (e) {
-      if (e.name !== "AbortError") say("Preview unavailable: " + e.message, true);
+      if (e.name !== "AbortError") say(T("js.preview_unavailable_because", e.message), true);
       return;
     }
     const data = await res.json().catch(() => null);
@@ -194,7 +208,7 @@
       pvBubble.classList.add("stale");
       if (fbPreview) fbPreview.classList.add("stale");
     } else {
-      say((data && data.error && data.error.message) || "Preview unavailable.", true);
+      say((data && data.error && data.error.message) || T("js.preview_unavailable"), true);
     }
     refreshButtons();
   }
@@ -227,23 +241,23 @@
     if (save.disabled) return;
     busy = true;
     refreshButtons();
-    say("Saving…");
+    say(T("js.saving"));
     const d = draft();
     d.version = version;
     const res = await call("PUT", api, d).catch((err) => ({ status: 0, data: { error: { message: err.message } } }));
     busy = false;
     if (res.ok) {
-      applySaved(res.data, "Saved as version " + res.data.version + ".");
+      applySaved(res.data, T("js.saved", res.data.version));
       return;
     }
     if (res.status === 409) {
-      say("This message was changed by someone else. Reload the page to see the latest version before saving.", true);
+      say(T("js.conflict"), true);
     } else if (res.status === 422) {
       valid = false;
       showErrors(res.data.error);
-      say("Not saved: " + res.data.error.message, true);
+      say(T("js.not_saved", res.data.error.message), true);
     } else {
-      say("Not saved: " + ((res.data && res.data.error && res.data.error.message) || "error " + res.status), true);
+      say(T("js.not_saved", (res.data && res.data.error && res.data.error.message) || T("js.error_status", res.status)), true);
     }
     refreshButtons();
   });
@@ -263,7 +277,7 @@
     fill(JSON.parse(saved));
     clearErrors();
     valid = true;
-    say("Changes discarded.");
+    say(T("js.discarded"));
     refreshButtons();
     preview();
   });
@@ -330,16 +344,16 @@
     fbFields.hidden = !fb.enabled;
     const ch = fb.channel_id ? String(fb.channel_id) : "";
     setOptions(fbChannel, (channels || []).map((c) => [String(c.id), c.name + (c.phone ? " (" + c.phone + ")" : "")]), ch,
-      channels === null ? "Loading WhatsApp channels…" : channels.length ? "Choose a WhatsApp channel" : "No WhatsApp channel", channels !== null);
+      channels === null ? T("js.loading_channels") : channels.length ? T("js.choose_channel") : T("js.no_channel"), channels !== null);
     const known = loaded(), ts = known ? templates : [];
     const ofType = ts.filter((t) => t.type === fb.template_type);
     const ofCat = ofType.filter((t) => t.category === fb.template_category);
     const ofName = ofCat.filter((t) => t.name === fb.template_name);
-    const none = known && ts.length === 0 ? "No usable template on this channel" : "Choose a type";
+    const none = known && ts.length === 0 ? T("js.no_template") : T("js.choose_type");
     setOptions(fbType, uniq(ts.map((t) => t.type)), fb.template_type, none, known);
-    setOptions(fbCategory, uniq(ofType.map((t) => t.category)), fb.template_category, "Choose a category", known);
-    setOptions(fbName, uniq(ofCat.map((t) => t.name)), fb.template_name, "Choose a template", known);
-    setOptions(fbLang, uniq(ofName.map((t) => t.language)), fb.template_language, "Choose a language", known);
+    setOptions(fbCategory, uniq(ofType.map((t) => t.category)), fb.template_category, T("js.choose_category"), known);
+    setOptions(fbName, uniq(ofCat.map((t) => t.name)), fb.template_name, T("js.choose_template"), known);
+    setOptions(fbLang, uniq(ofName.map((t) => t.language)), fb.template_language, T("js.choose_language"), known);
     fbType.disabled = !fb.channel_id;
     fbCategory.disabled = !fb.template_type;
     fbName.disabled = !fb.template_category;
@@ -365,11 +379,11 @@
       name.textContent = "{{" + i + "}}";
       const hidden = document.createElement("span");
       hidden.className = "sr-only";
-      hidden.textContent = " filled with";
+      hidden.textContent = T("js.filled_with");
       name.append(hidden);
       const src = document.createElement("select");
       src.id = "fb-var-src-" + i;
-      for (const [v, txt] of [["text", "Custom text"], ["placeholder", "Placeholder"]]) {
+      for (const [v, txt] of [["text", T("js.custom_text")], ["placeholder", T("js.placeholder")]]) {
         const o = document.createElement("option");
         o.value = v;
         o.textContent = txt;
@@ -380,11 +394,11 @@
       text.id = "fb-var-text-" + i;
       text.className = "fb-var-value";
       text.value = b.text || "";
-      text.setAttribute("aria-label", "Variable {{" + i + "}} custom text");
+      text.setAttribute("aria-label", T("js.var_custom_text", i));
       const ph = document.createElement("select");
       ph.id = "fb-var-ph-" + i;
       ph.className = "fb-var-value";
-      ph.setAttribute("aria-label", "Variable {{" + i + "}} placeholder");
+      ph.setAttribute("aria-label", T("js.var_placeholder", i));
       setOptions(ph, placeholderNames.map((p) => [p, "{{" + p + "}}"]), b.placeholder || "", null, true);
       if (!b.placeholder) ph.value = placeholderNames[0] || "";
       const err = document.createElement("p");
@@ -415,8 +429,8 @@
   function renderButton(t) {
     const b = dynamicButton(t);
     fbButtonField.hidden = !b && !(fb.button && !t && fb.template_name);
-    setOptions(fbButton, paths.map((p) => [p, "{{" + p + "}}"]), fb.button ? fb.button.placeholder : "", fb.button ? null : "Choose a path", true);
-    fbButtonHint.textContent = b ? "The button “" + b.text + "” opens " + b.url.replace(/\/+$/, "") + "/ followed by this path." : "";
+    setOptions(fbButton, paths.map((p) => [p, "{{" + p + "}}"]), fb.button ? fb.button.placeholder : "", fb.button ? null : T("js.choose_path"), true);
+    fbButtonHint.textContent = b ? T("js.button_hint", b.text, b.url.replace(/\/+$/, "")) : "";
   }
 
   // settle clears the choices the list no longer offers below the one the
@@ -445,7 +459,7 @@
     templatesFor = channel;
     if (!res || !res.ok) {
       const p = $("err-fallback.channel_id");
-      p.textContent = "The channel's templates could not be loaded.";
+      p.textContent = T("js.templates_not_loaded");
       p.hidden = false;
     }
     return true;
@@ -464,9 +478,9 @@
 
   function showCredits(n) {
     const out = $("fb-credits"), warn = $("fb-credits-warn");
-    if (n === null || n === undefined) out.textContent = "WhatsApp credits: could not be read.";
-    else if (n < 0) out.textContent = "WhatsApp credits: the provider does not report the balance.";
-    else out.textContent = "WhatsApp credits: " + Number(n).toLocaleString();
+    if (n === null || n === undefined) out.textContent = T("js.credits_unreadable");
+    else if (n < 0) out.textContent = T("js.credits_unknown");
+    else out.textContent = T("js.credits", Number(n).toLocaleString(pageLang));
     warn.hidden = n !== 0;
     out.classList.toggle("bad", n === 0);
   }
@@ -515,7 +529,7 @@
   // --- Send test message: the draft, rendered with sample data, to a room
   // of the store, then its delivery followed until it is sent or failed.
   const tsRoom = $("ts-room"), tsSend = $("ts-send"), tsStatus = $("ts-status");
-  const channelNames = { whatsapp: "WhatsApp", instagram: "Instagram", facebook: "Facebook", line: "LINE", telegram: "Telegram", web: "Web chat" };
+  const channelNames = JSON.parse(form.dataset.channelNames || "{}"); // from msgcenter.ChannelTitles
   const channelName = (t) => channelNames[t] || t;
   let rooms = [];
 
@@ -528,8 +542,8 @@
   async function loadRooms() {
     const res = await call("GET", storeApi + "/rooms").catch(() => null);
     rooms = res && res.ok ? res.data.rooms || [] : [];
-    setOptions(tsRoom, rooms.map((r) => [String(r.id), (r.customer_name || "Room " + r.id) + " · " + channelName(r.channel_type)]),
-      rooms.length ? String(rooms[0].id) : "", rooms.length ? null : res && res.ok ? "No chat rooms yet" : "Rooms could not be loaded", true);
+    setOptions(tsRoom, rooms.map((r) => [String(r.id), (r.customer_name || T("js.room", r.id)) + " · " + channelName(r.channel_type)]),
+      rooms.length ? String(rooms[0].id) : "", rooms.length ? null : res && res.ok ? T("js.no_rooms") : T("js.rooms_not_loaded"), true);
     tsSend.disabled = !rooms.length;
   }
 
@@ -539,36 +553,36 @@
       const res = await call("GET", storeApi + "/deliveries/" + id).catch(() => null);
       const d = res && res.ok ? res.data : null;
       if (d && d.status !== "queued") {
-        const to = (room.customer_name || "room " + room.id) + " on " + channelName(room.channel_type);
-        if (d.status === "sent") tsSay("Sent to " + to + ".", "sent");
-        else tsSay("Failed to send to " + to + ": " + (d.reason_text || d.reason || d.status), "failed");
+        const to = T("js.room_on", room.customer_name || T("js.room", room.id), channelName(room.channel_type));
+        if (d.status === "sent") tsSay(T("js.sent_to", to), "sent");
+        else tsSay(T("js.failed_to", to, d.reason_text || d.reason || d.status), "failed");
         return;
       }
       await sleep(i < 20 ? 250 : 1000);
     }
-    tsSay("Still queued: the test message will be sent when the provider answers.", "queued");
+    tsSay(T("js.still_queued"), "queued");
   }
 
   tsSend.addEventListener("click", async () => {
     const room = rooms.find((r) => String(r.id) === tsRoom.value);
     if (!room) return;
     tsSend.disabled = true;
-    tsSay("Sending…", "sending");
+    tsSay(T("js.sending"), "sending");
     const payload = Object.assign(draft(), { room_id: room.id });
     const res = await call("POST", api + "/test", payload).catch((err) => ({ status: 0, data: { error: { message: err.message } } }));
     if (res.status === 202) {
-      tsSay("Queued for " + (room.customer_name || "room " + room.id) + "…", "queued");
+      tsSay(T("js.queued_for", room.customer_name || T("js.room", room.id)), "queued");
       await follow(res.data.delivery_id, room);
     } else {
       if (res.status === 422) showErrors(res.data.error);
-      tsSay("Not sent: " + ((res.data && res.data.error && res.data.error.message) || "error " + res.status), "error");
+      tsSay(T("js.not_sent", (res.data && res.data.error && res.data.error.message) || T("js.error_status", res.status)), "error");
     }
     tsSend.disabled = false;
   });
 
   // Versions: newest first, each but the current one with Revert.
   const list = $("version-list");
-  const kindText = (c) => c.type === "custom" ? "Custom message" : "Default message (" + (c.language === "id" ? "Indonesian" : "English") + ")";
+  const kindText = (c) => c.type === "custom" ? T("js.custom_message") : T("js.default_message", c.language === "id" ? T("js.indonesian") : T("js.english"));
 
   async function loadVersions() {
     const res = await call("GET", api + "/versions").catch(() => null);
@@ -576,7 +590,7 @@
     if (!res || !res.ok) {
       const li = document.createElement("li");
       li.className = "field-error";
-      li.textContent = "Versions could not be loaded.";
+      li.textContent = T("js.versions_not_loaded");
       list.append(li);
       return;
     }
@@ -585,15 +599,15 @@
       li.className = "version";
       const info = document.createElement("div");
       const head = document.createElement("strong");
-      head.textContent = "Version " + v.version + (i === 0 ? " (current)" : "");
+      head.textContent = i === 0 ? T("js.version_current", v.version) : T("js.version", v.version);
       const meta = document.createElement("span");
       meta.className = "muted small";
       const when = new Date(v.created_at);
-      meta.textContent = (v.created_by || "system") + " · " + when.toLocaleString();
+      meta.textContent = (v.created_by || T("js.system")) + " · " + when.toLocaleString(pageLang);
       const what = document.createElement("span");
       what.className = "small";
       let summary = kindText(v.config);
-      if (typeof v.config.automation_enabled === "boolean") summary += v.config.automation_enabled ? " · automation on" : " · automation off";
+      if (typeof v.config.automation_enabled === "boolean") summary += " · " + (v.config.automation_enabled ? T("js.automation_on") : T("js.automation_off"));
       what.textContent = summary;
       info.append(head, meta, what);
       li.append(info);
@@ -601,10 +615,10 @@
         const b = document.createElement("button");
         b.type = "button";
         b.className = "btn small";
-        b.textContent = "Revert";
-        b.setAttribute("aria-label", "Revert to version " + v.version);
+        b.textContent = T("js.revert");
+        b.setAttribute("aria-label", T("js.revert_to", v.version));
         b.dataset.version = String(v.version);
-        b.addEventListener("click", () => revert({ version: v.version }, "Reverted to version " + v.version));
+        b.addEventListener("click", () => revert({ version: v.version }, T("js.reverted_to", v.version)));
         li.append(b);
       }
       list.append(li);
@@ -617,13 +631,13 @@
     const res = await call("POST", api + "/revert", payload).catch((err) => ({ status: 0, data: { error: { message: err.message } } }));
     busy = false;
     if (res.ok) {
-      applySaved(res.data, what + ", saved as version " + res.data.version + ".");
+      applySaved(res.data, T("js.reverted_saved", what, res.data.version));
       return;
     }
-    say("Not reverted: " + ((res.data && res.data.error && res.data.error.message) || "error " + res.status), true);
+    say(T("js.not_reverted", (res.data && res.data.error && res.data.error.message) || T("js.error_status", res.status)), true);
     refreshButtons();
   }
-  $("revert-default").addEventListener("click", () => revert({ to: "default" }, "Reverted to the default message"));
+  $("revert-default").addEventListener("click", () => revert({ to: "default" }, T("js.reverted_default")));
 
   counters();
   dim();
@@ -660,15 +674,14 @@
       try { if (document.execCommand("copy")) via = "execCommand"; } catch (e) { via = ""; }
     }
     copyStatus.dataset.via = via || "none";
-    if (via) say(copyStatus, "Copied");
-    else say(copyStatus, "Could not copy: the URL is selected, press Ctrl+C (⌘C on a Mac).", true);
+    if (via) say(copyStatus, T("js.copied"));
+    else say(copyStatus, T("js.copy_failed"), true);
   });
 
   function show(b) {
     url.value = b.url;
     const auto = document.getElementById("cb-auto");
-    auto.textContent = b.auto_created ? "Created automatically in Omnichannel with label “" + b.label + "”." :
-      "Not set up automatically — follow the steps below.";
+    auto.textContent = b.auto_created ? T("js.cb_auto", b.label) : T("js.cb_manual");
     auto.className = "cb-auto " + (b.auto_created ? "ok" : "warn");
     document.getElementById("cb-steps").replaceChildren(...b.manual_steps.map((s) => {
       const li = document.createElement("li");
@@ -678,10 +691,10 @@
   }
 
   document.getElementById("cb-rotate").addEventListener("click", async (e) => {
-    if (!window.confirm("Renew the Custom Button URL? The current URL stops working at once.")) return;
+    if (!window.confirm(T("js.renew_confirm"))) return;
     const btn = e.currentTarget;
     btn.disabled = true;
-    say(status, "Renewing…");
+    say(status, T("js.renewing"));
     let res = null, data = null;
     try {
       res = await fetch(box.dataset.rotate, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" } });
@@ -692,9 +705,9 @@
     if (res && res.ok && data) {
       show(data);
       say(copyStatus, "");
-      say(status, data.auto_created ? "Renewed: the button in Omnichannel now uses the new URL." : "Renewed: paste the new URL into Omnichannel.");
+      say(status, data.auto_created ? T("js.renewed_auto") : T("js.renewed_manual"));
     } else {
-      say(status, "Not renewed: " + ((data && data.error && data.error.message) || "error " + (res ? res.status : "")), true);
+      say(status, T("js.not_renewed", (data && data.error && data.error.message) || T("js.error_status", res ? res.status : "")), true);
     }
   });
 })();

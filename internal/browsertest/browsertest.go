@@ -4,10 +4,15 @@
 package browsertest
 
 import (
+	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -61,4 +66,68 @@ func OutputDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// Tab starts a fresh headless Chromium at exe with a window of width ×
+// height and returns the context of a tab in it, its viewport emulated at
+// that size. Chromium closes when the test ends or timeout passes.
+func Tab(t testing.TB, exe string, width, height int, timeout time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, Options(t, exe, width, height)...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// Screenshot is an action that saves a full-page PNG of the tab as name in
+// dir and logs where.
+func Screenshot(t testing.TB, dir, name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		png, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			return err
+		}
+		t.Logf("screenshot: %s", path)
+		return nil
+	})
+}
+
+// NoHScroll is an action that fails t, naming page, when the page scrolls
+// horizontally or the window is not width pixels wide.
+func NoHScroll(t testing.TB, page string, width int) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		dims, err := chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if len(dims) != 2 || dims[0] > dims[1] || dims[1] != width {
+			t.Errorf("%s scrolls horizontally at %d px, or is not that wide: scrollWidth, innerWidth = %v", page, width, dims)
+		}
+		return nil
+	})
+}
+
+// Type is an action that focuses the element with the given id and inserts
+// text into it as typing does, firing its input events. It stands in for
+// chromedp.SendKeys, which reads the node's attributes without their lock
+// while the page changes them (a data race the race detector reports when
+// a page marks a field invalid as it is typed into).
+func Type(id, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := chromedp.Focus(chromedp.ID(id))(ctx, tg); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	})
 }

@@ -40,9 +40,6 @@ func NewResolver(integrations msgcenter.IntegrationService, fallback msgcenter.F
 	return &Resolver{integrations: integrations, fallback: fallback, base: base, clients: map[clientKey]*Client{}}
 }
 
-// Default returns the provider of stores without a connected app, or nil.
-func (r *Resolver) Default() msgcenter.FullProvider { return r.fallback }
-
 // ProviderFor returns the store's own connected app, or the fallback.
 // Returns ENOTFOUND when the store has neither, and the store's errors
 // (such as a secret that does not decrypt) as they are.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,8 +57,6 @@ type templateAnswer struct {
 	} `json:"messages"`
 }
 
-var templateVar = regexp.MustCompile(`\{\{\s*(\d+)\s*\}\}`)
-
 // digits keeps the digits of a phone number: the Cloud API's "to".
 func digits(s string) string {
 	var b strings.Builder
@@ -92,12 +89,11 @@ func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage)
 			"qiscus: template "+t.Name+" has "+strconv.Itoa(n)+" body variables, the message "+strconv.Itoa(len(m.Params))+" parameters")
 	}
 	var comps []component
-	if vars := templateVar.FindAllStringSubmatch(t.Header, -1); len(vars) > 0 {
+	if vars := msgcenter.TemplateVariableNumbers(t.Header); len(vars) > 0 {
 		hc := component{Type: "header"}
-		for _, v := range vars {
-			i, _ := strconv.Atoi(v[1])
+		for _, i := range vars {
 			if i < 1 || i > len(m.Params) {
-				return nil, permanent(msgcenter.ReasonParameterMismatch, "qiscus: template "+t.Name+" header variable {{"+v[1]+"}} has no parameter")
+				return nil, permanent(msgcenter.ReasonParameterMismatch, "qiscus: template "+t.Name+" header variable "+msgcenter.TemplateVariable(i)+" has no parameter")
 			}
 			hc.Parameters = append(hc.Parameters, parameter{Type: "text", Text: m.Params[i-1]})
 		}
@@ -318,8 +314,8 @@ func normalizeButton(b hsmButton) msgcenter.TemplateButton {
 	switch words(b.Type) {
 	case "url", "visit website", "call to action url":
 		tb := msgcenter.TemplateButton{Type: msgcenter.ButtonURL, Text: b.Text, URL: b.URL}
-		if loc := templateVar.FindStringIndex(b.URL); loc != nil {
-			tb.Dynamic, tb.URL = true, b.URL[:loc[0]]
+		if i := msgcenter.TemplateVariableIndex(b.URL); i >= 0 {
+			tb.Dynamic, tb.URL = true, b.URL[:i]
 		}
 		return tb
 	case "phone number", "phone", "call phone number":

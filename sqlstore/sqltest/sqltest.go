@@ -72,11 +72,15 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 	})
 }
 
-// Open opens and migrates the database at url, failing the test on error,
-// and closes it when the test ends.
-func Open(tb testing.TB, url string) *sqlstore.DB {
+// Open opens and migrates the database at url with opts (none, or one),
+// failing the test on error, and closes it when the test ends.
+func Open(tb testing.TB, url string, opts ...sqlstore.Options) *sqlstore.DB {
 	tb.Helper()
-	db, err := sqlstore.Open(context.Background(), url)
+	var o sqlstore.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	db, err := sqlstore.Open(context.Background(), url, o)
 	if err != nil {
 		tb.Fatalf("sqltest: open %s: %v", url, err)
 	}

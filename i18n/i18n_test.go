@@ -1,0 +1,53 @@
+package i18n_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
+)
+
+// TestCatalogues fails when a key of one language's catalogue lacks a
+// translation in another, or a translation is empty.
+func TestCatalogues(t *testing.T) {
+	en := i18n.Keys(msgcenter.LanguageEnglish)
+	if len(en) == 0 {
+		t.Fatal("the English catalogue is empty")
+	}
+	for _, lang := range msgcenter.Languages() {
+		keys := i18n.Keys(lang)
+		for _, k := range en {
+			if !slices.Contains(keys, k) {
+				t.Errorf("%s: no translation of %q", lang, k)
+			}
+		}
+		for _, k := range keys {
+			if !slices.Contains(en, k) {
+				t.Errorf("%s: %q is not in the English catalogue", lang, k)
+			}
+			if strings.TrimSpace(i18n.For(lang).T(k)) == "" {
+				t.Errorf("%s: %q is empty", lang, k)
+			}
+		}
+	}
+}
+
+func TestPrinter(t *testing.T) {
+	for _, tc := range []struct {
+		lang msgcenter.Language
+		key  string
+		args []any
+		want string
+	}{
+		{msgcenter.LanguageEnglish, "shop.available", []any{1250}, "1,250 available"},
+		{msgcenter.LanguageIndonesian, "shop.available", []any{1250}, "1.250 tersedia"},
+		{msgcenter.LanguageIndonesian, "receipt.thanks", []any{"Warung Bu Sri"}, "Terima kasih telah berbelanja di Warung Bu Sri."},
+		{"fr", "checkout.place_order", nil, "Place order"},
+	} {
+		if got := i18n.For(tc.lang).T(tc.key, tc.args...); got != tc.want {
+			t.Errorf("For(%s).T(%q, %v) = %q, want %q", tc.lang, tc.key, tc.args, got, tc.want)
+		}
+	}
+}

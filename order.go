@@ -1,0 +1,161 @@
+package msgcenter
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// OrderStatus is where an order is in its life.
+type OrderStatus string
+
+// The order statuses.
+const (
+	OrderPlaced    OrderStatus = "placed"
+	OrderPaid      OrderStatus = "paid"
+	OrderCancelled OrderStatus = "cancelled"
+	OrderRefunded  OrderStatus = "refunded"
+)
+
+// ReceiptAvailable reports whether the order's receipt may be shown: paid,
+// and neither cancelled nor refunded.
+func (s OrderStatus) ReceiptAvailable() bool { return s == OrderPaid }
+
+// DeliveryMethod is a way of getting an order to the customer, with its fee.
+type DeliveryMethod struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Fee  int64  `json:"fee"`
+}
+
+// DeliveryMethods returns the delivery methods every store offers.
+func DeliveryMethods() []DeliveryMethod {
+	return []DeliveryMethod{
+		{Code: "pickup", Name: "Store pickup", Fee: 0},
+		{Code: "regular", Name: "Regular delivery", Fee: 15000},
+		{Code: "instant", Name: "Instant courier", Fee: 25000},
+	}
+}
+
+// FindDeliveryMethod returns the method with code, and whether there is one.
+func FindDeliveryMethod(code string) (DeliveryMethod, bool) {
+	for _, m := range DeliveryMethods() {
+		if m.Code == code {
+			return m, true
+		}
+	}
+	return DeliveryMethod{}, false
+}
+
+// PaymentMethods returns the payment method codes every store accepts.
+func PaymentMethods() []string { return []string{"bank_transfer", "qris", "ewallet", "cod"} }
+
+// ValidPaymentMethod reports whether code is an accepted payment method.
+func ValidPaymentMethod(code string) bool {
+	for _, m := range PaymentMethods() {
+		if m == code {
+			return true
+		}
+	}
+	return false
+}
+
+// ServiceFee is the platform fee added to every order.
+const ServiceFee = 2000
+
+// OrderItem is one line of an order, priced when the order was placed.
+type OrderItem struct {
+	ProductID int64  `json:"product_id"`
+	Name      string `json:"name"`
+	Quantity  int    `json:"quantity"`
+	UnitPrice int64  `json:"unit_price"`
+}
+
+// LineTotal is quantity × unit price.
+func (i OrderItem) LineTotal() int64 { return int64(i.Quantity) * i.UnitPrice }
+
+// Order is a placed order.
+type Order struct {
+	ID             int64       `json:"id"`
+	StoreID        int64       `json:"-"`
+	Number         int64       `json:"number"`
+	Token          string      `json:"token"`
+	RoomID         *int64      `json:"room_id"`
+	CheckoutID     *int64      `json:"checkout_id,omitempty"`
+	CustomerName   string      `json:"customer_name"`
+	CustomerPhone  string      `json:"customer_phone"`
+	Address        string      `json:"address"`
+	Items          []OrderItem `json:"items"`
+	DeliveryMethod string      `json:"delivery_method"`
+	DeliveryFee    int64       `json:"delivery_fee"`
+	ServiceFee     int64       `json:"service_fee"`
+	Subtotal       int64       `json:"subtotal"`
+	GrandTotal     int64       `json:"grand_total"`
+	PaymentMethod  string      `json:"payment_method"`
+	Status         OrderStatus `json:"status"`
+	CreatedAt      time.Time   `json:"created_at"`
+	PaidAt         *time.Time  `json:"paid_at,omitempty"`
+	UpdatedAt      time.Time   `json:"updated_at"`
+}
+
+// CartItem is a product and quantity asked for at checkout.
+type CartItem struct {
+	ProductID int64 `json:"product_id"`
+	Quantity  int   `json:"quantity"`
+}
+
+// OrderRequest is what a customer submits to place an order.
+type OrderRequest struct {
+	RoomID         *int64     `json:"room_id"`
+	CheckoutID     *int64     `json:"checkout_id"`
+	CustomerName   string     `json:"customer_name"`
+	CustomerPhone  string     `json:"customer_phone"`
+	Address        string     `json:"address"`
+	Items          []CartItem `json:"items"`
+	DeliveryMethod string     `json:"delivery_method"`
+	PaymentMethod  string     `json:"payment_method"`
+}
+
+// Validate checks the request's own fields; stock and products are checked
+// when the order is placed.
+func (r *OrderRequest) Validate() error {
+	fields := map[string]string{}
+	if len(r.Items) == 0 {
+		fields["items"] = "must hold at least one product"
+	} else if len(r.Items) > 100 {
+		fields["items"] = "must hold at most 100 lines"
+	}
+	for _, it := range r.Items {
+		if it.Quantity < 1 || it.Quantity > 1000 {
+			fields["items"] = "every quantity must be between 1 and 1000"
+		}
+	}
+	if utf8.RuneCountInString(r.CustomerName) > 100 {
+		fields["customer_name"] = "must be at most 100 characters"
+	}
+	if r.CustomerPhone != "" && !ValidPhone(r.CustomerPhone) {
+		fields["customer_phone"] = "must be a phone number in international form, such as +6281234567890"
+	}
+	if utf8.RuneCountInString(r.Address) > 500 {
+		fields["address"] = "must be at most 500 characters"
+	}
+	if len(fields) > 0 {
+		return Invalid("The order is not valid.", fields)
+	}
+	return nil
+}
+
+// UnprocessedItem is a cart line that could not become part of an order.
+type UnprocessedItem struct {
+	ProductID int64  `json:"product_id"`
+	Name      string `json:"name"`
+	Quantity  int    `json:"quantity"`
+	UnitPrice int64  `json:"unit_price"`
+	Reason    string `json:"reason"` // out_of_stock, inactive, unknown
+}
+
+// OrderFilter narrows FindOrders.
+type OrderFilter struct {
+	Status *OrderStatus
+	Limit  int
+	Offset int
+}

@@ -1,0 +1,200 @@
+package render_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/mock"
+	"github.com/qiscus/msgcenter/render"
+)
+
+// catalogue is a provider whose channels hold templates, or whose
+// catalogue fails with err.
+func catalogue(byChannel map[int64][]*msgcenter.WhatsAppTemplate, err error) *mock.Provider {
+	return &mock.Provider{TemplatesFn: func(_ context.Context, _, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
+		return byChannel[channelID], err
+	}}
+}
+
+const publicBase = "https://shop.example.com/"
+
+// orderUpdate is an approved utility template with two variables and a
+// dynamic button on the public base URL.
+func orderUpdate() *msgcenter.WhatsAppTemplate {
+	return &msgcenter.WhatsAppTemplate{
+		ChannelID: 5, Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility,
+		Type: msgcenter.TemplateType24Hour, Status: msgcenter.TemplateApproved,
+		Body:    "Halo {{1}}, total {{2}}.",
+		Buttons: []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "Lihat", URL: publicBase, Dynamic: true}},
+	}
+}
+
+// fallbackConfig is an Order Paid configuration whose enabled fallback
+// binds orderUpdate fully.
+func fallbackConfig() *msgcenter.MessageConfig {
+	c := msgcenter.DefaultMessageConfig(1, msgcenter.EventOrderPaid)
+	c.Fallback = &msgcenter.FallbackConfig{
+		Enabled: true, ChannelID: 5, TemplateType: msgcenter.TemplateType24Hour, TemplateCategory: msgcenter.CategoryUtility,
+		TemplateName: "order_update", TemplateLanguage: "id",
+		Variables: []msgcenter.Binding{{Placeholder: "customer.name"}, {Placeholder: "order.grand_total"}},
+		Button:    &msgcenter.Binding{Placeholder: "order.receipt_path"},
+	}
+	return c
+}
+
+var whatsApp = &msgcenter.Channel{ID: 5, StoreID: 1, Type: msgcenter.ChannelWhatsApp, Name: "CS"}
+
+func TestFindTemplate(t *testing.T) {
+	ctx := context.Background()
+	other := orderUpdate()
+	other.Language = "en"
+	p := catalogue(map[int64][]*msgcenter.WhatsAppTemplate{5: {other, orderUpdate()}}, nil)
+	t.Run("ByNameAndLanguage", func(t *testing.T) {
+		tpl, err := render.FindTemplate(ctx, p, 1, 5, "order_update", "id")
+		if err != nil || tpl.Language != "id" {
+			t.Fatalf("got %+v, %v", tpl, err)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		for _, tc := range []struct {
+			channel        int64
+			name, language string
+		}{{5, "order_update", "fr"}, {5, "receipt", "id"}, {6, "order_update", "id"}} {
+			_, err := render.FindTemplate(ctx, p, 1, tc.channel, tc.name, tc.language)
+			if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+				t.Errorf("%+v: %v, want ENOTFOUND", tc, err)
+			}
+		}
+	})
+	t.Run("ProviderError", func(t *testing.T) {
+		boom := errors.New("catalogue down")
+		_, err := render.FindTemplate(ctx, catalogue(nil, boom), 1, 5, "order_update", "id")
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestFallbackLanguage(t *testing.T) {
+	c := msgcenter.DefaultMessageConfig(1, msgcenter.EventOrderPaid)
+	c.Language = msgcenter.LanguageEnglish
+	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageEnglish {
+		t.Errorf("default message: %q, want the message's language", got)
+	}
+	c.Type = msgcenter.MessageTypeCustom
+	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageIndonesian {
+		t.Errorf("custom message: %q, want the store's language", got)
+	}
+}
+
+func TestRenderFallback(t *testing.T) {
+	d := fixture()
+	t.Run("FillsVariablesAndButton", func(t *testing.T) {
+		m := render.RenderFallback(orderUpdate(), fallbackConfig(), msgcenter.LanguageIndonesian, d)
+		want := []string{"Siti Rahma", rp + "87.500"}
+		if !slices.Equal(m.Params, want) {
+			t.Errorf("params %q, want %q", m.Params, want)
+		}
+		if m.Text != "Halo Siti Rahma, total "+rp+"87.500." {
+			t.Errorf("text %q", m.Text)
+		}
+		if m.ButtonSuffix != "receipt/abc123" || m.Button.Label != "Lihat" || m.Button.URL != publicBase+"receipt/abc123" {
+			t.Errorf("button %+v, suffix %q", m.Button, m.ButtonSuffix)
+		}
+	})
+	t.Run("ProductLinesFlattened", func(t *testing.T) {
+		c := fallbackConfig()
+		c.Fallback.Variables[1] = msgcenter.Binding{Placeholder: "order.products"}
+		m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, d)
+		if want := "3 x Es Kopi Susu — " + rp + "54.000; 1 x Roti Bakar Keju — " + rp + "22.000"; m.Params[1] != want {
+			t.Errorf("params %q, want %q", m.Params[1], want)
+		}
+	})
+	t.Run("TextBindingAndNoButton", func(t *testing.T) {
+		tpl := orderUpdate()
+		tpl.Buttons = nil
+		c := fallbackConfig()
+		c.Fallback.Variables = []msgcenter.Binding{{Text: "Kak\n  Budi"}}
+		m := render.RenderFallback(tpl, c, msgcenter.LanguageIndonesian, d)
+		if !slices.Equal(m.Params, []string{"Kak; Budi", ""}) || m.Button != (render.Button{}) || m.ButtonSuffix != "" {
+			t.Errorf("got %+v", m)
+		}
+	})
+}
+
+func TestPathPlaceholders(t *testing.T) {
+	if got := render.PathPlaceholders(msgcenter.EventOrderPaid); !slices.Equal(got, []string{"order.details_path", "order.receipt_path"}) {
+		t.Errorf("order_paid: %q", got)
+	}
+	if got := render.PathPlaceholders(msgcenter.EventOrderPlaced); !slices.Equal(got, []string{"order.details_path"}) {
+		t.Errorf("order_placed: %q", got)
+	}
+}
+
+func TestCheckFallback(t *testing.T) {
+	t.Run("Valid", func(t *testing.T) {
+		if got := render.CheckFallback(fallbackConfig(), whatsApp, orderUpdate(), "https://SHOP.example.com"); len(got) != 0 {
+			t.Errorf("fields %v", got)
+		}
+	})
+	t.Run("DisabledIsNotChecked", func(t *testing.T) {
+		c := fallbackConfig()
+		c.Fallback.Enabled, c.Fallback.TemplateType = false, "nonsense"
+		if got := render.CheckFallback(c, nil, nil, publicBase); len(got) != 0 {
+			t.Errorf("fields %v", got)
+		}
+	})
+	for _, tc := range []struct {
+		name   string
+		change func(c *msgcenter.MessageConfig, ch **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate)
+		want   map[string]string
+	}{
+		{"ErrNoChannel", func(_ *msgcenter.MessageConfig, ch **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) { *ch = nil },
+			map[string]string{"fallback.channel_id": "must be one of the store's WhatsApp channels"}},
+		{"ErrNotWhatsApp", func(_ *msgcenter.MessageConfig, ch **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			*ch = &msgcenter.Channel{ID: 5, Type: msgcenter.ChannelTelegram}
+		}, map[string]string{"fallback.channel_id": "must be one of the store's WhatsApp channels"}},
+		{"ErrTypeAndCategory", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			c.Fallback.TemplateType, c.Fallback.TemplateCategory = "Story", msgcenter.CategoryAuthentication
+		}, map[string]string{
+			"fallback.template_type":     "must be one of 24-Hour Message, Broadcast Message",
+			"fallback.template_category": "must be Marketing or Utility: Authentication, Marketing Flow, Marketing Carousel and Utility Flow templates cannot be used for fallback",
+			"fallback.template_name":     `template "order_update" is a 24-Hour Message in category Utility, not as chosen`,
+		}},
+		{"ErrNoTemplate", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) { *tpl = nil },
+			map[string]string{"fallback.template_name": `no template "order_update" in language "id" on this channel`}},
+		{"ErrNotApproved", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) {
+			(*tpl).Status = msgcenter.TemplatePaused
+		}, map[string]string{"fallback.template_name": `template "order_update" is paused: only approved templates can be used`}},
+		{"ErrTemplateCategory", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) {
+			(*tpl).Category = msgcenter.CategoryMarketingFlow
+		}, map[string]string{"fallback.template_category": `template "order_update" is in category Marketing Flow, which cannot be used for fallback`}},
+		{"ErrVariableCount", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			c.Fallback.Variables = c.Fallback.Variables[:1]
+		}, map[string]string{"fallback.variables": "the template has 2 variables; bind each of {{1}}…{{2}} exactly once"}},
+		{"ErrBindings", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			c.Fallback.Variables = []msgcenter.Binding{{Text: "a", Placeholder: "customer.name"}, {Placeholder: "order.unprocessed_products"}}
+		}, map[string]string{
+			"fallback.variables.1": "give either custom text or a placeholder",
+			"fallback.variables.2": "placeholder {{order.unprocessed_products}} is not available for order_paid",
+		}},
+		{"ErrButtonUnbound", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			c.Fallback.Button = &msgcenter.Binding{Placeholder: "customer.name"}
+		}, map[string]string{"fallback.button": "bind the CTA button's variable to {{order.details_path}} or {{order.receipt_path}}"}},
+		{"ErrButtonBase", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) {
+			(*tpl).Buttons[0].URL = "https://elsewhere.example/"
+		}, map[string]string{"fallback.button": `the template's button base URL "https://elsewhere.example/" must be this service's public URL "https://shop.example.com/" so the button opens the order pages`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, ch, tpl := fallbackConfig(), whatsApp, orderUpdate()
+			tc.change(c, &ch, &tpl)
+			if got := render.CheckFallback(c, ch, tpl, publicBase); !maps.Equal(got, tc.want) {
+				t.Errorf("fields\n%v, want\n%v", got, tc.want)
+			}
+		})
+	}
+}
