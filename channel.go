@@ -69,6 +69,8 @@ func (c *Channel) Validate() error {
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(c.Name)); n == 0 || n > 100 {
 		fields["name"] = "is required, at most 100 characters"
+	} else if !PlainText(c.Name) {
+		fields["name"] = NotPlainText
 	}
 	if len(fields) > 0 {
 		return Invalid("The channel is not valid.", fields)

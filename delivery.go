@@ -41,6 +41,14 @@ const (
 	ReasonInsufficientCredits Reason = "insufficient_credits"
 	ReasonParameterMismatch   Reason = "parameter_mismatch"
 	ReasonFallbackDisabled    Reason = "fallback_disabled"
+	// ReasonProviderUnavailable is the reason a queued message waits: the
+	// platform is down, slow or rate-limiting; it fails with it only after
+	// the longest wait.
+	ReasonProviderUnavailable Reason = "provider_unavailable"
+	// ReasonProviderUnauthorized is the reason a queued message is parked:
+	// the platform rejected the store's key; it goes out once the store
+	// reconnects its app, or fails with it after the longest wait.
+	ReasonProviderUnauthorized Reason = "provider_unauthorized"
 )
 
 // reasonTexts is the human text of every reason: English, then Indonesian.
@@ -64,6 +72,10 @@ func reasonTexts() map[Reason][2]string {
 			"Variabel template tidak sesuai dengan yang diharapkan WhatsApp."},
 		ReasonFallbackDisabled: {"WhatsApp Fallback was turned off before the fallback could be sent.",
 			"WhatsApp Fallback dinonaktifkan sebelum pesan fallback terkirim."},
+		ReasonProviderUnavailable: {"The messaging platform is unavailable; the message waits and is sent when it answers again.",
+			"Platform pesan sedang tidak tersedia; pesan menunggu dan dikirim saat platform kembali menjawab."},
+		ReasonProviderUnauthorized: {"The messaging platform rejected the store's app key; the message waits until the app is reconnected.",
+			"Platform pesan menolak kunci aplikasi toko; pesan menunggu sampai aplikasi dihubungkan kembali."},
 	}
 }
 
@@ -116,6 +128,10 @@ type Delivery struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	SentAt      *time.Time `json:"sent_at,omitempty"`
+	// DeliveredAt and ReadAt are when the platform reported the sent
+	// message delivered to the customer's device and read.
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	ReadAt      *time.Time `json:"read_at,omitempty"`
 }
 
 // Attempt is one try at handing a message to the provider.
@@ -205,6 +221,14 @@ const (
 	ProviderPermanent
 	// ProviderSessionExpired: the WhatsApp 24-hour window is closed.
 	ProviderSessionExpired
+	// ProviderUnavailable: the platform is out of reach, overloaded or
+	// rate-limiting (an open circuit breaker, 429, 5xx, a timeout). The
+	// message waits (RetryAfter when the platform said how long) without
+	// using one of its tries.
+	ProviderUnavailable
+	// ProviderUnauthorized: the platform rejected the app's credentials
+	// (401, 403). The store's messages wait until it reconnects its app.
+	ProviderUnauthorized
 )
 
 // ProviderError is the typed error every provider returns, so that retries
@@ -213,11 +237,15 @@ type ProviderError struct {
 	Kind    ProviderErrorKind
 	Reason  Reason
 	Message string
+	// RetryAfter is how long the platform asked to be left alone (a 429's
+	// Retry-After, an open breaker's remaining time); zero when it did not say.
+	RetryAfter time.Duration
 }
 
 // Error implements error.
 func (e *ProviderError) Error() string {
-	kind := map[ProviderErrorKind]string{ProviderTransient: "transient", ProviderPermanent: "permanent", ProviderSessionExpired: "session expired"}[e.Kind]
+	kind := map[ProviderErrorKind]string{ProviderTransient: "transient", ProviderPermanent: "permanent", ProviderSessionExpired: "session expired",
+		ProviderUnavailable: "unavailable", ProviderUnauthorized: "unauthorized"}[e.Kind]
 	return fmt.Sprintf("provider: %s: %s", kind, e.Message)
 }
 
@@ -236,4 +264,39 @@ func ProviderErrorOf(err error) *ProviderError {
 type Provider interface {
 	// Send sends a session message to a room. Errors are *ProviderError.
 	Send(ctx context.Context, m *OutboundMessage) (*SendResult, error)
+}
+
+// ReceiptStatus is what a platform's status webhook reports of a message it
+// accepted.
+type ReceiptStatus string
+
+// The receipt statuses, in the order a message passes them; failed may
+// follow sent only.
+const (
+	ReceiptSent      ReceiptStatus = "sent"
+	ReceiptDelivered ReceiptStatus = "delivered"
+	ReceiptRead      ReceiptStatus = "read"
+	ReceiptFailed    ReceiptStatus = "failed"
+)
+
+// DeliveryReceipt is one status the platform reported for a message, found
+// by the id the platform gave it when it accepted the send.
+type DeliveryReceipt struct {
+	ProviderMessageID string
+	Status            ReceiptStatus
+	At                time.Time
+	// Reason and Error say why a failed message failed: the reason from the
+	// closed list (session_expired for WhatsApp 131047) and the platform's
+	// code and words.
+	Reason Reason
+	Error  string
+}
+
+// ReceiptOutcome is what a receipt changed.
+type ReceiptOutcome struct {
+	// Delivery is the message the receipt is about, as it is after it.
+	Delivery *Delivery
+	// Changed is false when the receipt said nothing new: a repeat, or a
+	// status the message had already passed (statuses only move forward).
+	Changed bool
 }

@@ -16,6 +16,13 @@ const IntegrationQiscus = "qiscus"
 // it names another.
 const DefaultQiscusBaseURL = "https://multichannel.qiscus.com"
 
+// PublicQiscusHosts returns the hosts of the public Qiscus Omnichannel API:
+// the only hosts a store's connection may name unless the operator adds
+// others.
+func PublicQiscusHosts() []string {
+	return []string{"multichannel.qiscus.com", "omnichannel.qiscus.com", "qismo.qiscus.com"}
+}
+
 // Integration is a store's connection to its own omnichannel app. The app's
 // secret key is stored encrypted and is never part of this type, so it cannot
 // reach an API answer or a log line by accident.

@@ -45,7 +45,10 @@ type FallbackConfig struct {
 	TemplateName     string    `json:"template_name,omitempty"`
 	TemplateLanguage string    `json:"template_language,omitempty"`
 	Variables        []Binding `json:"variables,omitempty"`
-	Button           *Binding  `json:"button,omitempty"`
+	// HeaderVariables fill a text header's own {{1}}…{{n}}, numbered apart
+	// from the body's as WhatsApp numbers them.
+	HeaderVariables []Binding `json:"header_variables,omitempty"`
+	Button          *Binding  `json:"button,omitempty"`
 }
 
 // Binding fills one template variable with custom text or a placeholder.

@@ -1,6 +1,7 @@
 package msgcenter
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -14,7 +15,34 @@ const (
 	OrderPaid      OrderStatus = "paid"
 	OrderCancelled OrderStatus = "cancelled"
 	OrderRefunded  OrderStatus = "refunded"
+	// OrderExpired: nobody paid within the store's hold, and the order's
+	// items went back to stock.
+	OrderExpired OrderStatus = "expired"
 )
+
+// OrderStatuses returns every order status.
+func OrderStatuses() []OrderStatus {
+	return []OrderStatus{OrderPlaced, OrderPaid, OrderCancelled, OrderRefunded, OrderExpired}
+}
+
+// Valid reports whether s is a known order status.
+func (s OrderStatus) Valid() bool {
+	for _, v := range OrderStatuses() {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// OrderStatusList is the statuses for an error message: "placed, paid, …".
+func OrderStatusList() string {
+	var out []string
+	for _, v := range OrderStatuses() {
+		out = append(out, string(v))
+	}
+	return strings.Join(out, ", ")
+}
 
 // ReceiptAvailable reports whether the order's receipt may be shown: paid,
 // and neither cancelled nor refunded.
@@ -44,6 +72,14 @@ func FindDeliveryMethod(code string) (DeliveryMethod, bool) {
 		}
 	}
 	return DeliveryMethod{}, false
+}
+
+func deliveryMethodCodes() []string {
+	var out []string
+	for _, m := range DeliveryMethods() {
+		out = append(out, m.Code)
+	}
+	return out
 }
 
 // PaymentMethods returns the payment method codes every store accepts.
@@ -94,7 +130,10 @@ type Order struct {
 	Status         OrderStatus `json:"status"`
 	CreatedAt      time.Time   `json:"created_at"`
 	PaidAt         *time.Time  `json:"paid_at,omitempty"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	// ReleaseAt is when the order, unpaid, expires and gives its items
+	// back to stock; nil for orders placed before holds existed.
+	ReleaseAt *time.Time `json:"release_at,omitempty"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // CartItem is a product and quantity asked for at checkout.
@@ -113,6 +152,13 @@ type OrderRequest struct {
 	Items          []CartItem `json:"items"`
 	DeliveryMethod string     `json:"delivery_method"`
 	PaymentMethod  string     `json:"payment_method"`
+	// RoomByPhone lets an order without a room or checkout join the store's
+	// room whose customer has CustomerPhone. Only the store's admin (the
+	// API) may ask it: a customer's room is reached only with its proof (a
+	// personalised link's checkout, or the platform's webhook), so a public
+	// checkout that types someone's phone never messages that room. It is
+	// never read from JSON.
+	RoomByPhone bool `json:"-"`
 }
 
 // Validate checks the request's own fields; stock and products are checked
@@ -137,6 +183,21 @@ func (r *OrderRequest) Validate() error {
 	}
 	if utf8.RuneCountInString(r.Address) > 500 {
 		fields["address"] = "must be at most 500 characters"
+	}
+	// Every path (the API, the microsite's form) stores these as typed.
+	for name, v := range map[string]string{"customer_name": r.CustomerName, "customer_phone": r.CustomerPhone, "address": r.Address} {
+		if !PlainText(v) {
+			fields[name] = NotPlainText
+		}
+	}
+	// A method the store does not offer is the request's mistake, refused
+	// before anything is written: it never becomes a failed order that
+	// messages the customer.
+	if _, ok := FindDeliveryMethod(r.DeliveryMethod); !ok {
+		fields["delivery_method"] = "must be one of " + strings.Join(deliveryMethodCodes(), ", ")
+	}
+	if !ValidPaymentMethod(r.PaymentMethod) {
+		fields["payment_method"] = "must be one of " + strings.Join(PaymentMethods(), ", ")
 	}
 	if len(fields) > 0 {
 		return Invalid("The order is not valid.", fields)

@@ -42,6 +42,12 @@ func TestOrderRequestValidate(t *testing.T) {
 		{"PhoneTooShort", func(r *msgcenter.OrderRequest) { r.CustomerPhone = "+62812" }, map[string]string{"customer_phone": phoneMsg}},
 		{"Address501Runes", func(r *msgcenter.OrderRequest) { r.Address = strings.Repeat("ä", 501) },
 			map[string]string{"address": addressMsg}},
+		// A method the store does not offer is a field error, before
+		// anything is written: never a failed order that messages the
+		// customer.
+		{"UnknownMethods", func(r *msgcenter.OrderRequest) { r.DeliveryMethod, r.PaymentMethod = "teleport", "barter" },
+			map[string]string{"delivery_method": "must be one of pickup, regular, instant",
+				"payment_method": "must be one of bank_transfer, qris, ewallet, cod"}},
 		{"Everything", func(r *msgcenter.OrderRequest) {
 			r.Items, r.CustomerName, r.CustomerPhone, r.Address = nil, strings.Repeat("x", 101), "x", strings.Repeat("x", 501)
 		}, map[string]string{"items": "must hold at least one product", "customer_name": nameMsg, "customer_phone": phoneMsg,
@@ -53,10 +59,8 @@ func TestOrderRequestValidate(t *testing.T) {
 		"Address500Runes": func(r *msgcenter.OrderRequest) { r.Address = strings.Repeat("ä", 500) },
 		// The form's required fields are checked by the page that asks for them.
 		"NoCustomerDetails": func(r *msgcenter.OrderRequest) { r.CustomerName, r.CustomerPhone, r.Address = "", "", "" },
-		// Unknown products, stock and methods are checked when the order is
-		// placed, where they become a recorded failed checkout and
-		// order_failed rather than a form error.
-		"UnknownMethods": func(r *msgcenter.OrderRequest) { r.DeliveryMethod, r.PaymentMethod = "teleport", "barter" },
+		// Products and stock are checked when the order is placed, which
+		// knows the store's products.
 		"UnknownProduct": func(r *msgcenter.OrderRequest) { r.Items[0].ProductID = 999999 },
 		"NoRoom":         func(r *msgcenter.OrderRequest) { r.RoomID = nil },
 	})

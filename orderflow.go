@@ -32,7 +32,8 @@ type OrderFlowService interface {
 	PlaceOrder(ctx context.Context, storeID int64, req *OrderRequest) (*Order, *FailedCheckout, error)
 
 	// PayOrder marks the order paid and raises order_paid, once however
-	// often it is called. Returns ECONFLICT for a cancelled or refunded order.
+	// often it is called. Returns ECONFLICT for a cancelled, refunded or
+	// expired order.
 	PayOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
 
 	// CancelOrder and RefundOrder change the status; ECONFLICT when the
@@ -47,6 +48,12 @@ type OrderFlowService interface {
 
 	// FindCheckout returns ENOTFOUND for another store's checkout.
 	FindCheckout(ctx context.Context, storeID, id int64) (*Checkout, error)
+
+	// ReleaseUnpaidOrder expires an order still unpaid at its release time
+	// and gives its items back to stock, reporting whether it did; an
+	// order paid, cancelled or already expired is left as it is, so calling
+	// it again changes nothing. Returns ENOTFOUND for an unknown order.
+	ReleaseUnpaidOrder(ctx context.Context, orderID int64) (bool, error)
 
 	// RaiseDueCheckouts raises order_incomplete for every open WhatsApp
 	// checkout whose delay has passed at the store's clock, once each, and
@@ -113,6 +120,13 @@ type DeliveryWorkStore interface {
 	// transaction, only while the message is still queued; it reports false
 	// when the message was already final (another worker finished it).
 	RecordDeliveryResult(ctx context.Context, deliveryID int64, r DeliveryResult) (bool, error)
+	// ApplyDeliveryReceipt records a status the platform reported for the
+	// store's message it accepted as r.ProviderMessageID. Statuses move
+	// forward only: delivered and read set their times once (read implies
+	// delivered); failed turns a sent message failed, with r's reason and
+	// an attempt holding r.Error, unless it was already delivered or read.
+	// Returns ENOTFOUND when no message of the store has that id.
+	ApplyDeliveryReceipt(ctx context.Context, storeID int64, r DeliveryReceipt) (*ReceiptOutcome, error)
 	// RaiseFallback raises the WhatsApp fallback of an automation message:
 	// the same subject, event and room, kind fallback, with its job. Raising
 	// it again is a no-op, so a retried automation job adds no second one.

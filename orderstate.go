@@ -30,6 +30,8 @@ func (a OrderAction) Event() Event {
 //	placed → paid → refunded
 //	placed → cancelled
 //	paid   → cancelled (the payment is refunded with it; paid_at stays)
+//	placed → expired (by ReleaseUnpaidOrder, not by an action: unpaid past
+//	         the store's hold, its items went back to stock)
 //
 // An action whose state the order is already in (paying a paid order)
 // changes nothing and is no error, so repeated and concurrent calls change
@@ -43,10 +45,13 @@ func (o *Order) Apply(a OrderAction, now time.Time) (changed bool, err error) {
 		if o.Status == OrderCancelled || o.Status == OrderRefunded {
 			return false, Errorf(ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
 		}
+		if o.Status == OrderExpired {
+			return false, Errorf(ECONFLICT, "Order #%d expired unpaid and its items went back to stock; it cannot be paid.", o.Number)
+		}
 		to = OrderPaid
 	case ActionCancel:
-		if o.Status == OrderRefunded {
-			return false, Errorf(ECONFLICT, "Order #%d is refunded; it cannot be cancelled.", o.Number)
+		if o.Status == OrderRefunded || o.Status == OrderExpired {
+			return false, Errorf(ECONFLICT, "Order #%d is %s; it cannot be cancelled.", o.Number, o.Status)
 		}
 		to = OrderCancelled
 	case ActionRefund:

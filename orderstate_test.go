@@ -18,6 +18,7 @@ func TestOrder_Apply(t *testing.T) {
 		paid      = msgcenter.OrderPaid
 		cancelled = msgcenter.OrderCancelled
 		refunded  = msgcenter.OrderRefunded
+		expired   = msgcenter.OrderExpired
 	)
 	for _, tc := range []struct {
 		from    msgcenter.OrderStatus
@@ -38,6 +39,10 @@ func TestOrder_Apply(t *testing.T) {
 		{refunded, msgcenter.ActionPay, refunded, false, "Order #7 is refunded; it cannot be paid."},
 		{refunded, msgcenter.ActionCancel, refunded, false, "Order #7 is refunded; it cannot be cancelled."},
 		{refunded, msgcenter.ActionRefund, refunded, false, ""},
+		// An expired order's items went back to stock: no action revives it.
+		{expired, msgcenter.ActionPay, expired, false, "Order #7 expired unpaid and its items went back to stock; it cannot be paid."},
+		{expired, msgcenter.ActionCancel, expired, false, "Order #7 is expired; it cannot be cancelled."},
+		{expired, msgcenter.ActionRefund, expired, false, "Order #7 is expired, not paid; it cannot be refunded."},
 	} {
 		t.Run(string(tc.from)+"/"+string(tc.action), func(t *testing.T) {
 			o := &msgcenter.Order{Number: 7, Status: tc.from, CreatedAt: placedAt, UpdatedAt: placedAt}

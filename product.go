@@ -22,6 +22,8 @@ func (p *Product) Validate() error {
 	fields := map[string]string{}
 	if n := utf8.RuneCountInString(strings.TrimSpace(p.Name)); n == 0 || n > 200 {
 		fields["name"] = "is required, at most 200 characters"
+	} else if !PlainText(p.Name) {
+		fields["name"] = NotPlainText
 	}
 	if p.Price < 0 || p.Price > 1_000_000_000_000 {
 		fields["price"] = "must be between 0 and 1000000000000"

@@ -27,12 +27,28 @@ func (r *Room) Validate() error {
 	}
 	if utf8.RuneCountInString(r.CustomerName) > 100 {
 		fields["customer_name"] = "must be at most 100 characters"
+	} else if !PlainText(r.CustomerName) {
+		fields["customer_name"] = NotPlainText
 	}
 	if r.CustomerPhone != "" && !ValidPhone(r.CustomerPhone) {
 		fields["customer_phone"] = "must be a phone number in international form, such as +6281234567890"
 	}
 	if len(fields) > 0 {
 		return Invalid("The room is not valid.", fields)
+	}
+	return nil
+}
+
+// MaxClockSkew is how far in the future a time a client reports may be,
+// for clocks that run a little ahead.
+const MaxClockSkew = time.Minute
+
+// CheckInboundTime refuses a last inbound time (when the customer wrote)
+// later than now: it would hold the WhatsApp session open past the 24-hour
+// rule. It is EINVALID naming last_inbound_at.
+func CheckInboundTime(at, now time.Time) error {
+	if at.After(now.Add(MaxClockSkew)) {
+		return Invalid("The room is not valid.", map[string]string{"last_inbound_at": "must not be in the future: it is when the customer last wrote"})
 	}
 	return nil
 }

@@ -84,6 +84,26 @@ type CustomButtonService interface {
 	// share_microsite_url in one transaction. EINVALID when the room cannot
 	// be found nor created (no channel of its type).
 	Click(ctx context.Context, storeID int64, secret string, c *ButtonClick) (*ClickResult, error)
+
+	// KeepUnplacedClick keeps a click whose payload names no room msgcenter
+	// can find or create, with why, for the store's admin to see; nothing
+	// is sent for it. The caller has checked the webhook's secret.
+	KeepUnplacedClick(ctx context.Context, storeID int64, payload []byte, reason string) (*UnplacedClick, error)
+
+	// FindUnplacedClicks lists the store's kept clicks, newest first, at
+	// most 100.
+	FindUnplacedClicks(ctx context.Context, storeID int64) ([]*UnplacedClick, error)
+}
+
+// UnplacedClick is a custom button click msgcenter could not place in a
+// room, kept as the platform sent it.
+type UnplacedClick struct {
+	ID      int64  `json:"id"`
+	StoreID int64  `json:"-"`
+	Payload string `json:"payload"`
+	// Reason says what the payload lacked.
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // MicrositeLink is a personalised microsite link: a random token bound to a

@@ -11,6 +11,16 @@ import (
 // order_incomplete is raised, unless the store sets another delay.
 const DefaultIncompleteDelay = 30 * time.Minute
 
+// The hold of an unpaid order's stock: how long a placed order keeps its
+// items out of stock before, still unpaid, it expires and gives them back.
+// Long enough for a bank transfer, short enough that orders nobody pays
+// cannot empty a store for long.
+const (
+	DefaultUnpaidHold = 2 * time.Hour
+	MinUnpaidHold     = 10 * time.Minute
+	MaxUnpaidHold     = 7 * 24 * time.Hour
+)
+
 // Store is one online store and the tenant every other row belongs to.
 type Store struct {
 	ID              int64         `json:"id"`
@@ -21,6 +31,7 @@ type Store struct {
 	TimeZone        string        `json:"time_zone"`
 	Language        Language      `json:"language"`
 	IncompleteDelay time.Duration `json:"-"`
+	UnpaidHold      time.Duration `json:"-"`
 	OwnerID         int64         `json:"owner_id"`
 	CreatedAt       time.Time     `json:"created_at"`
 }
@@ -34,9 +45,13 @@ func (s *Store) Validate() error {
 		fields["name"] = "is required"
 	case utf8.RuneCountInString(name) > 100:
 		fields["name"] = "must be at most 100 characters"
+	case !PlainText(name):
+		fields["name"] = NotPlainText
 	}
 	if utf8.RuneCountInString(s.Address) > 500 {
 		fields["address"] = "must be at most 500 characters"
+	} else if !PlainText(s.Address) {
+		fields["address"] = NotPlainText
 	}
 	if s.Currency != "IDR" {
 		fields["currency"] = "must be IDR"
@@ -49,6 +64,9 @@ func (s *Store) Validate() error {
 	}
 	if s.IncompleteDelay < time.Minute || s.IncompleteDelay > 7*24*time.Hour {
 		fields["order_incomplete_delay_minutes"] = "must be between 1 and 10080 minutes"
+	}
+	if s.UnpaidHold < MinUnpaidHold || s.UnpaidHold > MaxUnpaidHold {
+		fields["unpaid_hold_minutes"] = "must be between 10 and 10080 minutes"
 	}
 	if len(fields) > 0 {
 		return Invalid("The store is not valid.", fields)
@@ -63,6 +81,7 @@ type StoreUpdate struct {
 	TimeZone        *string
 	Language        *Language
 	IncompleteDelay *time.Duration
+	UnpaidHold      *time.Duration
 }
 
 // Apply sets the non-nil fields of u on s.
@@ -81,6 +100,9 @@ func (u StoreUpdate) Apply(s *Store) {
 	}
 	if u.IncompleteDelay != nil {
 		s.IncompleteDelay = *u.IncompleteDelay
+	}
+	if u.UnpaidHold != nil {
+		s.UnpaidHold = *u.UnpaidHold
 	}
 }
 

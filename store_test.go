@@ -11,7 +11,8 @@ import (
 func TestStoreValidate(t *testing.T) {
 	valid := func() *msgcenter.Store {
 		return &msgcenter.Store{Name: "Kopi Senja", Address: "Jl. Kemang Raya No. 8, Jakarta Selatan", Currency: "IDR",
-			TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish, IncompleteDelay: msgcenter.DefaultIncompleteDelay, OwnerID: 1}
+			TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish, IncompleteDelay: msgcenter.DefaultIncompleteDelay,
+			UnpaidHold: msgcenter.DefaultUnpaidHold, OwnerID: 1}
 	}
 	const (
 		addressMsg  = "must be at most 500 characters"
@@ -19,6 +20,7 @@ func TestStoreValidate(t *testing.T) {
 		zoneMsg     = "must be an IANA time zone such as Asia/Jakarta"
 		langMsg     = "must be one of en, id"
 		delayMsg    = "must be between 1 and 10080 minutes"
+		holdMsg     = "must be between 10 and 10080 minutes"
 	)
 	testValidate(t, valid, (*msgcenter.Store).Validate, "The store is not valid.", []validateCase[msgcenter.Store]{
 		{"NameEmpty", func(s *msgcenter.Store) { s.Name = "" }, map[string]string{"name": "is required"}},
@@ -39,8 +41,13 @@ func TestStoreValidate(t *testing.T) {
 			map[string]string{"order_incomplete_delay_minutes": delayMsg}},
 		{"DelayOverAWeek", func(s *msgcenter.Store) { s.IncompleteDelay = 7*24*time.Hour + time.Minute },
 			map[string]string{"order_incomplete_delay_minutes": delayMsg}},
+		{"HoldUnderTenMinutes", func(s *msgcenter.Store) { s.UnpaidHold = 10*time.Minute - time.Second },
+			map[string]string{"unpaid_hold_minutes": holdMsg}},
+		{"HoldOverAWeek", func(s *msgcenter.Store) { s.UnpaidHold = 7*24*time.Hour + time.Minute },
+			map[string]string{"unpaid_hold_minutes": holdMsg}},
 		{"Everything", func(s *msgcenter.Store) { *s = msgcenter.Store{} }, map[string]string{"name": "is required",
-			"currency": currencyMsg, "time_zone": zoneMsg, "language": langMsg, "order_incomplete_delay_minutes": delayMsg}},
+			"currency": currencyMsg, "time_zone": zoneMsg, "language": langMsg, "order_incomplete_delay_minutes": delayMsg,
+			"unpaid_hold_minutes": holdMsg}},
 	}, map[string]func(*msgcenter.Store){
 		"Name100RunesAndSpaces": func(s *msgcenter.Store) { s.Name = "  " + strings.Repeat("ß", 100) + "  " },
 		"NoAddress":             func(s *msgcenter.Store) { s.Address = "" },
@@ -50,5 +57,7 @@ func TestStoreValidate(t *testing.T) {
 		"TimeZoneMakassar":      func(s *msgcenter.Store) { s.TimeZone = "Asia/Makassar" },
 		"DelayOneMinute":        func(s *msgcenter.Store) { s.IncompleteDelay = time.Minute },
 		"DelayOneWeek":          func(s *msgcenter.Store) { s.IncompleteDelay = 7 * 24 * time.Hour },
+		"HoldTenMinutes":        func(s *msgcenter.Store) { s.UnpaidHold = 10 * time.Minute },
+		"HoldOneWeek":           func(s *msgcenter.Store) { s.UnpaidHold = 7 * 24 * time.Hour },
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // WhatsApp template types, categories and statuses, as the platform names them.
@@ -74,26 +75,61 @@ func (b TemplateButton) Link(suffix string) string {
 	return strings.TrimRight(b.URL, "/") + "/" + strings.TrimLeft(suffix, "/")
 }
 
+// Template header formats, as WhatsApp names them (lower case).
+const (
+	HeaderText     = "text"
+	HeaderImage    = "image"
+	HeaderDocument = "document"
+	HeaderVideo    = "video"
+)
+
 // WhatsAppTemplate is a message template of one WhatsApp channel.
 type WhatsAppTemplate struct {
-	ChannelID int64            `json:"channel_id"`
-	Name      string           `json:"name"`
-	Language  string           `json:"language"`
-	Category  string           `json:"category"`
-	Type      string           `json:"type"`
-	Status    string           `json:"status"`
-	Header    string           `json:"header,omitempty"`
-	Body      string           `json:"body"`
-	Buttons   []TemplateButton `json:"buttons,omitempty"`
+	ChannelID int64 `json:"channel_id"`
+	// Namespace is the WhatsApp Business Account's template namespace, sent
+	// with every template message; empty where the platform gives none.
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	Language  string `json:"language"`
+	Category  string `json:"category"`
+	Type      string `json:"type"`
+	Status    string `json:"status"`
+	// HeaderFormat is "" (no header), text, image, document or video.
+	HeaderFormat string `json:"header_format,omitempty"`
+	// Header is a text header's content, with its own {{1}}.
+	Header string `json:"header,omitempty"`
+	// HeaderSample is the sample media link a media header was approved
+	// with; a message sends it unless it has media of its own.
+	HeaderSample string           `json:"header_sample,omitempty"`
+	Body         string           `json:"body"`
+	Buttons      []TemplateButton `json:"buttons,omitempty"`
 }
 
 var templateVar = regexp.MustCompile(`\{\{\s*(\d+)\s*\}\}`)
 
 // Variables returns how many body variables ({{1}}…{{n}}) the template has:
 // the highest number used.
-func (t *WhatsAppTemplate) Variables() int {
+func (t *WhatsAppTemplate) Variables() int { return highestVariable(t.Body) }
+
+// HeaderVariables returns how many variables a text header has, numbered
+// apart from the body's as WhatsApp numbers them ({{1}} of the header is not
+// {{1}} of the body).
+func (t *WhatsAppTemplate) HeaderVariables() int {
+	if t.HeaderFormat != "" && t.HeaderFormat != HeaderText {
+		return 0
+	}
+	return highestVariable(t.Header)
+}
+
+// MediaHeader reports whether the template's header is an image, a
+// document or a video, which a message must carry a link for.
+func (t *WhatsAppTemplate) MediaHeader() bool {
+	return t.HeaderFormat == HeaderImage || t.HeaderFormat == HeaderDocument || t.HeaderFormat == HeaderVideo
+}
+
+func highestVariable(s string) int {
 	n := 0
-	for _, m := range templateVar.FindAllStringSubmatch(t.Body, -1) {
+	for _, m := range templateVar.FindAllStringSubmatch(s, -1) {
 		if v, err := strconv.Atoi(m[1]); err == nil && v > n {
 			n = v
 		}
@@ -120,8 +156,8 @@ func (t *WhatsAppTemplate) UsableForFallback() bool {
 // Identical reports whether o is the same template on another channel:
 // same name, language, header, body and buttons.
 func (t *WhatsAppTemplate) Identical(o *WhatsAppTemplate) bool {
-	return t.Name == o.Name && t.Language == o.Language && t.Header == o.Header && t.Body == o.Body &&
-		slices.Equal(t.Buttons, o.Buttons)
+	return t.Name == o.Name && t.Language == o.Language && t.HeaderFormat == o.HeaderFormat && t.Header == o.Header &&
+		t.Body == o.Body && slices.Equal(t.Buttons, o.Buttons)
 }
 
 // TemplateMessage is a WhatsApp template sent to a phone on a channel.
@@ -130,11 +166,41 @@ type TemplateMessage struct {
 	Channel  *Channel
 	To       string
 	Template *WhatsAppTemplate
-	// Params fill {{1}}…{{n}}, flattened to one line each.
+	// Params fill the body's {{1}}…{{n}}, flattened to one line each.
 	Params []string
+	// HeaderParams fill a text header's own {{1}}…{{n}}.
+	HeaderParams []string
+	// HeaderMedia is the link a media header carries (an Order Paid
+	// receipt's PDF for a document header); nil sends the template's sample.
+	HeaderMedia *MediaLink
 	// ButtonSuffix completes the dynamic URL button, if the template has one.
 	ButtonSuffix string
 	Key          string
+}
+
+// MediaLink is a media header's file: a public link and, for a document,
+// the file name the customer sees.
+type MediaLink struct {
+	URL      string
+	Filename string
+}
+
+// RoomFacts is what the platform knows of one of its rooms.
+type RoomFacts struct {
+	// ChannelExternalID is the platform's id of the room's channel.
+	ChannelExternalID string
+	// ChannelType is "" when the platform's source is not one msgcenter knows.
+	ChannelType ChannelType
+	// LastCustomerAt is when the customer last wrote; zero when never.
+	LastCustomerAt time.Time
+}
+
+// RoomFactsProvider is the side of a provider that reports what the
+// platform knows of a room, by the platform's room id.
+type RoomFactsProvider interface {
+	// RoomFacts returns the room's facts. Errors are *ProviderError; an
+	// unknown room is ProviderPermanent with ReasonUndeliverable.
+	RoomFacts(ctx context.Context, storeID int64, externalRoomID string) (*RoomFacts, error)
 }
 
 // TemplateProvider is the WhatsApp template side of a provider.

@@ -63,6 +63,13 @@ type Config struct {
 	// RetryBase is the first retry's delay, doubled per attempt up to
 	// RetryMax (defaults 1 s and 10 min), with jitter.
 	RetryBase, RetryMax time.Duration
+	// MaxWait is the longest a message waits for an unavailable platform
+	// or a rejected key before it fails with that reason (default 24 h),
+	// counted from the message's creation. Waiting uses none of its tries.
+	MaxWait time.Duration
+	// ParkRecheck is how often a message parked by a rejected key looks
+	// whether its store reconnected (default 1 min).
+	ParkRecheck time.Duration
 	// JobTimeout bounds one send (default 30 s); RescueAfter is when a job
 	// whose process died is tried again (default 2 × JobTimeout).
 	JobTimeout, RescueAfter time.Duration
@@ -142,6 +149,12 @@ func (c *Config) defaults() {
 	if c.RetryMax <= 0 {
 		c.RetryMax = 10 * time.Minute
 	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = 24 * time.Hour
+	}
+	if c.ParkRecheck <= 0 {
+		c.ParkRecheck = time.Minute
+	}
 	if c.JobTimeout <= 0 {
 		c.JobTimeout = 30 * time.Second
 	}
@@ -208,6 +221,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	river.AddWorker(workers, &deliverWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	river.AddWorker(workers, &requeueWorker{s: s})
+	river.AddWorker(workers, &releaseWorker{s: s})
 	if cfg.Workers != nil {
 		cfg.Workers(workers)
 	}

@@ -33,7 +33,10 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 		return err
 	}
 	tpl, err := render.FindTemplate(ctx, provider, d.StoreID, channel.ID, fb.TemplateName, fb.TemplateLanguage)
-	if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+		// The channel cannot be looked up on the platform (no platform id).
+		return failed(msgcenter.ReasonUndeliverable, msgcenter.ErrorMessage(err))
+	} else if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 		return s.retryOrFail(ctx, work, err)
 	}
 	if err != nil || !tpl.UsableForFallback() {
@@ -59,14 +62,17 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 		return failed(msgcenter.ReasonUndeliverable, "the customer has no phone number to send a WhatsApp template to")
 	}
 
-	m := render.RenderFallback(tpl, work.Config, work.Store.Language, s.data(ctx, work))
-	res := msgcenter.DeliveryResult{Text: m.Text, ButtonLabel: m.Button.Label, ButtonURL: m.Button.URL,
+	data := s.data(ctx, work)
+	fm := render.RenderFallback(tpl, work.Config, work.Store.Language, data)
+	res := msgcenter.DeliveryResult{Text: fm.Text, ButtonLabel: fm.Button.Label, ButtonURL: fm.Button.URL,
 		ChannelID: &channel.ID, ChannelType: channel.Type}
-	start := time.Now()
-	sent, sendErr := provider.SendTemplate(ctx, &msgcenter.TemplateMessage{
-		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: m.Params, ButtonSuffix: m.ButtonSuffix,
+	m := &msgcenter.TemplateMessage{
+		StoreID: d.StoreID, Channel: channel, To: phone, Template: tpl, Params: fm.Params, ButtonSuffix: fm.ButtonSuffix,
+		HeaderParams: fm.HeaderParams, HeaderMedia: s.headerMedia(tpl, work, data),
 		Key: fmt.Sprintf("msgcenter-%d", d.ID),
-	})
+	}
+	start := time.Now()
+	sent, sendErr := provider.SendTemplate(ctx, m)
 	s.cfg.Metrics.providerLatency(time.Since(start))
 	return s.finish(ctx, work, res, sent, sendErr)
 }
@@ -74,4 +80,15 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 // retryOrFail treats an error reading the catalogue like a failed send.
 func (s *Service) retryOrFail(ctx context.Context, work *msgcenter.DeliveryWork, err error) error {
 	return s.finish(ctx, work, msgcenter.DeliveryResult{}, nil, err)
+}
+
+// headerMedia is the file a document header carries: the receipt's PDF for
+// Order Paid. Other media headers send the sample the template was approved
+// with (nil here).
+func (s *Service) headerMedia(tpl *msgcenter.WhatsAppTemplate, work *msgcenter.DeliveryWork, data *render.Data) *msgcenter.MediaLink {
+	if tpl.HeaderFormat != msgcenter.HeaderDocument || work.Delivery.Event != msgcenter.EventOrderPaid || work.Order == nil {
+		return nil
+	}
+	return &msgcenter.MediaLink{URL: s.cfg.PublicURL + data.ReceiptPath + ".pdf",
+		Filename: fmt.Sprintf("receipt-%d.pdf", work.Order.Number)}
 }

@@ -16,6 +16,8 @@ type Metrics struct {
 	attempts *prometheus.CounterVec
 	latency  prometheus.Histogram
 	requeues prometheus.Counter
+	waits    *prometheus.CounterVec
+	releases prometheus.Counter
 }
 
 // NewMetrics registers the series on reg.
@@ -37,14 +39,32 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		requeues: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "msgcenter_messages_requeued_total", Help: "Queued messages whose job was gone and that got a new one.",
 		}),
+		waits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "msgcenter_delivery_waits_total", Help: "Sends put off without using a try, by reason (provider_unavailable, provider_unauthorized).",
+		}, []string{"reason"}),
 	}
-	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues)
+	m.releases = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "msgcenter_unpaid_orders_released_total", Help: "Orders that expired unpaid and gave their items back to stock.",
+	})
+	reg.MustRegister(m.events, m.messages, m.attempts, m.latency, m.requeues, m.waits, m.releases)
 	return m
 }
 
 func (m *Metrics) raised(n int) {
 	if m != nil {
 		m.events.Add(float64(n))
+	}
+}
+
+func (m *Metrics) waited(reason msgcenter.Reason) {
+	if m != nil {
+		m.waits.WithLabelValues(string(reason)).Inc()
+	}
+}
+
+func (m *Metrics) released() {
+	if m != nil {
+		m.releases.Inc()
 	}
 }
 

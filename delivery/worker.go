@@ -77,12 +77,16 @@ func (s *Service) Deliver(ctx context.Context, id int64) error {
 		return s.record(ctx, work, res)
 	}
 	res.ChannelID, res.ChannelType = &room.ChannelID, room.ChannelType
-	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
-		return s.sessionExpired(ctx, work, res, nil)
-	}
 	provider, err := s.providerFor(ctx, work)
 	if err != nil {
 		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
+	}
+	lastInbound, err := s.lastInbound(ctx, provider, room)
+	if err != nil {
+		return s.finish(ctx, work, res, nil, err)
+	}
+	if msgcenter.SessionExpired(room.ChannelType, lastInbound, s.cfg.Now()) {
+		return s.sessionExpired(ctx, work, res, nil)
 	}
 	out := &msgcenter.OutboundMessage{StoreID: d.StoreID, Room: room, Text: msg.Text, Key: fmt.Sprintf("msgcenter-%d", d.ID)}
 	if msg.Button.URL != "" {
@@ -102,13 +106,17 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 	d, t, room := work.Delivery, work.Test, work.Room
 	res := msgcenter.DeliveryResult{Text: t.Text, ButtonLabel: t.ButtonLabel, ButtonURL: t.ButtonURL,
 		ChannelID: &room.ChannelID, ChannelType: room.ChannelType}
-	if msgcenter.SessionExpired(room.ChannelType, room.LastInboundAt, s.cfg.Now()) {
-		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
-		return s.record(ctx, work, res)
-	}
 	provider, err := s.providerFor(ctx, work)
 	if err != nil {
 		return fmt.Errorf("provider of store %d: %w", d.StoreID, err)
+	}
+	lastInbound, err := s.lastInbound(ctx, provider, room)
+	if err != nil {
+		return s.finish(ctx, work, res, nil, err)
+	}
+	if msgcenter.SessionExpired(room.ChannelType, lastInbound, s.cfg.Now()) {
+		res.Status, res.Reason = msgcenter.StatusFailed, msgcenter.ReasonSessionExpired
+		return s.record(ctx, work, res)
 	}
 	out := &msgcenter.OutboundMessage{StoreID: d.StoreID, Room: room, Text: t.Text, Key: fmt.Sprintf("msgcenter-%d", d.ID)}
 	if t.ButtonURL != "" {
@@ -116,6 +124,31 @@ func (s *Service) deliverTest(ctx context.Context, work *msgcenter.DeliveryWork)
 	}
 	sent, sendErr := provider.Send(ctx, out)
 	return s.finish(ctx, work, res, sent, sendErr)
+}
+
+// lastInbound is when the room's customer last wrote, for the 24-hour rule.
+// A room the platform knows (it has a platform id) is looked up there when
+// msgcenter has recorded no customer message since it made the room (a room
+// made by a button click is stamped with its creation), and the later of the
+// two times counts otherwise. A provider that reports no room facts, or
+// that fails for a reason other than an outage, leaves msgcenter's own time.
+func (s *Service) lastInbound(ctx context.Context, provider msgcenter.FullProvider, room *msgcenter.Room) (time.Time, error) {
+	rf, ok := provider.(msgcenter.RoomFactsProvider)
+	if !ok || room.ExternalID == "" || room.ChannelType != msgcenter.ChannelWhatsApp {
+		return room.LastInboundAt, nil
+	}
+	facts, err := rf.RoomFacts(ctx, room.StoreID, room.ExternalID)
+	if err != nil {
+		if pe := msgcenter.ProviderErrorOf(err); waits(pe) {
+			return time.Time{}, err
+		}
+		s.cfg.Logger.Warn("room facts", slog.Int64("room", room.ID), slog.Any("err", err))
+		return room.LastInboundAt, nil
+	}
+	if room.LastInboundAt.Equal(room.CreatedAt) || facts.LastCustomerAt.After(room.LastInboundAt) {
+		return facts.LastCustomerAt, nil
+	}
+	return room.LastInboundAt, nil
 }
 
 // providerFor returns the provider of the message's store.
@@ -138,6 +171,8 @@ func (s *Service) finish(ctx context.Context, work *msgcenter.DeliveryWork, res 
 	pe := msgcenter.ProviderErrorOf(sendErr)
 	a.Error = pe.Message
 	switch {
+	case waits(pe):
+		return s.wait(ctx, work, res, pe)
 	case pe.Kind == msgcenter.ProviderSessionExpired:
 		a.Outcome = msgcenter.OutcomeFailed
 		return s.sessionExpired(ctx, work, res, a)

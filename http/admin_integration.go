@@ -55,7 +55,7 @@ func (s *Server) handleIntegrationSave(w http.ResponseWriter, r *http.Request) {
 	if f.Get("action") == "disconnect" {
 		err = s.Integrations.DisconnectIntegration(r.Context(), st.ID)
 	} else {
-		_, err = s.Integrations.ConnectQiscus(r.Context(), st.ID, strings.TrimSpace(f.Get("app_id")),
+		_, err = s.connectQiscus(r.Context(), st.ID, strings.TrimSpace(f.Get("app_id")),
 			strings.TrimSpace(f.Get("secret_key")), strings.TrimSpace(f.Get("base_url")))
 	}
 	if code := msgcenter.ErrorCode(err); code == msgcenter.EINVALID {

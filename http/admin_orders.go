@@ -43,7 +43,10 @@ type messageLine struct {
 	Text                string
 	Button              string
 	At                  string
-	Attempts            []attemptLine
+	// Receipt is when the platform reported the message delivered and
+	// read, in words; empty before it reported either.
+	Receipt  string
+	Attempts []attemptLine
 }
 
 // attemptLine is one try at sending a message.
@@ -70,6 +73,15 @@ func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.L
 	}
 	if m.Channel == "" {
 		m.Channel = "—"
+	}
+	switch {
+	case d.ReadAt != nil:
+		m.Receipt = "Read " + receipt.FormatTime(*d.ReadAt, st.TimeZone, msgcenter.LanguageEnglish)
+		if d.DeliveredAt != nil && !d.DeliveredAt.Equal(*d.ReadAt) {
+			m.Receipt = "Delivered " + receipt.FormatTime(*d.DeliveredAt, st.TimeZone, msgcenter.LanguageEnglish) + " · " + m.Receipt
+		}
+	case d.DeliveredAt != nil:
+		m.Receipt = "Delivered " + receipt.FormatTime(*d.DeliveredAt, st.TimeZone, msgcenter.LanguageEnglish)
 	}
 	if d.Reason != "" {
 		// Reasons are shown in the dashboard's language.

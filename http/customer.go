@@ -86,6 +86,8 @@ type orderPage struct {
 	ServiceFee              string
 	GrandTotal              string
 	Thanks                  string
+	// HoldNote says until when an unpaid order's items are held.
+	HoldNote string
 
 	ReceiptAvailable                 bool
 	OrderURL, ReceiptURL, ReceiptPDF string
@@ -126,6 +128,7 @@ func (s *Server) newOrderPage(st *msgcenter.Store, o *msgcenter.Order, titleKey 
 		ServiceFee:       money(o.ServiceFee),
 		GrandTotal:       money(o.GrandTotal),
 		Thanks:           t("receipt.thanks", st.Name),
+		HoldNote:         holdNote(o, st.TimeZone, lang),
 		ReceiptAvailable: o.Status.ReceiptAvailable(),
 		OrderURL:         s.publicLink(msgcenter.OrderDetailsPath(o.Token)),
 		ReceiptURL:       s.publicLink(msgcenter.ReceiptPath(o.Token)),

@@ -3,7 +3,6 @@ package http
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -93,32 +92,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(v)
-}
-
-// decodeJSON reads the request body into v, answering malformed JSON with
-// ebadrequest and an oversize body with ETOOLARGE.
-func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
-		var maxErr *http.MaxBytesError
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &maxErr):
-			return msgcenter.Errorf(msgcenter.ETOOLARGE, "The request body is larger than %d bytes.", maxErr.Limit)
-		case errors.As(err, &syn):
-			return msgcenter.Errorf(ebadrequest, "Malformed JSON at byte %d: %v.", syn.Offset, syn)
-		case errors.As(err, &typ):
-			return &msgcenter.Error{Code: ebadrequest, Message: "Malformed JSON: a field has the wrong type.",
-				Fields: map[string]string{typ.Field: "must be a " + typ.Type.String()}}
-		default:
-			return msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
-		}
-	}
-	// Only white space may follow the value; dec.More alone lets a stray
-	// "]" or "}" through.
-	if _, err := dec.Token(); err != io.EOF {
-		return msgcenter.Errorf(ebadrequest, "Malformed JSON: more than one value in the body.")
-	}
-	return nil
 }

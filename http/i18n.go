@@ -8,6 +8,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
+	"github.com/qiscus/msgcenter/receipt"
 )
 
 // Every page's text comes from the catalogues of package i18n. Templates
@@ -15,7 +16,8 @@ import (
 //
 //	{{t "key" args...}}
 //
-// bound to that language's printer, and a page is rendered in the language
+// bound to that language's printer (and {{date time timeZone}} writing a
+// time as the language does), and a page is rendered in the language
 // its data names in a string field Lang ("en" or "id"): the store's for the
 // customer pages, the admin's for the dashboard. A page without one is in
 // English.
@@ -56,6 +58,20 @@ func orderStatusText(s msgcenter.OrderStatus, lang msgcenter.Language) string {
 		return string(s)
 	}
 	return i18n.For(lang).T(key)
+}
+
+// holdNote says in lang, for an unpaid order, until when its items are
+// held, and for an expired one, when they were released; "" for any other
+// order. Times are in the store's time zone.
+func holdNote(o *msgcenter.Order, timeZone string, lang msgcenter.Language) string {
+	t := i18n.For(lang).T
+	switch {
+	case o.Status == msgcenter.OrderPlaced && o.ReleaseAt != nil:
+		return t("order.hold_until", receipt.FormatTime(*o.ReleaseAt, timeZone, lang))
+	case o.Status == msgcenter.OrderExpired && o.ReleaseAt != nil:
+		return t("order.hold_expired", receipt.FormatTime(o.UpdatedAt, timeZone, lang))
+	}
+	return ""
 }
 
 // paymentState returns in lang whether the customer's money is with the

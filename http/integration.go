@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"net/http"
@@ -23,6 +24,7 @@ func (s *Server) integrationRoutes() {
 	s.handle("PUT /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationPut))
 	s.handle("DELETE /api/v1/stores/{store}/integration/qiscus", s.apiStore(s.handleIntegrationDelete))
 	s.handle("POST /hooks/qiscus/{store}/inbound/{secret}", s.handleQiscusInbound)
+	s.statusWebhookRoutes()
 }
 
 // integrationJSON is a connection as the API shows it: never the secret key.
@@ -32,6 +34,9 @@ type integrationJSON struct {
 	BaseURL           string    `json:"base_url"`
 	ConnectedAt       time.Time `json:"connected_at"`
 	InboundWebhookURL string    `json:"inbound_webhook_url"`
+	// StatusWebhookURL is where the platform posts WhatsApp delivery
+	// statuses; empty when this server does not take them.
+	StatusWebhookURL string `json:"status_webhook_url,omitempty"`
 	// CustomButtonAPI is false: the platform has no API to create the
 	// custom button, so the admin adds it by hand.
 	CustomButtonAPI bool `json:"custom_button_api"`
@@ -40,7 +45,7 @@ type integrationJSON struct {
 func (s *Server) newIntegrationJSON(in *msgcenter.Integration) integrationJSON {
 	return integrationJSON{
 		Provider: in.Provider, AppID: in.AppID, BaseURL: in.BaseURL, ConnectedAt: in.ConnectedAt,
-		InboundWebhookURL: s.inboundWebhookURL(in),
+		InboundWebhookURL: s.inboundWebhookURL(in), StatusWebhookURL: s.statusWebhookURL(in),
 	}
 }
 
@@ -68,13 +73,32 @@ func (s *Server) handleIntegrationPut(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	in, err := s.Integrations.ConnectQiscus(r.Context(), storeFrom(r.Context()).ID,
+	in, err := s.connectQiscus(r.Context(), storeFrom(r.Context()).ID,
 		strings.TrimSpace(body.AppID), strings.TrimSpace(body.SecretKey), strings.TrimSpace(body.BaseURL))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.newIntegrationJSON(in))
+}
+
+// connectQiscus connects the store's Qiscus app once its base URL passes the
+// deployment's outbound policy: one of the configured Qiscus hosts, never a
+// private, loopback or link-local address (unless the operator trusts it).
+// The API and the Location tab both connect through it.
+func (s *Server) connectQiscus(ctx context.Context, storeID int64, appID, secretKey, baseURL string) (*msgcenter.Integration, error) {
+	if s.QiscusPolicy != nil {
+		u := baseURL
+		if u == "" {
+			u = msgcenter.DefaultQiscusBaseURL
+		}
+		if err := s.QiscusPolicy.CheckURL(ctx, u); err != nil {
+			hosts := append(append([]string(nil), s.QiscusPolicy.Hosts...), s.QiscusPolicy.Trusted...)
+			return nil, msgcenter.Invalid("The Qiscus connection is not valid.", map[string]string{
+				"base_url": "must be a Qiscus API address this server may call: one of " + strings.Join(hosts, ", ")})
+		}
+	}
+	return s.Integrations.ConnectQiscus(ctx, storeID, appID, secretKey, baseURL)
 }
 
 func (s *Server) handleIntegrationDelete(w http.ResponseWriter, r *http.Request) {
@@ -149,7 +173,7 @@ func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in qiscusInbound
-	if err := decodeJSON(r, &in); err != nil {
+	if err := decodePayload(r, &in); err != nil {
 		s.Error(w, r, err)
 		return
 	}

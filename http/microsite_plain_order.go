@@ -7,7 +7,10 @@ import (
 )
 
 // handlePlainOrder answers POST /s/{slug}/order: an order from the plain
-// microsite, which has no room unless its phone matches one of the store's.
+// microsite. It holds no proof of any room (that is the personalised link's
+// checkout), so it never joins one, whatever phone it types: the order is
+// placed without a room, no chat message goes anywhere, and the customer
+// sees the order's page.
 func (s *Server) handlePlainOrder(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.micrositeStore(w, r)
 	if !ok || !s.readForm(w, r) {

@@ -137,6 +137,9 @@ func (s *Server) handleOrderCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// The store's admin speaks for the store: its order may name the
+	// customer's room by phone.
+	req.RoomByPhone = true
 	o, failed, err := s.Orders.PlaceOrder(r.Context(), storeFrom(r.Context()).ID, &req)
 	if err != nil {
 		s.Error(w, r, err)
@@ -173,6 +176,10 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) {
 	f := msgcenter.OrderFilter{Limit: 100}
 	if st := r.URL.Query().Get("status"); st != "" {
 		status := msgcenter.OrderStatus(st)
+		if !status.Valid() {
+			s.Error(w, r, msgcenter.Invalid("Unknown order status.", map[string]string{"status": "must be one of " + msgcenter.OrderStatusList()}))
+			return
+		}
 		f.Status = &status
 	}
 	os, err := s.Commerce.FindOrders(r.Context(), storeFrom(r.Context()).ID, f)

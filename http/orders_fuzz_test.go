@@ -74,15 +74,18 @@ func FuzzCheckoutBody(f *testing.F) {
 			if req.CustomerPhone != "" && !msgcenter.ValidPhone(req.CustomerPhone) {
 				t.Fatalf("placed an order with phone %q", req.CustomerPhone)
 			}
+			if !plainText(req.CustomerName) || !plainText(req.Address) || !plainText(req.CustomerPhone) {
+				t.Fatalf("placed an order with text that is not plain: %+v", req)
+			}
+			if _, ok := msgcenter.FindDeliveryMethod(req.DeliveryMethod); !ok || !msgcenter.ValidPaymentMethod(req.PaymentMethod) {
+				t.Fatalf("placed an order with methods %q and %q", req.DeliveryMethod, req.PaymentMethod)
+			}
 			if utf8.RuneCountInString(req.CustomerName) > 100 || utf8.RuneCountInString(req.Address) > 500 {
 				t.Fatalf("placed an order with a name of %d and an address of %d characters",
 					utf8.RuneCountInString(req.CustomerName), utf8.RuneCountInString(req.Address))
 			}
 		case nethttp.StatusBadRequest, nethttp.StatusUnprocessableEntity, nethttp.StatusRequestEntityTooLarge:
-			want := map[int]string{400: "EBADREQUEST", 422: msgcenter.EINVALID, 413: msgcenter.ETOOLARGE}[w.Code]
-			if code := errorCode(w.Body.Bytes()); code != want {
-				t.Fatalf("refused %q with %d %s", body, w.Code, w.Body)
-			}
+			checkRefusal(t, body, w.Code, w.Body.Bytes())
 			if orders.placed != nil {
 				t.Fatalf("refused %q after placing it", body)
 			}

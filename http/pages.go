@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
+	"github.com/qiscus/msgcenter/receipt"
 )
 
 //go:embed templates/*.html
@@ -36,7 +38,11 @@ func parsePages(funcs template.FuncMap) (*pages, error) {
 	p := &pages{byLang: map[msgcenter.Language]map[string]*template.Template{}}
 	for _, lang := range msgcenter.Languages() {
 		byName := map[string]*template.Template{}
-		langFuncs := template.FuncMap{"t": i18n.For(lang).T}
+		langFuncs := template.FuncMap{
+			"t": i18n.For(lang).T,
+			// date formats a time in a time zone as the language writes it.
+			"date": func(t time.Time, timeZone string) string { return receipt.FormatTime(t, timeZone, lang) },
+		}
 		for _, name := range names {
 			if name == "templates/layout.html" || name == adminBase || strings.HasPrefix(name, "templates/partial_") {
 				continue
@@ -98,5 +104,13 @@ func staticHandler() http.Handler {
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"publicLink": s.publicLink,
+		// holdNote says until when an unpaid order's items are held, in
+		// the page's language.
+		"holdNote": func(o *msgcenter.Order, st *msgcenter.Store, lang string) string {
+			if o == nil || st == nil {
+				return ""
+			}
+			return holdNote(o, st.TimeZone, msgcenter.Language(lang))
+		},
 	}
 }

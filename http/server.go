@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/netguard"
 )
 
 // DefaultMaxBodyBytes bounds every request body unless Config says otherwise.
@@ -44,10 +45,21 @@ type Config struct {
 	// Integrations stores each store's connection to its own omnichannel
 	// app; nil leaves the integration API and the inbound webhook out.
 	Integrations msgcenter.IntegrationService
+	// QiscusPolicy is where a store's Qiscus connection may point: its
+	// Hosts are the Qiscus API hosts the deployment allows. Nil checks
+	// nothing (tests that connect to a local server).
+	QiscusPolicy *netguard.Policy
+	// Idempotency keeps the answers of creating requests by their
+	// Idempotency-Key; nil answers every request anew.
+	Idempotency msgcenter.IdempotencyService
 	// CustomButtons and Microsite serve Share Microsite URL: the custom
 	// button, its webhook, and the microsite with its checkout.
 	CustomButtons msgcenter.CustomButtonService
 	Microsite     msgcenter.MicrositeService
+	// Receipts applies the platform's WhatsApp status webhook, whose body
+	// ParseStatuses reads; either nil leaves the webhook out.
+	Receipts      ReceiptApplier
+	ParseStatuses func(body []byte) ([]msgcenter.DeliveryReceipt, error)
 
 	// Metrics serves /metrics (Prometheus); Sandbox serves /sandbox, the
 	// simulated omnichannel's pages. Nil leaves the route out.
@@ -154,7 +166,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
 	s.handle("GET /api/v1/placeholders", s.apiUser(s.handlePlaceholders))
 	s.handle("GET /api/v1/stores", s.apiUser(s.handleStoreList))
-	s.handle("POST /api/v1/stores", s.apiUser(s.handleStoreCreate))
+	s.handle("POST /api/v1/stores", s.apiUser(s.idempotent(s.handleStoreCreate)))
 	s.handle("GET /api/v1/stores/{store}", s.apiStore(s.handleStoreGet))
 	s.handle("PATCH /api/v1/stores/{store}", s.apiStore(s.handleStoreUpdate))
 	s.handle("GET /api/v1/stores/{store}/message-center", s.apiStore(s.handleMessageCenter))
@@ -166,27 +178,27 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/stores/{store}/products", s.apiStore(listHandler(s, "products", func(ctx context.Context, st int64) ([]*msgcenter.Product, error) {
 		return s.Commerce.FindProducts(ctx, st)
 	})))
-	s.handle("POST /api/v1/stores/{store}/products", s.apiStore(s.handleProductCreate))
+	s.handle("POST /api/v1/stores/{store}/products", s.apiStore(s.idempotent(s.handleProductCreate)))
 	s.handle("PATCH /api/v1/stores/{store}/products/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in msgcenter.ProductUpdate) (*msgcenter.Product, error) {
 		return s.Commerce.UpdateProduct(ctx, st, id, in)
 	})))
 	s.handle("GET /api/v1/stores/{store}/channels", s.apiStore(listHandler(s, "channels", func(ctx context.Context, st int64) ([]*msgcenter.Channel, error) {
 		return s.Commerce.FindChannels(ctx, st)
 	})))
-	s.handle("POST /api/v1/stores/{store}/channels", s.apiStore(s.handleChannelCreate))
+	s.handle("POST /api/v1/stores/{store}/channels", s.apiStore(s.idempotent(s.handleChannelCreate)))
 	s.handle("PATCH /api/v1/stores/{store}/channels/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in channelUpdate) (*msgcenter.Channel, error) {
 		return s.Commerce.UpdateChannel(ctx, st, id, in.Name)
 	})))
 	s.handle("GET /api/v1/stores/{store}/rooms", s.apiStore(listHandler(s, "rooms", func(ctx context.Context, st int64) ([]*msgcenter.Room, error) {
 		return s.Commerce.FindRooms(ctx, st)
 	})))
-	s.handle("POST /api/v1/stores/{store}/rooms", s.apiStore(s.handleRoomCreate))
+	s.handle("POST /api/v1/stores/{store}/rooms", s.apiStore(s.idempotent(s.handleRoomCreate)))
 	s.handle("PATCH /api/v1/stores/{store}/rooms/{id}", s.apiStore(updateHandler(s, func(ctx context.Context, st, id int64, in msgcenter.RoomUpdate) (*msgcenter.Room, error) {
 		return s.Commerce.UpdateRoom(ctx, st, id, in)
 	})))
-	s.handle("POST /api/v1/stores/{store}/checkouts", s.apiStore(s.handleCheckoutCreate))
+	s.handle("POST /api/v1/stores/{store}/checkouts", s.apiStore(s.idempotent(s.handleCheckoutCreate)))
 	s.handle("GET /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderList))
-	s.handle("POST /api/v1/stores/{store}/orders", s.apiStore(s.handleOrderCreate))
+	s.handle("POST /api/v1/stores/{store}/orders", s.apiStore(s.idempotent(s.handleOrderCreate)))
 	s.handle("GET /api/v1/stores/{store}/orders/{id}", s.apiStore(s.handleOrderGet))
 	s.handle("POST /api/v1/stores/{store}/orders/{id}/pay", s.apiStore(s.handleOrderAction("pay")))
 	s.handle("POST /api/v1/stores/{store}/orders/{id}/cancel", s.apiStore(s.handleOrderAction("cancel")))
@@ -196,6 +208,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/stores/{store}/whatsapp/templates", s.apiStore(s.handleTemplates))
 	s.handle("GET /api/v1/stores/{store}/whatsapp/credits", s.apiStore(s.handleCredits))
 
+	s.accountRoutes()
 	s.adminRoutes()
 	s.micrositeRoutes()
 	s.integrationRoutes()

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"math"
 	"net/http"
 	"time"
 
@@ -11,10 +12,11 @@ import (
 type storeJSON struct {
 	*msgcenter.Store
 	IncompleteDelayMinutes int `json:"order_incomplete_delay_minutes"`
+	UnpaidHoldMinutes      int `json:"unpaid_hold_minutes"`
 }
 
 func newStoreJSON(st *msgcenter.Store) storeJSON {
-	return storeJSON{Store: st, IncompleteDelayMinutes: int(st.IncompleteDelay / time.Minute)}
+	return storeJSON{Store: st, IncompleteDelayMinutes: int(st.IncompleteDelay / time.Minute), UnpaidHoldMinutes: int(st.UnpaidHold / time.Minute)}
 }
 
 // storeInput is the body of POST and PATCH on stores; nil fields are absent.
@@ -24,15 +26,30 @@ type storeInput struct {
 	TimeZone               *string             `json:"time_zone"`
 	Language               *msgcenter.Language `json:"language"`
 	IncompleteDelayMinutes *int                `json:"order_incomplete_delay_minutes"`
+	UnpaidHoldMinutes      *int                `json:"unpaid_hold_minutes"`
 }
 
 func (in storeInput) update() msgcenter.StoreUpdate {
 	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language}
 	if in.IncompleteDelayMinutes != nil {
-		d := time.Duration(*in.IncompleteDelayMinutes) * time.Minute
+		d := minutes(*in.IncompleteDelayMinutes)
 		upd.IncompleteDelay = &d
 	}
+	if in.UnpaidHoldMinutes != nil {
+		d := minutes(*in.UnpaidHoldMinutes)
+		upd.UnpaidHold = &d
+	}
 	return upd
+}
+
+// minutes converts a number of minutes to a duration; a number too large
+// for one becomes -1, which validation refuses, instead of wrapping round
+// into an accepted value.
+func minutes(n int) time.Duration {
+	if n < 0 || n > int(math.MaxInt64/int64(time.Minute)) {
+		return -1
+	}
+	return time.Duration(n) * time.Minute
 }
 
 func (s *Server) handleStoreList(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,7 @@ import (
 // testSendRoutes registers Send test message and the single-delivery read
 // its status line polls.
 func (s *Server) testSendRoutes() {
-	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.handleTestSend))
+	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.idempotent(s.handleTestSend)))
 	s.handle("GET /api/v1/stores/{store}/deliveries/{id}", s.apiStore(s.handleDeliveryGet))
 }
 
@@ -47,7 +47,10 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		}
 		return io.NopCloser(bytes.NewReader(raw))
 	}
+	// The whole body is checked strictly once; the draft reader then gets
+	// it without room_id, which is not a field of a draft.
 	var in struct {
+		msgcenter.MessageConfigUpdate
 		RoomID *int64 `json:"room_id"`
 	}
 	r.Body = body()
@@ -55,6 +58,12 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	var fieldsIn map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fieldsIn); err != nil || fieldsIn == nil {
+		fieldsIn = map[string]json.RawMessage{}
+	}
+	delete(fieldsIn, "room_id")
+	raw, _ = json.Marshal(fieldsIn)
 	r.Body = body()
 	c, err := s.draftConfig(r)
 	if err == nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,11 +41,16 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 }
 
 // buttonWebhook is the body of the omnichannel's custom-button webhook. Only
-// the fields msgcenter uses are read; any other is ignored. Both the nested
-// shape ({"channel": {"id", "type"}}) and flat fields (channel_id, source)
-// are understood.
+// the fields msgcenter uses are read; any other is ignored. The room is
+// room_id, room.id (or room.room_id), or an additional_info entry keyed
+// room_id; the channel is nested ({"channel": {"id", "type"}}) or flat
+// (channel_id, source); the customer is nested or flat (user_id, name).
 type buttonWebhook struct {
-	RoomID  flexString `json:"room_id"`
+	RoomID flexString `json:"room_id"`
+	Room   *struct {
+		ID     flexString `json:"id"`
+		RoomID flexString `json:"room_id"`
+	} `json:"room"`
 	Channel *struct {
 		ID     flexString `json:"id"`
 		Type   string     `json:"type"`
@@ -56,10 +62,41 @@ type buttonWebhook struct {
 		Name   string     `json:"name"`
 		UserID flexString `json:"user_id"`
 	} `json:"customer"`
-	Agent *struct {
+	UserID flexString `json:"user_id"`
+	Name   string     `json:"name"`
+	Agent  *struct {
 		Email string `json:"email"`
 		Name  string `json:"name"`
 	} `json:"agent"`
+	// AdditionalInfo is the room's additional information: a list of
+	// {"key", "value"} or an object.
+	AdditionalInfo json.RawMessage `json:"additional_info"`
+}
+
+// infoValue returns the additional_info value under key (any case), "" when
+// absent or not of a known shape.
+func infoValue(raw json.RawMessage, key string) string {
+	var list []struct {
+		Key   string     `json:"key"`
+		Value flexString `json:"value"`
+	}
+	if json.Unmarshal(raw, &list) == nil {
+		for _, kv := range list {
+			if strings.EqualFold(strings.TrimSpace(kv.Key), key) {
+				return string(kv.Value)
+			}
+		}
+		return ""
+	}
+	var obj map[string]flexString
+	if json.Unmarshal(raw, &obj) == nil {
+		for k, v := range obj {
+			if strings.EqualFold(k, key) {
+				return string(v)
+			}
+		}
+	}
+	return ""
 }
 
 // channelTypeOf maps the omnichannel's channel source to a channel type;
@@ -82,11 +119,42 @@ func channelTypeOf(source string) msgcenter.ChannelType {
 	return ""
 }
 
+// canonicalPayload returns v with every number as its written string and
+// every string under a key naming an e-mail trimmed and in lower case, so
+// two payloads that mean the same click compare equal. key is v's key in
+// its object.
+func canonicalPayload(v any, key string) any {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case string:
+		if strings.Contains(strings.ToLower(key), "email") {
+			return strings.ToLower(strings.TrimSpace(v))
+		}
+		return v
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = canonicalPayload(e, key)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = canonicalPayload(e, k)
+		}
+		return out
+	}
+	return v
+}
+
 // parseButtonClick reads the webhook body: malformed JSON or a missing
 // room id is ebadrequest (400) with a message saying what is wrong.
 func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
-	// The payload normalised (keys sorted, no spaces) identifies a retried
-	// click whatever the formatting of the retry.
+	// The payload normalised (keys sorted, no spaces, numbers as the
+	// strings they are written as, e-mail addresses in lower case)
+	// identifies a retried click whatever the formatting of the retry: the
+	// platform sends an id as 4 or "4", an agent's e-mail in any case.
 	var generic any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -99,7 +167,7 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 	if _, ok := generic.(map[string]any); !ok {
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: the body must be an object with a room_id.")
 	}
-	normal, err := json.Marshal(generic)
+	normal, err := json.Marshal(canonicalPayload(generic, ""))
 	if err != nil {
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
 	}
@@ -108,15 +176,20 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
 			return nil, &msgcenter.Error{Code: ebadrequest, Message: "Malformed JSON: a field has the wrong type.",
-				Fields: map[string]string{typ.Field: "must be a " + typ.Type.String()}}
+				Fields: map[string]string{typ.Field: "must be " + typeWords(typ.Type)}}
 		}
 		return nil, msgcenter.Errorf(ebadrequest, "Malformed JSON: %v.", err)
 	}
-	if in.RoomID == "" {
-		return nil, &msgcenter.Error{Code: ebadrequest, Message: "The payload has no room id: the custom button webhook needs room_id.",
-			Fields: map[string]string{"room_id": "is required"}}
+	roomID := in.RoomID
+	if roomID == "" && in.Room != nil {
+		roomID = cmpOr(in.Room.ID, in.Room.RoomID)
 	}
-	c := &msgcenter.ButtonClick{RoomID: string(in.RoomID), Payload: normal}
+	if roomID == "" {
+		roomID = flexString(strings.TrimSpace(infoValue(in.AdditionalInfo, "room_id")))
+	}
+	// A click without a room is returned with an empty RoomID: the caller
+	// keeps it for the admin instead of dropping it.
+	c := &msgcenter.ButtonClick{RoomID: string(roomID), Payload: normal}
 	channelID, source := in.ChannelID, in.Source
 	if in.Channel != nil {
 		if in.Channel.ID != "" {
@@ -130,13 +203,22 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 	}
 	c.ChannelID, _ = strconv.ParseInt(string(channelID), 10, 64)
 	c.ChannelType = channelTypeOf(source)
+	c.CustomerName, c.CustomerUserID = strings.TrimSpace(in.Name), string(in.UserID)
 	if in.Customer != nil {
-		c.CustomerName, c.CustomerUserID = strings.TrimSpace(in.Customer.Name), string(in.Customer.UserID)
+		c.CustomerName, c.CustomerUserID = strings.TrimSpace(in.Customer.Name), string(cmpOr(in.Customer.UserID, in.UserID))
 	}
 	if in.Agent != nil {
 		c.AgentEmail, c.AgentName = strings.TrimSpace(in.Agent.Email), strings.TrimSpace(in.Agent.Name)
 	}
 	return c, nil
+}
+
+func cmpOr[T comparable](a, b T) T {
+	var zero T
+	if a != zero {
+		return a
+	}
+	return b
 }
 
 // handleCustomButtonWebhook answers POST /hooks/omnichannel/{store}/custom-button/{secret}:
@@ -168,12 +250,60 @@ func (s *Server) handleCustomButtonWebhook(w http.ResponseWriter, r *http.Reques
 		s.Error(w, r, err)
 		return
 	}
+	if click.RoomID == "" {
+		s.keepUnplaced(w, r, storeID, click.Payload, "the payload names no room: it needs room_id (or room.id, or an additional_info entry room_id)")
+		return
+	}
 	// The service checks the secret again inside its transaction, so a
 	// rotation that lands meanwhile wins.
 	res, err := s.CustomButtons.Click(r.Context(), storeID, secret, click)
-	if err != nil {
+	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
+		s.keepUnplaced(w, r, storeID, click.Payload, msgcenter.ErrorMessage(err)+" "+fieldsText(msgcenter.ErrorFields(err)))
+		return
+	} else if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": res.Status, "delivery_id": res.DeliveryID, "room_id": res.RoomID})
+}
+
+// keepUnplaced keeps a click that cannot be placed in a room and answers
+// 422 saying why and that it was kept: the platform gets a clear error and
+// the store's admin finds the click under the unplaced clicks.
+func (s *Server) keepUnplaced(w http.ResponseWriter, r *http.Request, storeID int64, payload []byte, reason string) {
+	reason = strings.TrimSpace(reason)
+	kept, err := s.CustomButtons.KeepUnplacedClick(r.Context(), storeID, payload, reason)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.Error(w, r, &msgcenter.Error{Code: msgcenter.EINVALID,
+		Message: "The click could not be placed in a room: " + reason + ". It was kept (unplaced click " + strconv.FormatInt(kept.ID, 10) +
+			") for the store's admin to see.",
+		Fields: map[string]string{"room_id": reason}})
+}
+
+// fieldsText is an error's field messages as "field: message; …", sorted.
+func fieldsText(fields map[string]string) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + fields[k]
+	}
+	return strings.Join(parts, "; ")
+}
+
+// handleUnplacedClicks answers GET /api/v1/stores/{store}/custom-button/unplaced-clicks:
+// the custom button clicks msgcenter kept because it could not place them.
+func (s *Server) handleUnplacedClicks(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.CustomButtons.FindUnplacedClicks(r.Context(), storeFrom(r.Context()).ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"unplaced_clicks": cs})
 }

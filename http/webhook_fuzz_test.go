@@ -22,6 +22,14 @@ type fuzzButtons struct {
 	msgcenter.CustomButtonService
 	mu     sync.Mutex
 	clicks []*msgcenter.ButtonClick
+	kept   [][]byte
+}
+
+func (f *fuzzButtons) KeepUnplacedClick(_ context.Context, storeID int64, payload []byte, reason string) (*msgcenter.UnplacedClick, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.kept = append(f.kept, payload)
+	return &msgcenter.UnplacedClick{ID: int64(len(f.kept)), StoreID: storeID, Payload: string(payload), Reason: reason}, nil
 }
 
 const fuzzSecret = "fuzz-Secret-0123456789abcdefghijklmnopq"
@@ -61,8 +69,9 @@ func serve(h nethttp.Handler, path string, body []byte, header map[string]string
 
 // FuzzCustomButtonPayload posts arbitrary bodies to the custom button
 // webhook: it never fails with 500; a payload it accepts is JSON and
-// carries a non-empty room id; one it refuses gets 400 EBADREQUEST (413 when
-// too large) and reaches no service.
+// carries a non-empty room id; a JSON object naming no room is kept for the
+// admin and answered 422; one it refuses gets 400 EBADREQUEST (413 when too
+// large) and reaches no service.
 func FuzzCustomButtonPayload(f *testing.F) {
 	for _, s := range []string{
 		`{"room_id":"123","channel":{"id":4521,"type":"wa"},"customer":{"name":"Siti","user_id":"6281"},"agent":{"email":"a@x.id","name":"Agent"}}`,
@@ -72,6 +81,8 @@ func FuzzCustomButtonPayload(f *testing.F) {
 		`{"room_id":"1"} {"room_id":"2"}`, `{"room_id":"1"}]`, `[]`, `"x"`, `null`, ``, `{`, `{"room_id":"\ud800"}`,
 		`{"room_id":"1","room_id":""}`, `{"room_id":"","room_id":"1"}`, `{"ROOM_ID":"7"}`, "{\"room_id\":\"\xff\"}",
 		`{"room_id":"1","channel_id":99999999999999999999999}`, `{"room_id":-0}`, `{"room_id":1e999}`,
+		`{"room":{"id":88213004},"customer":{"user_id":"6281"}}`, `{"additional_info":[{"key":"room_id","value":"77"}]}`,
+		`{"additional_info":{"room_id":5}}`, `{"customer":{"user_id":"6281"},"agent":{"email":"a@x.id"}}`, `{"room":"x"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -83,7 +94,7 @@ func FuzzCustomButtonPayload(f *testing.F) {
 	h := srv.Handler()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		buttons.mu.Lock()
-		buttons.clicks = nil
+		buttons.clicks, buttons.kept = nil, nil
 		buttons.mu.Unlock()
 		w := serve(h, "/hooks/omnichannel/5/custom-button/"+fuzzSecret, body, nil)
 		switch w.Code {
@@ -107,12 +118,22 @@ func FuzzCustomButtonPayload(f *testing.F) {
 			if c.ChannelID < 0 {
 				t.Fatalf("channel id %d", c.ChannelID)
 			}
+		case nethttp.StatusUnprocessableEntity:
+			if code := errorCode(w.Body.Bytes()); code != msgcenter.EINVALID || !strings.Contains(w.Body.String(), "kept") {
+				t.Fatalf("unplaced %q answered %s", body, w.Body)
+			}
+			if len(buttons.kept) != 1 || len(buttons.clicks) != 0 {
+				t.Fatalf("unplaced %q: %d kept, %d clicks; want it kept once and not handled", body, len(buttons.kept), len(buttons.clicks))
+			}
 		case nethttp.StatusBadRequest, nethttp.StatusRequestEntityTooLarge:
 			if code := errorCode(w.Body.Bytes()); code != "EBADREQUEST" && code != msgcenter.ETOOLARGE {
 				t.Fatalf("refused %q with %d %s", body, w.Code, w.Body)
 			}
-			if len(buttons.clicks) != 0 {
-				t.Fatalf("refused %q after the click was handled", body)
+			if len(buttons.clicks)+len(buttons.kept) != 0 {
+				t.Fatalf("refused %q after the click was handled or kept", body)
+			}
+			if strings.Contains(w.Body.String(), "msgcenter.") || strings.Contains(w.Body.String(), "http.flexString") {
+				t.Fatalf("refused %q naming a Go type: %s", body, w.Body)
 			}
 		default:
 			t.Fatalf("POST %q = %d %s", body, w.Code, w.Body)

@@ -37,6 +37,7 @@ var _ msgcenter.DeliveryWorkStore = (*DeliveryWorkStore)(nil)
 // DeliveryWorkStore is a msgcenter.DeliveryWorkStore: each method calls the
 // function field of its name with Fn appended.
 type DeliveryWorkStore struct {
+	ApplyDeliveryReceiptFn  func(ctx context.Context, storeID int64, r msgcenter.DeliveryReceipt) (*msgcenter.ReceiptOutcome, error)
 	FindQueuedDeliveryIDsFn func(ctx context.Context, olderThan time.Time, afterID int64, limit int) ([]int64, error)
 	LoadDeliveryWorkFn      func(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error)
 	RaiseFallbackFn         func(ctx context.Context, automation *msgcenter.Delivery) error
@@ -51,6 +52,14 @@ func (d *DeliveryWorkStore) FindQueuedDeliveryIDs(ctx context.Context, olderThan
 // LoadDeliveryWork calls LoadDeliveryWorkFn.
 func (d *DeliveryWorkStore) LoadDeliveryWork(ctx context.Context, deliveryID int64) (*msgcenter.DeliveryWork, error) {
 	return d.LoadDeliveryWorkFn(ctx, deliveryID)
+}
+
+// ApplyDeliveryReceipt calls ApplyDeliveryReceiptFn.
+func (d *DeliveryWorkStore) ApplyDeliveryReceipt(ctx context.Context, storeID int64, r msgcenter.DeliveryReceipt) (*msgcenter.ReceiptOutcome, error) {
+	if d.ApplyDeliveryReceiptFn == nil {
+		panic("mock: DeliveryWorkStore.ApplyDeliveryReceipt called without ApplyDeliveryReceiptFn")
+	}
+	return d.ApplyDeliveryReceiptFn(ctx, storeID, r)
 }
 
 // RaiseFallback calls RaiseFallbackFn.
@@ -74,7 +83,9 @@ type OrderFlowService struct {
 	PlaceOrderFn        func(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error)
 	RaiseDueCheckoutsFn func(ctx context.Context) (int, error)
 	RefundOrderFn       func(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error)
-	StartCheckoutFn     func(ctx context.Context, storeID int64, roomID int64, items []msgcenter.CartItem) (*msgcenter.Checkout, error)
+	// ReleaseUnpaidOrderFn serves ReleaseUnpaidOrder.
+	ReleaseUnpaidOrderFn func(ctx context.Context, orderID int64) (bool, error)
+	StartCheckoutFn      func(ctx context.Context, storeID int64, roomID int64, items []msgcenter.CartItem) (*msgcenter.Checkout, error)
 }
 
 // CancelOrder calls CancelOrderFn.
@@ -100,6 +111,14 @@ func (o *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 // RaiseDueCheckouts calls RaiseDueCheckoutsFn.
 func (o *OrderFlowService) RaiseDueCheckouts(ctx context.Context) (int, error) {
 	return o.RaiseDueCheckoutsFn(ctx)
+}
+
+// ReleaseUnpaidOrder calls ReleaseUnpaidOrderFn.
+func (o *OrderFlowService) ReleaseUnpaidOrder(ctx context.Context, orderID int64) (bool, error) {
+	if o.ReleaseUnpaidOrderFn == nil {
+		panic("mock: OrderFlowService.ReleaseUnpaidOrder called without ReleaseUnpaidOrderFn")
+	}
+	return o.ReleaseUnpaidOrderFn(ctx, orderID)
 }
 
 // RefundOrder calls RefundOrderFn.

@@ -48,3 +48,19 @@ func (p *Provider) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessag
 func (p *Provider) Templates(ctx context.Context, storeID int64, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
 	return p.TemplatesFn(ctx, storeID, channelID)
 }
+
+var _ msgcenter.RoomFactsProvider = (*RoomFactsProvider)(nil)
+
+// RoomFactsProvider is a msgcenter.RoomFactsProvider: RoomFacts calls
+// RoomFactsFn, and panics when it is nil.
+type RoomFactsProvider struct {
+	RoomFactsFn func(ctx context.Context, storeID int64, externalRoomID string) (*msgcenter.RoomFacts, error)
+}
+
+// RoomFacts calls RoomFactsFn.
+func (p *RoomFactsProvider) RoomFacts(ctx context.Context, storeID int64, externalRoomID string) (*msgcenter.RoomFacts, error) {
+	if p.RoomFactsFn == nil {
+		panic("mock: RoomFactsProvider.RoomFacts called without RoomFactsFn")
+	}
+	return p.RoomFactsFn(ctx, storeID, externalRoomID)
+}

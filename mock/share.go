@@ -14,6 +14,8 @@ type CustomButtonService struct {
 	ClickFn              func(ctx context.Context, storeID int64, secret string, c *msgcenter.ButtonClick) (*msgcenter.ClickResult, error)
 	CustomButtonURLFn    func(b *msgcenter.CustomButton) string
 	FindCustomButtonFn   func(ctx context.Context, storeID int64) (*msgcenter.CustomButton, error)
+	FindUnplacedClicksFn func(ctx context.Context, storeID int64) ([]*msgcenter.UnplacedClick, error)
+	KeepUnplacedClickFn  func(ctx context.Context, storeID int64, payload []byte, reason string) (*msgcenter.UnplacedClick, error)
 	RotateCustomButtonFn func(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error)
 	SetupCustomButtonFn  func(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error)
 }
@@ -26,6 +28,22 @@ func (s *CustomButtonService) Click(ctx context.Context, storeID int64, secret s
 // CustomButtonURL calls CustomButtonURLFn.
 func (s *CustomButtonService) CustomButtonURL(b *msgcenter.CustomButton) string {
 	return s.CustomButtonURLFn(b)
+}
+
+// FindUnplacedClicks calls FindUnplacedClicksFn.
+func (s *CustomButtonService) FindUnplacedClicks(ctx context.Context, storeID int64) ([]*msgcenter.UnplacedClick, error) {
+	if s.FindUnplacedClicksFn == nil {
+		panic("mock: CustomButtonService.FindUnplacedClicks called without FindUnplacedClicksFn")
+	}
+	return s.FindUnplacedClicksFn(ctx, storeID)
+}
+
+// KeepUnplacedClick calls KeepUnplacedClickFn.
+func (s *CustomButtonService) KeepUnplacedClick(ctx context.Context, storeID int64, payload []byte, reason string) (*msgcenter.UnplacedClick, error) {
+	if s.KeepUnplacedClickFn == nil {
+		panic("mock: CustomButtonService.KeepUnplacedClick called without KeepUnplacedClickFn")
+	}
+	return s.KeepUnplacedClickFn(ctx, storeID, payload, reason)
 }
 
 // FindCustomButton calls FindCustomButtonFn.

@@ -20,7 +20,34 @@ type UserService struct {
 	FindUserByAPITokenFn func(ctx context.Context, token string) (*msgcenter.User, error)
 	FindUserByEmailFn    func(ctx context.Context, email string) (*msgcenter.User, error)
 	FindUserBySessionFn  func(ctx context.Context, token string) (*msgcenter.User, error)
+	FindAPITokensFn      func(ctx context.Context, userID int64) ([]*msgcenter.APIToken, error)
+	RevokeAPITokenFn     func(ctx context.Context, userID, tokenID int64) (*msgcenter.APIToken, error)
+	SetPasswordFn        func(ctx context.Context, userID int64, password string) error
 	SetUserLanguageFn    func(ctx context.Context, userID int64, lang msgcenter.Language) error
+}
+
+// FindAPITokens calls FindAPITokensFn.
+func (u *UserService) FindAPITokens(ctx context.Context, userID int64) ([]*msgcenter.APIToken, error) {
+	if u.FindAPITokensFn == nil {
+		panic("mock: UserService.FindAPITokens called without FindAPITokensFn")
+	}
+	return u.FindAPITokensFn(ctx, userID)
+}
+
+// RevokeAPIToken calls RevokeAPITokenFn.
+func (u *UserService) RevokeAPIToken(ctx context.Context, userID, tokenID int64) (*msgcenter.APIToken, error) {
+	if u.RevokeAPITokenFn == nil {
+		panic("mock: UserService.RevokeAPIToken called without RevokeAPITokenFn")
+	}
+	return u.RevokeAPITokenFn(ctx, userID, tokenID)
+}
+
+// SetPassword calls SetPasswordFn.
+func (u *UserService) SetPassword(ctx context.Context, userID int64, password string) error {
+	if u.SetPasswordFn == nil {
+		panic("mock: UserService.SetPassword called without SetPasswordFn")
+	}
+	return u.SetPasswordFn(ctx, userID, password)
 }
 
 // Authenticate calls AuthenticateFn.
@@ -65,8 +92,5 @@ func (u *UserService) FindUserBySession(ctx context.Context, token string) (*msg
 
 // SetUserLanguage calls SetUserLanguageFn.
 func (u *UserService) SetUserLanguage(ctx context.Context, userID int64, lang msgcenter.Language) error {
-	if u.SetUserLanguageFn == nil {
-		panic("mock: UserService.SetUserLanguage called without SetUserLanguageFn")
-	}
 	return u.SetUserLanguageFn(ctx, userID, lang)
 }

@@ -43,6 +43,7 @@
 package receipt
 
 import (
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -137,7 +138,7 @@ type writer struct {
 func newWriter(st *msgcenter.Store, o *msgcenter.Order, lang msgcenter.Language) *writer {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{Unit: gopdf.UnitMM, PageSize: gopdf.Rect{W: pageW, H: pageH}})
-	pdf.SetCompressLevel(6)
+	pdf.SetCompressLevel(flate.BestSpeed)
 	r := &writer{
 		pdf:   pdf,
 		fonts: fonts{pdf: pdf, added: map[[2]int]bool{}},

@@ -46,6 +46,9 @@ type FallbackMessage struct {
 	Message
 	// Params fill the template's {{1}}…{{n}}, flattened as WhatsApp requires.
 	Params []string
+	// HeaderParams fill a text header's own {{1}}…{{n}}, numbered apart
+	// from the body's as WhatsApp numbers them.
+	HeaderParams []string
 	// ButtonSuffix completes the dynamic URL button; "" when there is none.
 	ButtonSuffix string
 }
@@ -58,8 +61,10 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 	if fb == nil {
 		fb = &msgcenter.FallbackConfig{}
 	}
-	params, suffix := FallbackParams(tpl, fb, NewValues(d, FallbackLanguage(c, storeLanguage)))
-	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix}
+	values := NewValues(d, FallbackLanguage(c, storeLanguage))
+	params, suffix := FallbackParams(tpl, fb, values)
+	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
+		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}
 	if _, b := tpl.DynamicButton(); b != nil {
 		m.Button = Button{Label: b.Text, URL: b.Link(suffix)}
 	}
@@ -86,6 +91,25 @@ func FallbackParams(tpl *msgcenter.WhatsAppTemplate, fb *msgcenter.FallbackConfi
 		suffix = value(*fb.Button)
 	}
 	return params, suffix
+}
+
+// bindAll fills n variables from bindings, flattened; one left unbound is
+// empty (the save checks refuse that).
+func bindAll(bindings []msgcenter.Binding, n int, v *Values) []string {
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := 0; i < n && i < len(bindings); i++ {
+		b := bindings[i]
+		if b.Placeholder != "" {
+			s, _ := v.Get(b.Placeholder)
+			out[i] = msgcenter.FlattenParam(s)
+		} else {
+			out[i] = msgcenter.FlattenParam(b.Text)
+		}
+	}
+	return out
 }
 
 // PathPlaceholders are the placeholders a dynamic CTA button may carry on
@@ -133,19 +157,8 @@ func CheckFallback(c *msgcenter.MessageConfig, ch *msgcenter.Channel, tpl *msgce
 	case tpl.Category != fb.TemplateCategory || tpl.Type != fb.TemplateType:
 		fields["fallback.template_name"] = "template " + strconv.Quote(tpl.Name) + " is a " + tpl.Type + " in category " + tpl.Category + ", not as chosen"
 	}
-	n := tpl.Variables()
-	if len(fb.Variables) != n {
-		fields["fallback.variables"] = "the template has " + strconv.Itoa(n) + " variables; bind each of " + msgcenter.TemplateVariable(1) + "…" + msgcenter.TemplateVariable(n) + " exactly once"
-	}
-	for i, b := range fb.Variables {
-		key := "fallback.variables." + strconv.Itoa(i+1)
-		switch {
-		case (b.Text == "") == (b.Placeholder == ""):
-			fields[key] = "give either custom text or a placeholder"
-		case b.Placeholder != "" && !Available(c.Event, b.Placeholder):
-			fields[key] = "placeholder {{" + b.Placeholder + "}} is not available for " + string(c.Event)
-		}
-	}
+	checkBindings(fields, "fallback.variables", fb.Variables, tpl.Variables(), c.Event)
+	checkBindings(fields, "fallback.header_variables", fb.HeaderVariables, tpl.HeaderVariables(), c.Event)
 	if _, btn := tpl.DynamicButton(); btn != nil {
 		allowed := PathPlaceholders(c.Event)
 		switch {
@@ -171,4 +184,30 @@ func sameBase(a, b string) bool {
 		return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.Path, "/")
 	}
 	return norm(ua) == norm(ub)
+}
+
+// checkBindings checks that bindings fill the n variables of a template's
+// body or header (field names them) exactly, each with custom text or a
+// placeholder available for event.
+func checkBindings(fields map[string]string, field string, bindings []msgcenter.Binding, n int, event msgcenter.Event) {
+	if len(bindings) != n {
+		what := "the template has " + strconv.Itoa(n) + " variables"
+		if field != "fallback.variables" {
+			what = "the template's header has " + strconv.Itoa(n) + " variables"
+		}
+		if n == 0 {
+			fields[field] = what + ": bind none"
+		} else {
+			fields[field] = what + "; bind each of " + msgcenter.TemplateVariable(1) + "…" + msgcenter.TemplateVariable(n) + " exactly once"
+		}
+	}
+	for i, b := range bindings {
+		key := field + "." + strconv.Itoa(i+1)
+		switch {
+		case (b.Text == "") == (b.Placeholder == ""):
+			fields[key] = "give either custom text or a placeholder"
+		case b.Placeholder != "" && !Available(event, b.Placeholder):
+			fields[key] = "placeholder {{" + b.Placeholder + "}} is not available for " + string(event)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/qiscus/msgcenter"
@@ -114,6 +115,20 @@ func TestRenderFallback(t *testing.T) {
 			t.Errorf("params %q, want %q", m.Params[1], want)
 		}
 	})
+	t.Run("HeaderNumberedApart", func(t *testing.T) {
+		tpl := orderUpdate()
+		tpl.HeaderFormat, tpl.Header = msgcenter.HeaderText, "Order {{1}}"
+		c := fallbackConfig()
+		c.Fallback.HeaderVariables = []msgcenter.Binding{{Placeholder: "order_id"}}
+		m := render.RenderFallback(tpl, c, msgcenter.LanguageIndonesian, d)
+		// The header's {{1}} is its own, not the body's {{1}} (the name).
+		if len(m.HeaderParams) != 1 || m.HeaderParams[0] == m.Params[0] || !strings.HasPrefix(m.HeaderParams[0], "#") {
+			t.Errorf("header params %q with body params %q, want the order number alone", m.HeaderParams, m.Params)
+		}
+		if m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, d); m.HeaderParams != nil {
+			t.Errorf("a template without header variables got header params %q", m.HeaderParams)
+		}
+	})
 	t.Run("TextBindingAndNoButton", func(t *testing.T) {
 		tpl := orderUpdate()
 		tpl.Buttons = nil
@@ -182,6 +197,12 @@ func TestCheckFallback(t *testing.T) {
 			"fallback.variables.1": "give either custom text or a placeholder",
 			"fallback.variables.2": "placeholder {{order.unprocessed_products}} is not available for order_paid",
 		}},
+		{"ErrHeaderVariableUnbound", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) {
+			(*tpl).HeaderFormat, (*tpl).Header = msgcenter.HeaderText, "Pesanan {{1}}"
+		}, map[string]string{"fallback.header_variables": "the template's header has 1 variables; bind each of {{1}}…{{1}} exactly once"}},
+		{"ErrHeaderBindingsWithoutHeaderVariables", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
+			c.Fallback.HeaderVariables = []msgcenter.Binding{{Placeholder: "order_id"}}
+		}, map[string]string{"fallback.header_variables": "the template's header has 0 variables: bind none"}},
 		{"ErrButtonUnbound", func(c *msgcenter.MessageConfig, _ **msgcenter.Channel, _ **msgcenter.WhatsAppTemplate) {
 			c.Fallback.Button = &msgcenter.Binding{Placeholder: "customer.name"}
 		}, map[string]string{"fallback.button": "bind the CTA button's variable to {{order.details_path}} or {{order.receipt_path}}"}},

@@ -41,6 +41,9 @@ func (s *OrderFlowService) StartCheckout(ctx context.Context, storeID, roomID in
 		if err != nil {
 			return err
 		}
+		if err := cartOfStore(ctx, tx, storeID, items); err != nil {
+			return err
+		}
 		var delaySeconds int64
 		if err := tx.QueryRowContext(ctx, `SELECT incomplete_delay_seconds FROM stores WHERE id = $1`, storeID).Scan(&delaySeconds); err != nil {
 			return fmt.Errorf("sqlstore: find store delay: %w", err)

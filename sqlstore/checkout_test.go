@@ -17,7 +17,9 @@ func TestOrderFlowService_StartCheckout(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
 		f := newFixture(t, open)
-		cart := []msgcenter.CartItem{{ProductID: 7, Quantity: 2}}
+		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
+		roti := f.mustProduct(t, f.store.ID, "Roti", 15000, 5)
+		cart := []msgcenter.CartItem{{ProductID: kopi.ID, Quantity: 2}}
 
 		var first *msgcenter.Checkout
 		t.Run("WhatsAppIsDue", func(t *testing.T) {
@@ -36,7 +38,7 @@ func TestOrderFlowService_StartCheckout(t *testing.T) {
 		})
 
 		t.Run("Replaces", func(t *testing.T) {
-			second, err := f.flow.StartCheckout(ctx, f.store.ID, f.waRoom.ID, []msgcenter.CartItem{{ProductID: 8, Quantity: 1}})
+			second, err := f.flow.StartCheckout(ctx, f.store.ID, f.waRoom.ID, []msgcenter.CartItem{{ProductID: roti.ID, Quantity: 1}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,8 +86,13 @@ func TestOrderFlowService_RaiseDueCheckouts(t *testing.T) {
 		f := newFixture(t, open)
 		kopi := f.mustProduct(t, f.store.ID, "Kopi Susu", 25000, 5)
 		cart := []msgcenter.CartItem{{ProductID: kopi.ID, Quantity: 1}}
+		theirCart := []msgcenter.CartItem{{ProductID: f.mustProduct(t, f.other.ID, "Kopi Susu", 25000, 5).ID, Quantity: 1}}
 		start := func(t *testing.T, storeID int64, room *msgcenter.Room) *msgcenter.Checkout {
 			t.Helper()
+			cart := cart
+			if storeID != f.store.ID {
+				cart = theirCart
+			}
 			c, err := f.flow.StartCheckout(ctx, storeID, room.ID, cart)
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -251,10 +252,6 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 		return false, msgcenter.Invalid("The delivery result is not valid.", map[string]string{"reason": "is not a known reason"})
 	}
 	now := s.db.now()
-	var sentAt sql.NullTime
-	if r.Status == msgcenter.StatusSent {
-		sentAt = sql.NullTime{Time: now, Valid: true}
-	}
 	var attempt msgcenter.Attempt
 	tried := 0
 	if r.Attempt != nil {
@@ -266,7 +263,7 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 	}
 	// One transaction for this record and those of other workers that came
 	// while the last ones ran (recordMany).
-	out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, now: now, sentAt: sentAt, tried: tried, attempt: attempt})
+	out, err := s.records.Do(ctx, recordItem{id: deliveryID, r: r, tried: tried, attempt: attempt})
 	if err != nil {
 		return false, fmt.Errorf("sqlstore: record delivery: %w", err)
 	}
@@ -280,8 +277,6 @@ func (s *DeliveryService) RecordDeliveryResult(ctx context.Context, deliveryID i
 type recordItem struct {
 	id      int64
 	r       msgcenter.DeliveryResult
-	now     time.Time
-	sentAt  sql.NullTime
 	tried   int
 	attempt msgcenter.Attempt
 }
@@ -290,38 +285,31 @@ type recordItem struct {
 // was still queued and so updated, and whether it exists.
 type recordOutcome struct{ updated, exists bool }
 
-// recordMany records items, of distinct messages, in one transaction: each
-// message's guarded update, then the attempts they append in one insert,
-// and, for the messages not updated, whether they exist at all. The guarded
-// update takes the row's lock: a concurrent record of the same message
-// waits, then finds it no longer queued. An attempt is numbered by the
-// count its update returns, read from the row as locked, so two records of
-// a retry never take the same number.
+// recordMany records items, of distinct messages, in one transaction of
+// two statements: the messages' guarded update, then the attempts they
+// append in one insert; and, when some message was not updated, whether it
+// exists at all. The guarded update takes the rows' locks: a concurrent
+// record of the same message waits, then finds it no longer queued. An
+// attempt is numbered by the count its update returns, read from the row
+// as locked, so two records of a retry never take the same number.
 func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
 	out := make([]recordOutcome, len(items))
 	err := s.db.withTx(ctx, func(tx *txn) error {
+		tries, err := updateRecorded(ctx, tx, items, s.db.now())
+		if err != nil {
+			return err
+		}
 		var attempts, missing []any
 		for i, it := range items {
-			r := it.r
-			var tries int
-			err := tx.QueryRowContext(ctx, `UPDATE deliveries
-				SET status = $1, reason = $2, text = $3, button_label = $4, button_url = $5, channel_id = $6, channel_type = $7,
-					updated_at = $8, sent_at = $9, tries = tries + $12
-				WHERE id = $10 AND status = $11
-				RETURNING tries`,
-				string(r.Status), string(r.Reason), r.Text, r.ButtonLabel, r.ButtonURL, nullInt64(r.ChannelID), string(r.ChannelType),
-				it.now, it.sentAt, it.id, string(msgcenter.StatusQueued), it.tried).Scan(&tries)
-			switch {
-			case err == sql.ErrNoRows:
+			n, ok := tries[it.id]
+			if !ok {
 				missing = append(missing, it.id)
 				continue
-			case err != nil:
-				return err
 			}
 			out[i] = recordOutcome{updated: true, exists: true}
 			if it.tried == 1 {
 				a := it.attempt
-				attempts = append(attempts, it.id, tries, a.At, string(a.Outcome), a.ProviderMessageID, a.Error)
+				attempts = append(attempts, it.id, n, a.At, string(a.Outcome), a.ProviderMessageID, a.Error)
 			}
 		}
 		if err := insertAttempts(ctx, tx, attempts); err != nil {
@@ -333,6 +321,69 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 		return nil, err
 	}
 	return out, nil
+}
+
+// updateRecorded applies the results of items to their messages still
+// queued, in one statement whose values are chosen by id (and one more for
+// the sent time of those sent), and returns the updated messages' tries
+// counted with this one. The update's time, and the sent time, is now.
+func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.Time) (map[int64]int, error) {
+	args := []any{now, string(msgcenter.StatusQueued)}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	cases := map[string]*strings.Builder{}
+	columns := []string{"status", "reason", "text", "button_label", "button_url", "channel_id", "channel_type", "tried"}
+	for _, c := range columns {
+		cases[c] = &strings.Builder{}
+	}
+	var in strings.Builder
+	for i, it := range items {
+		r := it.r
+		id := arg(it.id)
+		if i > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString(id)
+		values := []string{arg(string(r.Status)), arg(string(r.Reason)), arg(r.Text), arg(r.ButtonLabel), arg(r.ButtonURL),
+			"CAST(" + arg(nullInt64(r.ChannelID)) + " AS BIGINT)", arg(string(r.ChannelType)), "CAST(" + arg(it.tried) + " AS INTEGER)"}
+		for k, c := range columns {
+			fmt.Fprintf(cases[c], " WHEN %s THEN %s", id, values[k])
+		}
+	}
+	set := func(c string) string { return "CASE id" + cases[c].String() + " END" }
+	rows, err := tx.QueryContext(ctx, `UPDATE deliveries
+		SET status = `+set("status")+`, reason = `+set("reason")+`, text = `+set("text")+`,
+			button_label = `+set("button_label")+`, button_url = `+set("button_url")+`, channel_id = `+set("channel_id")+`,
+			channel_type = `+set("channel_type")+`, updated_at = $1, tries = tries + `+set("tried")+`
+		WHERE id IN (`+in.String()+`) AND status = $2
+		RETURNING id, tries, status`, args...)
+	if err != nil {
+		return nil, err
+	}
+	tries := make(map[int64]int, len(items))
+	var sent []any
+	for rows.Next() {
+		var id int64
+		var n int
+		var status string
+		if err := rows.Scan(&id, &n, &status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tries[id] = n
+		if status == string(msgcenter.StatusSent) {
+			sent = append(sent, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(sent) == 0 {
+		return tries, err
+	}
+	// The messages sent were sent at the update's time.
+	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET sent_at = updated_at WHERE id IN (`+placeholders(1, len(sent))+`)`, sent...)
+	return tries, err
 }
 
 // insertAttempts inserts attempts, six values each, in one statement.
@@ -410,7 +461,7 @@ func (s *DeliveryService) FindQueuedDeliveryIDs(ctx context.Context, olderThan t
 }
 
 const deliveryColumns = `id, store_id, subject_type, subject_id, order_id, event, room_id, kind, status, reason,
-	channel_id, channel_type, text, button_label, button_url, created_at, updated_at, sent_at`
+	channel_id, channel_type, text, button_label, button_url, created_at, updated_at, sent_at, delivered_at, read_at`
 
 // findDelivery returns the one delivery matching where, with its attempts;
 // ENOTFOUND when there is none.
@@ -466,13 +517,13 @@ type deliveryRow struct {
 	d                                                 msgcenter.Delivery
 	subject, event, kind, status, reason, channelType string
 	orderID, roomID, channelID                        sql.NullInt64
-	sentAt                                            sql.NullTime
+	sentAt, deliveredAt, readAt                       sql.NullTime
 }
 
 func (x *deliveryRow) dest() []any {
 	d := &x.d
 	return []any{&d.ID, &d.StoreID, &x.subject, &d.SubjectID, &x.orderID, &x.event, &x.roomID, &x.kind, &x.status, &x.reason,
-		&x.channelID, &x.channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &x.sentAt}
+		&x.channelID, &x.channelType, &d.Text, &d.ButtonLabel, &d.ButtonURL, &d.CreatedAt, &d.UpdatedAt, &x.sentAt, &x.deliveredAt, &x.readAt}
 }
 
 func (x *deliveryRow) value() *msgcenter.Delivery {
@@ -481,6 +532,7 @@ func (x *deliveryRow) value() *msgcenter.Delivery {
 	d.Status, d.Reason, d.ChannelType = msgcenter.DeliveryStatus(x.status), msgcenter.Reason(x.reason), msgcenter.ChannelType(x.channelType)
 	d.OrderID, d.RoomID, d.ChannelID = int64Ptr(x.orderID), int64Ptr(x.roomID), int64Ptr(x.channelID)
 	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(x.sentAt)
+	d.DeliveredAt, d.ReadAt = timePtr(x.deliveredAt), timePtr(x.readAt)
 	d.Attempts = []msgcenter.Attempt{}
 	return &d
 }

@@ -15,10 +15,9 @@ var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
 
 // Reasons of an unprocessed cart line.
 const (
-	unprocessedUnknown       = "unknown"
-	unprocessedInactive      = "inactive"
-	unprocessedOutOfStock    = "out_of_stock"
-	unprocessedCheckoutError = "checkout_error"
+	unprocessedUnknown    = "unknown"
+	unprocessedInactive   = "inactive"
+	unprocessedOutOfStock = "out_of_stock"
 )
 
 // OrderFlowService runs the order flow's state changes; each one that raises
@@ -38,15 +37,15 @@ func NewOrderFlowService(db *DB) *OrderFlowService { return &OrderFlowService{db
 // so concurrent orders on PostgreSQL queue for them instead of deadlocking,
 // and stock is taken with a guarded update.
 //
-// When a line's product is unknown, inactive or short of stock, or the
-// delivery or payment method is invalid, nothing is ordered: the failed
-// checkout is recorded with a fresh microsite link for the room, order_failed
-// is raised, the checkout (if any) is marked failed, and the answer is the
-// failure with a nil order. With an invalid method every line that was
-// otherwise fine is unprocessed as checkout_error.
+// When a line's product is inactive or short of stock, nothing is ordered:
+// the failed checkout is recorded with a fresh microsite link for the room,
+// order_failed is raised, the checkout (if any) is marked failed, and the
+// answer is the failure with a nil order.
 //
-// Returns EINVALID for a malformed request, ENOTFOUND for an unknown store
-// or another store's room or checkout.
+// Returns EINVALID for a malformed request (a delivery or payment method
+// the store does not offer, or a product that is not the store's, naming
+// the line), and ENOTFOUND for an unknown store or another store's room or
+// checkout; then nothing is written.
 func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	if req == nil {
 		return nil, nil, msgcenter.Invalid("The order is not valid.", map[string]string{"items": "must hold at least one product"})
@@ -54,10 +53,14 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
-	// The room of an order without a checkout is read before the
-	// transaction, on the read handle: rooms are never deleted and their
-	// store never changes, and on SQLite this takes a read off the one
-	// writer. Its error waits for the store's check, which comes first.
+	// The store, and the room of an order without a checkout, are read
+	// before the transaction, on the read handle: stores and rooms are never
+	// deleted and a room's store never changes, and on SQLite this takes
+	// reads off the one writer. The store is checked first, so its absence
+	// is the error an unknown store gets whatever else is wrong.
+	if err := storeExists(ctx, s.db.q, storeID); err != nil {
+		return nil, nil, err
+	}
 	var pre *preRoom
 	if req.CheckoutID == nil {
 		pre = &preRoom{}
@@ -93,12 +96,8 @@ type orderCustomer struct {
 // placeOrder places req in tx; pre is its room when read beforehand.
 func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
-	// The store is checked first, so its absence is the error an unknown
-	// store gets whatever else is wrong. Its row is locked only once the
-	// products are (nextOrderNumber), so concurrent orders never deadlock.
-	if err := storeExists(ctx, tx, storeID); err != nil {
-		return nil, nil, err
-	}
+	// The store's row is locked only once the products are
+	// (nextOrderNumber), so concurrent orders never deadlock.
 	c, err := s.orderCustomer(ctx, tx, storeID, req, pre)
 	if err != nil {
 		return nil, nil, err
@@ -166,43 +165,28 @@ func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID i
 // takeItems takes the stock of req's lines and prices them, or, when the
 // order cannot be placed as asked, takes nothing and says why: the lines
 // that were fine, the unprocessed ones with their reason, and the reasons
-// of the failure ("items: out_of_stock", "delivery_method: unknown").
+// of the failure ("items: out_of_stock"). A line naming a product the store
+// does not have is EINVALID (unknownProducts): the request's mistake, not a
+// failed order. req's methods were validated before.
 func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest) (
 	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string, err error) {
-	_, methodOK := msgcenter.FindDeliveryMethod(req.DeliveryMethod)
-	paymentOK := msgcenter.ValidPaymentMethod(req.PaymentMethod)
 	// The usual order takes its stock in one statement; an order that
 	// cannot be placed as asked reads its products to say why.
-	var products map[int64]*msgcenter.Product
-	reserved := false
-	if methodOK && paymentOK {
-		if products, reserved, err = s.reserveStock(ctx, tx, storeID, req.Items); err != nil {
-			return nil, nil, nil, err
-		}
+	products, reserved, err := s.reserveStock(ctx, tx, storeID, req.Items)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if !reserved {
 		if products, err = s.lockProducts(ctx, tx, storeID, req.Items); err != nil {
 			return nil, nil, nil, err
 		}
 	}
+	if err := unknownProducts(req.Items, products); err != nil {
+		return nil, nil, nil, err
+	}
 	items, unprocessed, reasons = classifyItems(req.Items, products)
-	if !methodOK {
-		reasons = append(reasons, "delivery_method: unknown")
-	}
-	if !paymentOK {
-		reasons = append(reasons, "payment_method: unknown")
-	}
 	if reserved && len(reasons) > 0 {
 		return nil, nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
-	}
-	if !methodOK || !paymentOK {
-		for _, it := range items {
-			unprocessed = append(unprocessed, msgcenter.UnprocessedItem{
-				ProductID: it.ProductID, Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice,
-				Reason: unprocessedCheckoutError,
-			})
-		}
-		items = []msgcenter.OrderItem{}
 	}
 	return items, unprocessed, reasons, nil
 }
@@ -223,6 +207,9 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 	if err := insertOrder(ctx, tx, o); err != nil {
 		return err
 	}
+	if err := s.holdStock(ctx, tx, o); err != nil {
+		return err
+	}
 	if checkout != nil {
 		if err := setCheckoutStatus(ctx, tx, o.StoreID, checkout.ID, msgcenter.CheckoutCompleted, o.CreatedAt); err != nil {
 			return err
@@ -236,14 +223,15 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 }
 
 // orderRoom resolves the room an order comes from: the request's, the
-// checkout's, the latest room of the customer's phone, or none (nil).
+// checkout's, the latest room of the customer's phone when the request may
+// join one by phone (RoomByPhone), or none (nil).
 func orderRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
 	switch {
 	case req.RoomID != nil:
 		return findRoom(ctx, q, storeID, *req.RoomID, "")
 	case checkout != nil:
 		return findRoom(ctx, q, storeID, checkout.RoomID, "")
-	case req.CustomerPhone != "":
+	case req.RoomByPhone && req.CustomerPhone != "":
 		rooms, err := findRooms(ctx, q, `WHERE r.store_id = $1 AND r.customer_phone = $2 ORDER BY r.last_inbound_at DESC, r.id DESC LIMIT 1`,
 			storeID, req.CustomerPhone)
 		if err != nil || len(rooms) == 0 {

@@ -54,7 +54,7 @@ func TestOrderFlowService_PlaceOrderRandom(t *testing.T) {
 			case 1:
 				req.RoomID = &f.otherRoom.ID
 			case 2:
-				req.CustomerPhone = f.igRoom.CustomerPhone
+				req.CustomerPhone, req.RoomByPhone = f.igRoom.CustomerPhone, true
 			}
 			if rnd.IntN(10) == 0 {
 				req.DeliveryMethod = "teleport"
@@ -70,8 +70,12 @@ func TestOrderFlowService_PlaceOrderRandom(t *testing.T) {
 				stock[p.ID] = 6
 			}
 
-			// The model's answer.
-			want := req.DeliveryMethod == "regular" && req.PaymentMethod == "qris"
+			// The model's answer. A method the store does not offer, or a
+			// product that is not the store's, is the request's mistake:
+			// refused before anything is written.
+			badMethod := req.DeliveryMethod != "regular" || req.PaymentMethod != "qris"
+			unknown := false
+			want := true
 			qty := map[int64]int{}
 			var subtotal int64
 			for _, it := range req.Items {
@@ -79,6 +83,9 @@ func TestOrderFlowService_PlaceOrderRandom(t *testing.T) {
 			}
 			for id, q := range qty {
 				p := findProduct(products, id)
+				if p == nil || p.StoreID != f.store.ID {
+					unknown = true
+				}
 				if p == nil || p.StoreID != f.store.ID || !p.Active || stock[id] < q {
 					want = false
 				}
@@ -92,9 +99,17 @@ func TestOrderFlowService_PlaceOrderRandom(t *testing.T) {
 			o, fc, err := f.flow.PlaceOrder(ctx, f.store.ID, req)
 			enqueued := len(f.enq.take(t))
 			switch {
+			case badMethod:
+				if msgcenter.ErrorCode(err) != msgcenter.EINVALID || o != nil || fc != nil || enqueued != 0 {
+					t.Fatalf("order %d with a method the store lacks: %+v, %+v, %v, %d enqueued", n, o, fc, err, enqueued)
+				}
 			case req.RoomID != nil && *req.RoomID == f.otherRoom.ID:
 				if msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND || o != nil || fc != nil || enqueued != 0 {
 					t.Fatalf("order %d in another store's room: %+v, %+v, %v, %d enqueued", n, o, fc, err, enqueued)
+				}
+			case unknown:
+				if msgcenter.ErrorCode(err) != msgcenter.EINVALID || o != nil || fc != nil || enqueued != 0 {
+					t.Fatalf("order %d naming a product the store lacks: %+v, %+v, %v, %d enqueued", n, o, fc, err, enqueued)
 				}
 			case err != nil:
 				t.Fatalf("order %d %+v: %v", n, req, err)

@@ -39,6 +39,9 @@ func (s *CommerceService) newRoom(room *msgcenter.Room) error {
 		return err
 	}
 	room.CreatedAt = s.db.now()
+	if err := msgcenter.CheckInboundTime(room.LastInboundAt, room.CreatedAt); err != nil {
+		return err
+	}
 	if room.LastInboundAt.IsZero() {
 		room.LastInboundAt = room.CreatedAt
 	} else {
@@ -158,6 +161,9 @@ func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd
 			r.CustomerPhone = *upd.CustomerPhone
 		}
 		if upd.LastInboundAt != nil {
+			if err := msgcenter.CheckInboundTime(*upd.LastInboundAt, s.db.now()); err != nil {
+				return err
+			}
 			r.LastInboundAt = upd.LastInboundAt.UTC().Truncate(time.Microsecond)
 		}
 		if upd.InboundAt != nil {

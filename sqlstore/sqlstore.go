@@ -1,7 +1,10 @@
 // Package sqlstore implements the domain's storage services over database/sql,
 // on SQLite (modernc.org/sqlite, the embedded default) and on PostgreSQL (pgx).
 // The engine is chosen by the URL given to Open; the SQL is the same on both
-// except for the schema, which has one migration directory per engine.
+// except for the schema, which has one migration directory per engine, and
+// what engine_sqlite.go and engine_postgres.go hold: how write transactions
+// run (group commit on SQLite), the handle of reads, locking clauses and
+// advisory locks.
 package sqlstore
 
 import (

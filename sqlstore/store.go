@@ -53,6 +53,9 @@ func (ss *StoreService) CreateStore(ctx context.Context, s *msgcenter.Store) err
 	if st.IncompleteDelay == 0 {
 		st.IncompleteDelay = msgcenter.DefaultIncompleteDelay
 	}
+	if st.UnpaidHold == 0 {
+		st.UnpaidHold = msgcenter.DefaultUnpaidHold
+	}
 	if err := st.Validate(); err != nil {
 		return err
 	}
@@ -95,11 +98,12 @@ func createStore(ctx context.Context, db *DB, tx *txn, s *msgcenter.Store) error
 		return err
 	}
 	err = tx.QueryRowContext(ctx, `
-		INSERT INTO stores (slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO stores (slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at,
+			unpaid_hold_seconds)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		RETURNING id`,
 		s.Slug, s.Name, s.Address, s.Currency, s.TimeZone, string(s.Language),
-		int64(s.IncompleteDelay/time.Second), s.OwnerID, s.CreatedAt,
+		int64(s.IncompleteDelay/time.Second), s.OwnerID, s.CreatedAt, int64(s.UnpaidHold/time.Second),
 	).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert store: %w", err)
@@ -243,9 +247,10 @@ func (ss *StoreService) UpdateStore(ctx context.Context, ownerID, storeID int64,
 func updateStore(ctx context.Context, tx *txn, s *msgcenter.Store) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE stores
-		SET name = $1, address = $2, time_zone = $3, language = $4, incomplete_delay_seconds = $5
+		SET name = $1, address = $2, time_zone = $3, language = $4, incomplete_delay_seconds = $5, unpaid_hold_seconds = $8
 		WHERE id = $6 AND owner_id = $7`,
 		s.Name, s.Address, s.TimeZone, string(s.Language), int64(s.IncompleteDelay/time.Second), s.ID, s.OwnerID,
+		int64(s.UnpaidHold/time.Second),
 	)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update store: %w", err)
@@ -253,7 +258,8 @@ func updateStore(ctx context.Context, tx *txn, s *msgcenter.Store) error {
 	return nil
 }
 
-const storeColumns = `id, slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at`
+const storeColumns = `id, slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at,
+	unpaid_hold_seconds`
 
 // findStore returns the one store matching where, which must be written
 // with placeholders for args; ENOTFOUND when there is none.
@@ -285,17 +291,19 @@ type storeRow struct {
 	s            msgcenter.Store
 	language     string
 	delaySeconds int64
+	holdSeconds  int64
 }
 
 func (x *storeRow) dest() []any {
 	s := &x.s
-	return []any{&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &x.language, &x.delaySeconds, &s.OwnerID, &s.CreatedAt}
+	return []any{&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &x.language, &x.delaySeconds, &s.OwnerID, &s.CreatedAt, &x.holdSeconds}
 }
 
 func (x *storeRow) value() *msgcenter.Store {
 	s := x.s
 	s.Language = msgcenter.Language(x.language)
 	s.IncompleteDelay = time.Duration(x.delaySeconds) * time.Second
+	s.UnpaidHold = time.Duration(x.holdSeconds) * time.Second
 	s.CreatedAt = s.CreatedAt.UTC()
 	return &s
 }

@@ -31,7 +31,7 @@ func TestStoreService_CreateStore(t *testing.T) {
 			want := msgcenter.Store{
 				ID: s.ID, Slug: "kopi-kenangan", Name: "Kopi Kenangan!", Address: "Jl. Sudirman 1",
 				Currency: "IDR", TimeZone: "Asia/Jakarta", Language: msgcenter.LanguageEnglish,
-				IncompleteDelay: msgcenter.DefaultIncompleteDelay, OwnerID: owner.ID, CreatedAt: clk.Now(),
+				IncompleteDelay: msgcenter.DefaultIncompleteDelay, UnpaidHold: msgcenter.DefaultUnpaidHold, OwnerID: owner.ID, CreatedAt: clk.Now(),
 			}
 			if s.ID == 0 || !reflect.DeepEqual(*s, want) {
 				t.Fatalf("store = %+v, want %+v", *s, want)

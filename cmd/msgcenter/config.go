@@ -96,6 +96,7 @@ var serveBindings = []envBinding{
 	{"max-attempts", "MSGCENTER_MAX_ATTEMPTS", false},
 	{"retry-base", "MSGCENTER_RETRY_BASE", false},
 	{"retry-max", "MSGCENTER_RETRY_MAX", false},
+	{"max-wait", "MSGCENTER_MAX_WAIT", false},
 	{"job-timeout", "MSGCENTER_JOB_TIMEOUT", false},
 	{"rescue-after", "MSGCENTER_RESCUE_AFTER", false},
 	{"requeue-after", "MSGCENTER_REQUEUE_AFTER", false},
@@ -104,6 +105,7 @@ var serveBindings = []envBinding{
 	{"qiscus-app-id", "QISCUS_APP_ID", false},
 	{"qiscus-base-url", "QISCUS_BASE_URL", false},
 	{"qiscus-rate", "QISCUS_RATE_PER_SECOND", false},
+	{"qiscus-hosts", "MSGCENTER_QISCUS_HOSTS", false},
 	{"role", "MSGCENTER_ROLE", false},
 	{"rate-signin", "MSGCENTER_RATE_SIGNIN", false},
 	{"rate-webhooks", "MSGCENTER_RATE_WEBHOOKS", false},
@@ -122,13 +124,13 @@ var serveSecrets = []string{"MSGCENTER_SECRET_KEY", "QISCUS_SECRET_KEY", "MSGCEN
 // serveFlags are serve's settings as parsed.
 type serveFlags struct {
 	db, addr, publicURL, provider, role         string
-	qiscusAppID, qiscusBaseURL                  string
+	qiscusAppID, qiscusBaseURL, qiscusHosts     string
 	rateSignIn, rateWebhooks, ratePublic        string
 	logLevel, logFormat, metricsAddr, adminMail string
 	demo, trustProxy                            bool
 	workers, maxConns, attempts                 int
 	qiscusRate                                  float64
-	retryBase, retryMax, jobTimeout             time.Duration
+	retryBase, retryMax, jobTimeout, maxWait    time.Duration
 	rescueAfter, requeueAfter, latency          time.Duration
 }
 
@@ -147,6 +149,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.IntVar(&f.attempts, "max-attempts", 8, "tries of one message before it fails")
 	fs.DurationVar(&f.retryBase, "retry-base", time.Second, "first retry delay, doubled per attempt with jitter")
 	fs.DurationVar(&f.retryMax, "retry-max", 10*time.Minute, "longest retry delay")
+	fs.DurationVar(&f.maxWait, "max-wait", 24*time.Hour, "longest a message waits for an unavailable platform or a reconnected app before it fails")
 	fs.DurationVar(&f.jobTimeout, "job-timeout", 30*time.Second, "longest one send may take")
 	fs.DurationVar(&f.rescueAfter, "rescue-after", time.Minute, "when a send whose process died is tried again (must exceed --job-timeout)")
 	fs.DurationVar(&f.requeueAfter, "requeue-after", 10*time.Minute, "when a message still queued whose job is gone gets a new one")
@@ -155,6 +158,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.qiscusAppID, "qiscus-app-id", "", "the deployment's Qiscus app (with --provider qiscus)")
 	fs.StringVar(&f.qiscusBaseURL, "qiscus-base-url", "https://multichannel.qiscus.com", "the Qiscus API")
 	fs.Float64Var(&f.qiscusRate, "qiscus-rate", 20, "requests per second to each Qiscus app, per process: with N processes set it to the app's limit ÷ N")
+	fs.StringVar(&f.qiscusHosts, "qiscus-hosts", "", "comma-separated hosts (host or host:port) a store's Qiscus connection may name besides the public Qiscus hosts; they may be private, such as a local sandbox")
 	fs.StringVar(&f.role, "role", RoleAll, "what this process does: all, http (answers HTTP, works no jobs) or worker (works jobs, serves only /healthz and /metrics)")
 	fs.StringVar(&f.rateSignIn, "rate-signin", def.SignIn.String(), "sign-in attempts per client IP: N/unit[:burst], unit s, m or h; 0 disables")
 	fs.StringVar(&f.rateWebhooks, "rate-webhooks", def.Webhooks.String(), "webhook calls per client IP, N/unit[:burst]; 0 disables")
@@ -204,7 +208,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 		QiscusBaseURL: f.qiscusBaseURL, MetricsAddr: f.metricsAddr, MetricsToken: secrets["MSGCENTER_METRICS_TOKEN"],
 		AdminEmail: f.adminMail, AdminPassword: secrets["MSGCENTER_ADMIN_PASSWORD"],
 		Delivery: DeliveryConfig{Work: true, MaxWorkers: f.workers, MaxAttempts: f.attempts, RetryBase: f.retryBase,
-			RetryMax: f.retryMax, JobTimeout: f.jobTimeout, RescueAfter: f.rescueAfter, RequeueAfter: f.requeueAfter}}
+			RetryMax: f.retryMax, MaxWait: f.maxWait, JobTimeout: f.jobTimeout, RescueAfter: f.rescueAfter, RequeueAfter: f.requeueAfter}}
 	if err := f.check(src, &c); err != nil {
 		return Config{}, err
 	}
@@ -212,6 +216,11 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	if v := secrets["MSGCENTER_SECRET_KEY"]; v != "" {
 		if c.SecretKey, err = sqlstore.ParseSecretKey(v); err != nil {
 			return Config{}, fmt.Errorf("MSGCENTER_SECRET_KEY: %w", err)
+		}
+	}
+	for _, h := range strings.Split(f.qiscusHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.QiscusHosts = append(c.QiscusHosts, h)
 		}
 	}
 	c.Limits = mchttp.Limits{TrustProxy: f.trustProxy}
@@ -243,7 +252,7 @@ func (f *serveFlags) check(src envSources, c *Config) error {
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"retry-base", f.retryBase}, {"retry-max", f.retryMax}, {"job-timeout", f.jobTimeout}, {"rescue-after", f.rescueAfter}, {"requeue-after", f.requeueAfter}} {
+	}{{"retry-base", f.retryBase}, {"retry-max", f.retryMax}, {"max-wait", f.maxWait}, {"job-timeout", f.jobTimeout}, {"rescue-after", f.rescueAfter}, {"requeue-after", f.requeueAfter}} {
 		if d.v <= 0 {
 			return bad(d.flag, "%v: must be positive", d.v)
 		}

@@ -22,6 +22,8 @@ var envSamples = map[string]struct{ good, bad string }{
 	"max-attempts":    {"4", "-1"},
 	"retry-base":      {"2s", "soon"},
 	"retry-max":       {"20m", "0s"},
+	"max-wait":        {"2h", "forever"},
+	"qiscus-hosts":    {"sandbox.local:8080", ""},
 	"job-timeout":     {"15s", "-1s"},
 	"rescue-after":    {"2m", "1s"},
 	"requeue-after":   {"5m", "x"},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -40,18 +41,31 @@ func TestConnectedStoreSends(t *testing.T) {
 		}))
 		defer app.Close()
 
-		a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.SecretKey = bytes.Repeat([]byte{7}, 32) })
+		a := MustRunMainWith(t, dbURL, func(c *main.Config) {
+			c.SecretKey = bytes.Repeat([]byte{7}, 32)
+			c.QiscusHosts = []string{strings.TrimPrefix(app.URL, "http://")}
+		})
 		sh := a.NewShop("Toko Kopi Senja")
 		a.MustJSON(http.StatusOK, "PUT", "/api/v1/stores/"+sh.Store+"/integration/qiscus",
 			map[string]any{"app_id": "kopi-app", "secret_key": "s3cret-value", "base_url": app.URL}, nil)
 
+		// A connected app's rooms are the platform's: they carry its room id,
+		// the only one the adapter sends.
+		sh.IGRoom = a.create("rooms", sh.Store, map[string]any{"channel_id": sh.IG, "customer_name": "Budi", "external_id": "ig-room-1"})
 		o := sh.Order(sh.IGRoom)
 		if got := sh.WaitOrderDeliveries(o.ID, 1); got.Summary.Sent != 1 {
 			t.Fatalf("connected store's order: %+v", got)
 		}
 		mu.Lock()
 		n := len(sent)
+		roomSent := ""
+		if n > 0 {
+			roomSent, _ = sent[0]["room_id"].(string)
+		}
 		mu.Unlock()
+		if roomSent != "ig-room-1" {
+			t.Errorf("the app was sent room_id %q, want the platform's ig-room-1", roomSent)
+		}
 		if n != 1 || len(sh.Outbox(sh.IGRoom)) != 0 {
 			t.Fatalf("connected store: its app got %d messages, the sandbox %d; want 1 and 0", n, len(sh.Outbox(sh.IGRoom)))
 		}

@@ -126,7 +126,7 @@ func TestCrash(t *testing.T) {
 			workers = 10
 			placers = 8
 		)
-		runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password", "correct horse battery")
+		runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password-file", passwordFile(t, "correct horse battery"))
 		token := runCLI(t, bin, "token", "create", "--db", dbURL, "--email", "ops@example.com")
 		serveArgs := []string{"--sandbox-latency", "20ms", "--workers", fmt.Sprint(workers), "--job-timeout", "2s",
 			"--rescue-after", "3s", "--retry-base", "20ms", "--retry-max", "200ms"}

@@ -230,7 +230,7 @@ func testFallbackProviderExpired(t *testing.T, dbURL string) {
 	o := fs.Order(fs.WARoom)
 	fs.WaitOrderDeliveries(o.ID, 1)
 	// The room looks open to us, but the platform answers 131047.
-	if err := fs.Main.Sandbox.InjectFaults(context.Background(), "session_expired", 1); err != nil {
+	if err := fs.Main.Sandbox.InjectFaults(context.Background(), fs.StoreID, "session_expired", 1); err != nil {
 		t.Fatal(err)
 	}
 	fs.MustJSON(200, "POST", fmt.Sprintf("/api/v1/stores/%s/orders/%d/pay", fs.Store, o.ID), nil, nil)

@@ -18,7 +18,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+	if err := Command(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "msgcenter:", err)
 		}
@@ -35,16 +35,25 @@ Usage:
   msgcenter healthcheck [--addr 127.0.0.1:8080]   (exits 0 when /healthz answers 200)
   msgcenter version
   msgcenter bench [--orders 10000] [--db postgres://server/db] [--workers 50]
-  msgcenter admin create --email E --password P [--db URL]
-  msgcenter token create --email E [--db URL]
+  msgcenter admin create --email E [--password-file F] [--db URL]
+  msgcenter admin password --email E [--password-file F] [--db URL]
+  msgcenter token create --email E [--name N] [--db URL]
+  msgcenter token list --email E [--db URL]
+  msgcenter token revoke --email E --id N [--db URL]
+
+Passwords are read from --password-file or, without it, from the first line
+of standard input (never from the command line, where the process list
+shows them).
 
 --db defaults to $MSGCENTER_DATABASE_URL, else the SQLite file ./msgcenter.db;
 a postgres:// URL selects PostgreSQL. Every serve flag has an environment
 variable: msgcenter serve --help lists them.
 `
 
-// run dispatches a subcommand; getenv is the only way in to the environment.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+// Command runs the msgcenter command line args (without the program's
+// name) with its standard streams; getenv is the only way in to the
+// environment. main calls it, and tests run the admin tools through it.
+func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
@@ -58,11 +67,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runMigrate(ctx, args[1:], stdout, stderr, getenv)
 	case "admin":
 		if len(args) > 1 && args[1] == "create" {
-			return runAdminCreate(ctx, args[2:], stdout, stderr, getenv)
+			return runAdminCreate(ctx, args[2:], stdin, stdout, stderr, getenv)
+		}
+		if len(args) > 1 && args[1] == "password" {
+			return runAdminPassword(ctx, args[2:], stdin, stdout, stderr, getenv)
 		}
 	case "token":
-		if len(args) > 1 && args[1] == "create" {
-			return runTokenCreate(ctx, args[2:], stdout, stderr, getenv)
+		if len(args) > 1 {
+			switch args[1] {
+			case "create":
+				return runTokenCreate(ctx, args[2:], stdout, stderr, getenv)
+			case "list":
+				return runTokenList(ctx, args[2:], stdout, stderr, getenv)
+			case "revoke":
+				return runTokenRevoke(ctx, args[2:], stdout, stderr, getenv)
+			}
 		}
 	case "backup":
 		return runBackup(ctx, args[1:], stdout, stderr, getenv)
@@ -129,13 +148,17 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	return nil
 }
 
-func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runAdminCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	db := dbFlag(fs)
 	email := fs.String("email", "", "the admin's email")
-	password := fs.String("password", "", "the admin's password (at least 8 characters)")
+	pw := passwordFlags(fs)
 	if err := parseWithDB(fs, args, getenv); err != nil {
+		return err
+	}
+	password, err := pw.read(stdin)
+	if err != nil {
 		return err
 	}
 	d, err := openDB(ctx, *db, sqlstore.Options{})
@@ -143,7 +166,7 @@ func runAdminCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer d.Close()
-	u, err := newServices(d).users.CreateUser(ctx, *email, *password)
+	u, err := newServices(d).users.CreateUser(ctx, *email, password)
 	if err != nil {
 		return describe(err)
 	}

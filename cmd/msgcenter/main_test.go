@@ -286,7 +286,7 @@ func testValidation(t *testing.T, a *App) {
 		{"ErrToggleOnShare", "share_microsite_url", map[string]any{"automation_enabled": false}, 422, "automation_enabled", "cannot be set"},
 		{"ErrFallbackOnFailed", "order_failed", map[string]any{"fallback": map[string]any{"enabled": false}}, 422, "fallback", "order_placed and order_paid only"},
 		{"ErrMalformedJSON", "order_placed", `{"type": "custom",`, 400, "", ""},
-		{"ErrWrongJSONType", "order_placed", `{"type": 7}`, 400, "", ""},
+		{"ErrWrongJSONType", "order_placed", `{"type": 7}`, 422, "type", "must be text"},
 		{"ErrUnknownEvent", "order_shipped", map[string]any{"type": "default"}, 404, "", ""},
 	}
 	for _, tc := range cases {

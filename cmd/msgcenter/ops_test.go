@@ -55,7 +55,7 @@ func TestOperatorView(t *testing.T) {
 		})
 		sh := a.NewShop("Toko Kopi Senja")
 		ctx := context.Background()
-		if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, 1); err != nil {
+		if err := sh.Main.Sandbox.InjectFaults(ctx, sh.StoreID, sandbox.FaultTransient, 1); err != nil {
 			t.Fatal(err)
 		}
 		o := sh.Order(sh.WARoom)
@@ -247,14 +247,14 @@ func TestBackupUnderLoad(t *testing.T) {
 	mu.Unlock()
 	backup := filepath.Join(dir, "backup.db")
 	var stdout, stderr bytes.Buffer
-	err := main.Run(context.Background(), []string{"backup", "--db", dbPath, "--to", backup}, &stdout, &stderr, func(string) string { return "" })
+	err := main.Command(context.Background(), []string{"backup", "--db", dbPath, "--to", backup}, nil, &stdout, &stderr, func(string) string { return "" })
 	time.Sleep(50 * time.Millisecond) // writes go on after the copy
 	close(stop)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("backup: %v %s", err, stderr.String())
 	}
-	if err := main.Run(context.Background(), []string{"backup", "--db", dbPath, "--to", backup}, io.Discard, io.Discard, func(string) string { return "" }); err == nil {
+	if err := main.Command(context.Background(), []string{"backup", "--db", dbPath, "--to", backup}, nil, io.Discard, io.Discard, func(string) string { return "" }); err == nil {
 		t.Error("a second backup over the first was not refused")
 	}
 

@@ -417,7 +417,7 @@ func testFaults(t *testing.T, dbURL string) {
 	ctx := context.Background()
 	t.Run("Transient30Percent", func(t *testing.T) {
 		const n = 20
-		if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, n*3/10); err != nil {
+		if err := sh.Main.Sandbox.InjectFaults(ctx, sh.StoreID, sandbox.FaultTransient, n*3/10); err != nil {
 			t.Fatal(err)
 		}
 		ids := make([]int64, n)
@@ -442,7 +442,7 @@ func testFaults(t *testing.T, dbURL string) {
 		few := MustRunMainWith(t, freshURL(t, dbURL), func(c *main.Config) {
 			c.Delivery.MaxAttempts, c.Delivery.RetryBase, c.Delivery.RetryMax = 3, 10*time.Millisecond, 20*time.Millisecond
 		}).NewShop("Toko Sibuk")
-		if err := few.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, 5); err != nil {
+		if err := few.Main.Sandbox.InjectFaults(ctx, few.StoreID, sandbox.FaultTransient, 5); err != nil {
 			t.Fatal(err)
 		}
 		got := few.WaitOrderDeliveries(few.Order(few.IGRoom).ID, 1)
@@ -459,7 +459,7 @@ func testFaults(t *testing.T, dbURL string) {
 		}
 	})
 	t.Run("Permanent", func(t *testing.T) {
-		if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultPermanent, 1); err != nil {
+		if err := sh.Main.Sandbox.InjectFaults(ctx, sh.StoreID, sandbox.FaultPermanent, 1); err != nil {
 			t.Fatal(err)
 		}
 		got := sh.WaitOrderDeliveries(sh.Order(sh.IGRoom).ID, 1)
@@ -473,7 +473,7 @@ func testFaults(t *testing.T, dbURL string) {
 		fast := MustRunMainWith(t, freshURL(t, dbURL), func(c *main.Config) {
 			c.Delivery.JobTimeout, c.Delivery.RescueAfter = 2*time.Second, 4*time.Second
 		}).NewShop("Toko Lambat")
-		if err := fast.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTimeout, 2); err != nil {
+		if err := fast.Main.Sandbox.InjectFaults(ctx, fast.StoreID, sandbox.FaultTimeout, 2); err != nil {
 			t.Fatal(err)
 		}
 		for range 5 {
@@ -491,7 +491,7 @@ func testFaults(t *testing.T, dbURL string) {
 		// retry sends it again. At least once: the customer sees it twice,
 		// and the record shows one message, sent, with two attempts.
 		before := len(sh.Outbox(sh.IGRoom))
-		if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultAnswerLost, 1); err != nil {
+		if err := sh.Main.Sandbox.InjectFaults(ctx, sh.StoreID, sandbox.FaultAnswerLost, 1); err != nil {
 			t.Fatal(err)
 		}
 		got := sh.WaitOrderDeliveries(sh.Order(sh.IGRoom).ID, 1)
@@ -597,7 +597,7 @@ func testRequeueLostJob(t *testing.T, dbURL string) {
 		return count(`SELECT COUNT(*) FROM river_job WHERE kind = 'requeue_deliveries' AND state = 'completed'`)
 	}
 
-	if err := sh.Main.Sandbox.InjectFaults(ctx, sandbox.FaultTransient, 1); err != nil {
+	if err := sh.Main.Sandbox.InjectFaults(ctx, sh.StoreID, sandbox.FaultTransient, 1); err != nil {
 		t.Fatal(err)
 	}
 	o := sh.Order(sh.IGRoom)

@@ -85,7 +85,7 @@ func TestPostgresRestart(t *testing.T) {
 	}
 	pg, dbURL := newPGCluster(t)
 	const workers = 10
-	runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password", "correct horse battery")
+	runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password-file", passwordFile(t, "correct horse battery"))
 	token := runCLI(t, bin, "token", "create", "--db", dbURL, "--email", "ops@example.com")
 	child := StartChild(t, bin, dbURL, "--sandbox-latency", "10ms", "--workers", strconv.Itoa(workers),
 		"--job-timeout", "2s", "--rescue-after", "3s", "--retry-base", "50ms", "--retry-max", "500ms")

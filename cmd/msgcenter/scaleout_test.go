@@ -25,7 +25,7 @@ type scaleShop struct {
 func newScaleShop(t *testing.T, bin, dbURL string, n int, args ...string) *scaleShop {
 	t.Helper()
 	runCLI(t, bin, "migrate", "--db", dbURL)
-	runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password", "correct horse battery")
+	runCLI(t, bin, "admin", "create", "--db", dbURL, "--email", "ops@example.com", "--password-file", passwordFile(t, "correct horse battery"))
 	token := runCLI(t, bin, "token", "create", "--db", dbURL, "--email", "ops@example.com")
 	s := &scaleShop{t: t}
 	for range n {

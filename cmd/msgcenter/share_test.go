@@ -244,13 +244,24 @@ func testShareClick(t *testing.T, dbURL string) {
 		{"UnknownStore", sh.Base + "/hooks/omnichannel/99999/custom-button/" + b.URL[len(wantPrefix):], sh.clickPayload(sh.WARoom), 404, "Unknown custom button"},
 		{"Malformed", b.URL, `{"room_id": "1",`, 400, "Malformed JSON"},
 		{"NotAnObject", b.URL, `[1, 2]`, 400, "Malformed JSON"},
-		{"MissingRoomID", b.URL, `{"customer": {"name": "Budi"}, "extra": {"ignored": true}}`, 400, "room id"},
+		{"MissingRoomID", b.URL, `{"customer": {"name": "Budi"}, "extra": {"ignored": true}}`, 422, "kept"},
 	} {
 		code, ans := sh.Webhook(tc.url, tc.body)
 		msg, _ := ans["error"].(map[string]any)["message"].(string)
 		if code != tc.code || !strings.Contains(msg, tc.says) {
 			t.Errorf("%s: %d %v, want %d saying %q", tc.name, code, ans, tc.code, tc.says)
 		}
+	}
+	// The click that named no room is kept for the admin, as sent.
+	var unplaced struct {
+		Clicks []struct {
+			Payload string `json:"payload"`
+			Reason  string `json:"reason"`
+		} `json:"unplaced_clicks"`
+	}
+	sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/message-center/share_microsite_url/custom-button/unplaced-clicks", nil, &unplaced)
+	if len(unplaced.Clicks) != 1 || !strings.Contains(unplaced.Clicks[0].Payload, "Budi") || !strings.Contains(unplaced.Clicks[0].Reason, "room_id") {
+		t.Errorf("unplaced clicks = %+v, want the click without a room, with why", unplaced.Clicks)
 	}
 	sh.waitOutbox(sh.WARoom, 3)
 }

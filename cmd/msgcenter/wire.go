@@ -21,6 +21,7 @@ import (
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
 	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/internal/netguard"
 	"github.com/qiscus/msgcenter/provider/qiscus"
 	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
@@ -65,8 +66,15 @@ type Config struct {
 	// connection: "sandbox" (default) or "qiscus" with the Qiscus fields.
 	Provider                                 string
 	QiscusAppID, QiscusSecret, QiscusBaseURL string
+	// QiscusHosts are hosts (or host:port) a store's Qiscus connection may
+	// name besides the public Qiscus API hosts; they may be private (the
+	// local sandbox).
+	QiscusHosts []string
 	// QiscusRate is each Qiscus app's request rate from this process.
 	QiscusRate float64
+	// QiscusBreakerCooldown is how long a Qiscus app's circuit breaker stays
+	// open (qiscus.DefaultBreakerCooldown when zero).
+	QiscusBreakerCooldown time.Duration
 	// SecretKey encrypts stores' provider credentials (32 bytes); without
 	// it stores cannot connect their own apps.
 	SecretKey []byte
@@ -90,6 +98,7 @@ type DeliveryConfig struct {
 	Work                             bool
 	MaxWorkers, MaxAttempts          int
 	RetryBase, RetryMax              time.Duration
+	MaxWait, ParkRecheck             time.Duration
 	JobTimeout, RescueAfter          time.Duration
 	FetchCooldown, FetchPollInterval time.Duration
 	SweepInterval                    time.Duration
@@ -107,7 +116,6 @@ type Main struct {
 	Delivery *delivery.Service
 	Registry *prometheus.Registry
 
-	integrations   msgcenter.IntegrationService
 	jobMetrics     *jobMetrics
 	stopJobMetrics func()
 }
@@ -161,33 +169,46 @@ func (m *Main) Run(ctx context.Context) error {
 	if c.Stdout == nil {
 		c.Stdout = io.Discard
 	}
-	now := c.Now
-	if now == nil {
-		now = func() time.Time { return time.Now().UTC() }
-	}
 	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := delivery.NewMetrics(m.Registry)
 	db, err := m.openStore(ctx, metrics)
 	if err != nil {
 		return err
 	}
-	m.DB = db
 	if c.DBMaxConns > 0 {
 		db.SetMaxConns(c.DBMaxConns)
 	}
 	if c.Now != nil {
 		db.Now = c.Now
 	}
+	m.DB = db
 	svc := newServices(db)
+	now := c.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
 	m.jobMetrics = newJobMetrics(m.Registry)
-	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newJobQueue(db.SQLRead(), m.jobMetrics))
+	m.Registry.MustRegister(newJobQueue(db.SQLRead(), m.jobMetrics))
 	registerDBStats(m.Registry, db.SQL(), db.SQLRead())
-	providers, err := m.newProviders(svc, now)
+	m.Sandbox = sandbox.New(db.SQL(), now)
+	m.Sandbox.SetLatency(c.SandboxLatency)
+	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
 	if err != nil {
 		return err
 	}
-	if err := m.newHTTP(svc, providers); err != nil {
+	var fallback msgcenter.FullProvider = m.Sandbox
+	if c.Provider == "qiscus" {
+		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
+			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate, BreakerCooldown: c.QiscusBreakerCooldown})
+	}
+	// Stores' own apps are called through the outbound policy, checked again
+	// at every dial; the deployment's own app is the operator's choice.
+	qiscusPolicy := &netguard.Policy{Hosts: append(msgcenter.PublicQiscusHosts(), c.QiscusHosts...), Trusted: c.QiscusHosts}
+	providers := &measuredProviders{sandbox: m.Sandbox, m: newProviderMetrics(m.Registry),
+		Providers: qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
+			HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})}
+	if err := m.newHTTP(svc, providers, integrations, qiscusPolicy); err != nil {
 		return err
 	}
 	// Bind first: the default public URL is the address we get, which the
@@ -195,6 +216,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+
 	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
 		return err
 	}
@@ -217,47 +239,17 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// openStore opens the database of the configuration. The store inserts the
-// jobs of the messages it raises in its own transactions, through a River
-// client on its handle.
-func (m *Main) openStore(ctx context.Context, metrics *delivery.Metrics) (*sqlstore.DB, error) {
-	c := &m.Config
-	return openDB(ctx, c.DatabaseURL, sqlstore.Options{
-		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
-			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
-				FetchCooldown: c.Delivery.FetchCooldown})
-		},
-	})
-}
+// mainReceipts applies status webhooks through the delivery service, which
+// is built after the HTTP server but before it serves.
+type mainReceipts struct{ m *Main }
 
-// newProviders sets up the sandbox and resolves each store's provider,
-// timing their sends.
-func (m *Main) newProviders(svc services, now func() time.Time) (msgcenter.Providers, error) {
-	c, db := &m.Config, m.DB
-	m.Sandbox = sandbox.New(db.SQL(), now)
-	m.Sandbox.Reads = db.SQLRead()
-	if db.Engine() == sqlstore.EngineSQLite {
-		m.Sandbox.Writes = db.WithTx
-	} else {
-		m.Sandbox.BatchSends()
-	}
-	m.Sandbox.SetLatency(c.SandboxLatency)
-	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
-	if err != nil {
-		return nil, err
-	}
-	m.integrations = integrations
-	var fallback msgcenter.FullProvider = m.Sandbox
-	if c.Provider == "qiscus" {
-		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
-			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
-	}
-	resolver := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate})
-	return &measuredProviders{Providers: resolver, sandbox: m.Sandbox, m: newProviderMetrics(m.Registry)}, nil
+// ApplyReceipts implements mchttp.ReceiptApplier.
+func (r mainReceipts) ApplyReceipts(ctx context.Context, storeID int64, receipts []msgcenter.DeliveryReceipt) (int, error) {
+	return r.m.Delivery.ApplyReceipts(ctx, storeID, receipts)
 }
 
 // newHTTP builds the HTTP server.
-func (m *Main) newHTTP(svc services, providers msgcenter.Providers) error {
+func (m *Main) newHTTP(svc services, providers msgcenter.Providers, integrations msgcenter.IntegrationService, qiscusPolicy *netguard.Policy) error {
 	c, db := &m.Config, m.DB
 	var public *url.URL
 	if c.PublicURL != "" {
@@ -276,15 +268,43 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers) error {
 	buttons.Logger = c.Logger
 	var err error
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
-		Addr: c.Addr, PublicURL: public, Logger: c.Logger, Now: c.Now, Limits: c.Limits,
-		Users: svc.users, Stores: svc.stores, Messages: svc.messages, Commerce: svc.commerce, Orders: svc.orders,
-		Deliveries: svc.deliveries, Providers: providers, Integrations: m.integrations,
-		CustomButtons: buttons, Microsite: buttons,
-		Metrics:  promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
-		Registry: m.Registry, MetricsAddr: c.MetricsAddr, MetricsToken: c.MetricsToken,
+		Addr:          c.Addr,
+		PublicURL:     public,
+		Logger:        c.Logger,
+		Now:           c.Now,
+		Limits:        c.Limits,
+		Users:         svc.users,
+		Stores:        svc.stores,
+		Messages:      svc.messages,
+		Commerce:      svc.commerce,
+		Orders:        svc.orders,
+		Deliveries:    svc.deliveries,
+		Providers:     providers,
+		Integrations:  integrations,
+		QiscusPolicy:  qiscusPolicy,
+		Idempotency:   sqlstore.NewIdempotencyService(db),
+		CustomButtons: buttons,
+		Microsite:     buttons,
+		Receipts:      mainReceipts{m},
+		ParseStatuses: qiscus.ParseStatusWebhook,
+		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Registry:      m.Registry,
+		MetricsAddr:   c.MetricsAddr,
+		MetricsToken:  c.MetricsToken,
 		// The sandbox shows each signed-in admin the rooms of their stores only.
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
+			// Clicks go to this process's own listener, never elsewhere.
+			Self: func() string { return m.HTTP.URL() },
+			// A status the page reports is read as the platform's webhook is.
+			OnStatus: func(ctx context.Context, storeID int64, body []byte) error {
+				receipts, err := qiscus.ParseStatusWebhook(body)
+				if err != nil {
+					return err
+				}
+				_, err = m.Delivery.ApplyReceipts(ctx, storeID, receipts)
+				return err
+			},
 		}),
 		Checks: map[string]func(context.Context) error{
 			"database": db.Ping,
@@ -293,6 +313,19 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers) error {
 		HealthOnly: c.Role == RoleWorker,
 	})
 	return err
+}
+
+// openStore opens the database of the configuration. The store inserts the
+// jobs of the messages it raises in its own transactions, through a River
+// client on its handle.
+func (m *Main) openStore(ctx context.Context, metrics *delivery.Metrics) (*sqlstore.DB, error) {
+	c := &m.Config
+	return openDB(ctx, c.DatabaseURL, sqlstore.Options{
+		Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
+			return delivery.NewJobs(ctx, delivery.Config{SQL: h, Engine: engine, Logger: c.Logger, Metrics: metrics,
+				FetchCooldown: c.Delivery.FetchCooldown})
+		},
+	})
 }
 
 // startDelivery builds the delivery service on the store and starts its
@@ -304,6 +337,7 @@ func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcen
 		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
 		PublicURL: m.HTTP.PublicURL.String(), Now: c.Now, Logger: c.Logger, Metrics: metrics,
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
+		MaxWait: dc.MaxWait, ParkRecheck: dc.ParkRecheck,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,
 		FetchPollInterval: dc.FetchPollInterval, SweepInterval: dc.SweepInterval,
 		RequeueInterval: dc.RequeueInterval, RequeueAfter: dc.RequeueAfter,

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,9 +19,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/internal/netguard"
 )
 
-var _ msgcenter.FullProvider = (*Client)(nil)
+var (
+	_ msgcenter.FullProvider      = (*Client)(nil)
+	_ msgcenter.RoomFactsProvider = (*Client)(nil)
+)
 
 // The defaults of Config.
 const (
@@ -30,6 +36,8 @@ const (
 	DefaultBreakerFailures = 5
 	DefaultBreakerCooldown = 30 * time.Second
 	DefaultTemplateTTL     = 60 * time.Second
+	DefaultRoomTTL         = 30 * time.Second
+	DefaultRejectedFor     = 5 * time.Minute
 )
 
 // CreditsUnknown is what Credits returns: the platform has no API that
@@ -89,9 +97,15 @@ type Config struct {
 
 	// TemplateTTL bounds how long a channel's template catalogue is cached.
 	TemplateTTL time.Duration
+	// RoomTTL bounds how long a room's facts are cached (DefaultRoomTTL).
+	RoomTTL time.Duration
+	// RejectedFor is how long, after the platform rejected the app's key
+	// (401, 403), every call is refused without a request
+	// (DefaultRejectedFor); a reconnected app gets a new client at once.
+	RejectedFor time.Duration
 
-	// Channels, when set, gives Templates the platform's id of a channel
-	// (Channel.ExternalID); without it the numeric id is used.
+	// Channels gives Templates the platform's id of a channel
+	// (Channel.ExternalID); Templates fails without it.
 	Channels ChannelFinder
 
 	// Now is the clock of the limiter, the breaker and the cache; nil means
@@ -116,8 +130,10 @@ type Client struct {
 	limiter *rate.Limiter
 	breaker *breaker
 
-	mu    sync.Mutex
-	cache map[int64]cachedTemplates // by msgcenter channel id
+	mu       sync.Mutex
+	cache    map[int64]cachedTemplates // by msgcenter channel id
+	rooms    map[string]cachedRoom     // by the platform's room id
+	rejected time.Time                 // until when the key counts as rejected
 }
 
 type cachedTemplates struct {
@@ -148,6 +164,12 @@ func New(cfg Config) *Client {
 	if cfg.TemplateTTL <= 0 {
 		cfg.TemplateTTL = DefaultTemplateTTL
 	}
+	if cfg.RoomTTL <= 0 {
+		cfg.RoomTTL = DefaultRoomTTL
+	}
+	if cfg.RejectedFor <= 0 {
+		cfg.RejectedFor = DefaultRejectedFor
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -166,6 +188,7 @@ func New(cfg Config) *Client {
 		limiter: rate.NewLimiter(rate.Limit(cfg.RatePerSecond), cfg.Burst),
 		breaker: &breaker{threshold: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown},
 		cache:   map[int64]cachedTemplates{},
+		rooms:   map[string]cachedRoom{},
 	}
 }
 
@@ -249,7 +272,9 @@ func (c *Client) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msgce
 	}
 	roomID := m.Room.ExternalID
 	if roomID == "" {
-		roomID = strconv.FormatInt(m.Room.ID, 10)
+		// msgcenter's own id means nothing to the platform.
+		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: room "+strconv.FormatInt(m.Room.ID, 10)+
+			" has no Qiscus room id: it was not created by the platform's webhooks")
 	}
 	body := botMessage{SenderEmail: c.senderEmail(), Message: m.Text, Type: "text", RoomID: roomID}
 	if m.Button != nil && m.Button.URL != "" {
@@ -306,21 +331,63 @@ func (c *Client) Credits(ctx context.Context, storeID int64) (int64, error) {
 // *msgcenter.ProviderError whose message never holds the secret key.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
 	now := c.cfg.Now()
+	if until := c.rejectedUntil(); now.Before(until) {
+		return 0, &msgcenter.ProviderError{Kind: msgcenter.ProviderUnauthorized, Reason: msgcenter.ReasonProviderUnauthorized,
+			Message: fmt.Sprintf("qiscus: app %s: the platform rejected the app's key; not asking again before %s",
+				c.cfg.AppID, until.UTC().Format(time.RFC3339))}
+	}
 	done, err := c.breaker.allow(now)
 	if err != nil {
-		return 0, c.transient("%s %s: %v", method, path, err)
+		var open *errBreakerOpen
+		wait := time.Duration(0)
+		if errors.As(err, &open) {
+			wait = open.until.Sub(now)
+		}
+		return 0, c.unavailable(max(wait, 0), "%s %s: %v", method, path, err)
 	}
 	status, err := c.roundTrip(ctx, method, path, query, body, out)
+	var kind msgcenter.ProviderErrorKind
+	if err != nil {
+		kind = msgcenter.ProviderErrorOf(err).Kind
+	}
 	switch {
 	case err == nil:
 		done(c.cfg.Now(), false)
 	case ctx.Err() != nil:
 		// The caller gave up: that says nothing about the platform.
 		done(time.Time{}, false)
+	case kind == msgcenter.ProviderUnauthorized:
+		// Every request would be refused alike: stop asking for a while,
+		// so parked messages cost the platform nothing.
+		c.reject(c.cfg.Now().Add(c.cfg.RejectedFor))
+		done(c.cfg.Now(), false)
 	default:
-		done(c.cfg.Now(), msgcenter.ProviderErrorOf(err).Kind == msgcenter.ProviderTransient)
+		done(c.cfg.Now(), kind == msgcenter.ProviderTransient || kind == msgcenter.ProviderUnavailable)
 	}
 	return status, err
+}
+
+func (c *Client) rejectedUntil() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rejected
+}
+
+func (c *Client) reject(until time.Time) {
+	c.mu.Lock()
+	c.rejected = until
+	c.mu.Unlock()
+}
+
+// netReason says why a connection failed in fixed words, never the dial
+// error's: a tenant reads it in the attempt's record, and the dial error
+// would tell about the network behind this server.
+func netReason(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "did not answer in time (timeout)"
+	}
+	return "could not be reached"
 }
 
 func (c *Client) roundTrip(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
@@ -362,16 +429,25 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, query url.V
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		// Timeouts, refused and reset connections: all may pass.
-		return 0, c.transient("%s %s: %v", method, path, err)
+		if ctx.Err() != nil {
+			// The job's own time ran out, not the platform's.
+			return 0, c.transient("%s %s: %v", method, path, ctx.Err())
+		}
+		if errors.Is(err, netguard.ErrForbidden) {
+			return 0, permanent(msgcenter.ReasonProviderError, fmt.Sprintf("qiscus: app %s: %s %s: the address is not allowed", c.cfg.AppID, method, path))
+		}
+		// Timeouts, refused and reset connections: the platform is out of
+		// reach, and the message waits for it. The text is fixed: a dial
+		// error would tell a tenant about the network behind this server.
+		return 0, c.unavailable(0, "%s %s: the platform %s", method, path, netReason(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	if err != nil {
-		return resp.StatusCode, c.transient("%s %s: read answer: %v", method, path, err)
+		return resp.StatusCode, c.transient("%s %s: the answer could not be read", method, path)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp.StatusCode, c.mapError(method, path, resp.StatusCode, raw)
+		return resp.StatusCode, c.mapError(method, path, resp.StatusCode, resp.Header, raw)
 	}
 	if out != nil && len(raw) > 0 {
 		_ = json.Unmarshal(raw, out)
@@ -385,6 +461,11 @@ func (c *Client) scrub(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, c.secret, redacted)
+}
+
+func (c *Client) unavailable(wait time.Duration, format string, args ...any) error {
+	return &msgcenter.ProviderError{Kind: msgcenter.ProviderUnavailable, Reason: msgcenter.ReasonProviderUnavailable, RetryAfter: wait,
+		Message: c.scrub(fmt.Sprintf("qiscus: app %s: ", c.cfg.AppID) + fmt.Sprintf(format, args...))}
 }
 
 func (c *Client) transient(format string, args ...any) error {

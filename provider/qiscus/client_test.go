@@ -26,8 +26,6 @@ func TestClient_Send(t *testing.T) {
 	}{
 		{"Text", waRoom(), nil, map[string]any{
 			"sender_email": testApp + "_admin@qismo.com", "message": "Halo Siti", "type": "text", "room_id": "r-77"}},
-		{"NumericRoomID", &msgcenter.Room{ID: 42, ChannelType: msgcenter.ChannelWeb}, nil, map[string]any{
-			"sender_email": testApp + "_admin@qismo.com", "message": "Halo Siti", "type": "text", "room_id": "42"}},
 		{"ButtonsOnTelegram", &msgcenter.Room{ID: 43, ChannelType: msgcenter.ChannelTelegram, ExternalID: "r-78"},
 			&msgcenter.Button{Label: "Lihat pesanan", URL: "https://shop.example/order/tok"}, map[string]any{
 				"sender_email": testApp + "_admin@qismo.com", "message": "Halo Siti", "type": "buttons", "room_id": "r-78",
@@ -91,9 +89,9 @@ func TestClient_Send(t *testing.T) {
 
 func fallbackTemplate() *msgcenter.WhatsAppTemplate {
 	return &msgcenter.WhatsAppTemplate{
-		ChannelID: 7, Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility,
+		ChannelID: 7, Namespace: "b7e1_ns", Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility,
 		Type: msgcenter.TemplateType24Hour, Status: msgcenter.TemplateApproved,
-		Header: "Pesanan {{1}}", Body: "Halo {{1}}, pesanan {{2}} sudah {{3}}.",
+		HeaderFormat: msgcenter.HeaderText, Header: "Pesanan {{1}}", Body: "Halo {{1}}, pesanan {{2}} sudah {{3}}.",
 		Buttons: []msgcenter.TemplateButton{
 			{Type: msgcenter.ButtonQuickReply, Text: "Terima kasih"},
 			{Type: msgcenter.ButtonURL, Text: "Lihat", URL: "https://shop.example/order/", Dynamic: true},
@@ -110,7 +108,7 @@ func TestClient_SendTemplate(t *testing.T) {
 		p := newPlatform(t, clock)
 		res, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
 			StoreID: 1, Channel: channel, To: "+62 812-3456-7890", Template: fallbackTemplate(),
-			Params: []string{"Siti Nur", "#1042", "dibayar"}, ButtonSuffix: "tok_123", Key: "k",
+			Params: []string{"Siti Nur", "#1042", "dibayar"}, HeaderParams: []string{"#1042"}, ButtonSuffix: "tok_123", Key: "k",
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -131,9 +129,9 @@ func TestClient_SendTemplate(t *testing.T) {
 		want := map[string]any{
 			"to": "6281234567890", "type": "template",
 			"template": map[string]any{
-				"name": "order_update", "language": map[string]any{"policy": "deterministic", "code": "id"},
+				"namespace": "b7e1_ns", "name": "order_update", "language": map[string]any{"policy": "deterministic", "code": "id"},
 				"components": []any{
-					map[string]any{"type": "header", "parameters": []any{text("Siti Nur")}},
+					map[string]any{"type": "header", "parameters": []any{text("#1042")}},
 					map[string]any{"type": "body", "parameters": []any{text("Siti Nur"), text("#1042"), text("dibayar")}},
 					map[string]any{"type": "button", "sub_type": "url", "index": "1", "parameters": []any{text("tok_123")}},
 				},
@@ -144,20 +142,62 @@ func TestClient_SendTemplate(t *testing.T) {
 		}
 	})
 
-	t.Run("NumericChannelIDAndNoComponents", func(t *testing.T) {
+	t.Run("NoComponents", func(t *testing.T) {
 		clock := newFakeClock()
 		p := newPlatform(t, clock)
 		tmpl := &msgcenter.WhatsAppTemplate{Name: "hello", Language: "en", Body: "Hello!"}
 		if _, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
-			Channel: &msgcenter.Channel{ID: 9}, To: "6281234567890", Template: tmpl}); err != nil {
+			Channel: channel, To: "6281234567890", Template: tmpl}); err != nil {
 			t.Fatal(err)
 		}
-		r := p.Requests()[0]
-		if r.Path != "/whatsapp/v1/"+testApp+"/9/messages" {
-			t.Errorf("path = %s", r.Path)
+		if r := p.Requests()[0]; strings.Contains(r.RawBody, "components") || strings.Contains(r.RawBody, "namespace") {
+			t.Errorf("body = %s, want no components and no namespace", r.RawBody)
 		}
-		if strings.Contains(r.RawBody, "components") {
-			t.Errorf("body = %s, want no components", r.RawBody)
+	})
+
+	t.Run("DocumentHeader", func(t *testing.T) {
+		clock := newFakeClock()
+		p := newPlatform(t, clock)
+		tmpl := &msgcenter.WhatsAppTemplate{Name: "receipt", Language: "en", Body: "Paid {{1}}",
+			HeaderFormat: msgcenter.HeaderDocument, HeaderSample: "https://cdn.example/sample.pdf"}
+		if _, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
+			Channel: channel, To: "6281234567890", Template: tmpl, Params: []string{"#7"},
+			HeaderMedia: &msgcenter.MediaLink{URL: "https://shop.example/receipt/tok.pdf", Filename: "receipt-7.pdf"}}); err != nil {
+			t.Fatal(err)
+		}
+		comps := p.Requests()[0].Body["template"].(map[string]any)["components"].([]any)
+		want := map[string]any{"type": "header", "parameters": []any{map[string]any{"type": "document",
+			"document": map[string]any{"link": "https://shop.example/receipt/tok.pdf", "filename": "receipt-7.pdf"}}}}
+		if !reflect.DeepEqual(comps[0], want) {
+			t.Errorf("header = %v, want %v", comps[0], want)
+		}
+	})
+
+	t.Run("ImageHeaderSendsItsSample", func(t *testing.T) {
+		clock := newFakeClock()
+		p := newPlatform(t, clock)
+		tmpl := &msgcenter.WhatsAppTemplate{Name: "promo", Language: "en", Body: "Hi",
+			HeaderFormat: msgcenter.HeaderImage, HeaderSample: "https://cdn.example/banner.png"}
+		if _, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
+			Channel: channel, To: "6281234567890", Template: tmpl}); err != nil {
+			t.Fatal(err)
+		}
+		comps := p.Requests()[0].Body["template"].(map[string]any)["components"].([]any)
+		want := map[string]any{"type": "header", "parameters": []any{map[string]any{"type": "image",
+			"image": map[string]any{"link": "https://cdn.example/banner.png"}}}}
+		if !reflect.DeepEqual(comps[0], want) {
+			t.Errorf("header = %v, want %v", comps[0], want)
+		}
+	})
+
+	t.Run("ErrNoPlatformChannelID", func(t *testing.T) {
+		clock := newFakeClock()
+		p := newPlatform(t, clock)
+		_, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
+			Channel: &msgcenter.Channel{ID: 9}, To: "6281234567890", Template: &msgcenter.WhatsAppTemplate{Name: "x", Body: "x"}})
+		assertProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
+		if p.Count() != 0 {
+			t.Fatalf("%d requests, want none: msgcenter's own id is never sent", p.Count())
 		}
 	})
 
@@ -169,12 +209,14 @@ func TestClient_SendTemplate(t *testing.T) {
 		{"ErrTooFewParams", []string{"Siti", "#1"}, "tok"},
 		{"ErrTooManyParams", []string{"a", "b", "c", "d"}, "tok"},
 		{"ErrNoButtonSuffix", []string{"a", "b", "c"}, ""},
+		{"ErrNoHeaderParam", []string{"a", "b", "c"}, "tok"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := newFakeClock()
 			p := newPlatform(t, clock)
 			_, err := newClient(p, clock).SendTemplate(ctx, &msgcenter.TemplateMessage{
-				Channel: channel, To: "6281234567890", Template: fallbackTemplate(), Params: tt.params, ButtonSuffix: tt.suffix})
+				Channel: channel, To: "6281234567890", Template: fallbackTemplate(), Params: tt.params, ButtonSuffix: tt.suffix,
+				HeaderParams: map[bool][]string{true: nil, false: {"#1"}}[tt.name == "ErrNoHeaderParam"]})
 			assertProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonParameterMismatch)
 			if p.Count() != 0 {
 				t.Fatalf("%d requests, want none: the mismatch is caught before sending", p.Count())
@@ -209,6 +251,8 @@ func TestClient_Errors(t *testing.T) {
 		T  = msgcenter.ProviderTransient
 		P  = msgcenter.ProviderPermanent
 		SE = msgcenter.ProviderSessionExpired
+		U  = msgcenter.ProviderUnavailable
+		A  = msgcenter.ProviderUnauthorized
 	)
 	tests := []struct {
 		name   string
@@ -226,14 +270,15 @@ func TestClient_Errors(t *testing.T) {
 		{"ParamMissing131008", answer{400, cloud(131008)}, P, msgcenter.ReasonParameterMismatch},
 		{"PaymentIssue131042", answer{400, cloud(131042)}, P, msgcenter.ReasonInsufficientCredits},
 		{"InsufficientBalance402", answer{402, `{"status":402,"errors":{"message":"Your balance is not enough"}}`}, P, msgcenter.ReasonInsufficientCredits},
-		{"RateLimit130429", answer{400, cloud(130429)}, T, msgcenter.ReasonProviderError},
-		{"PairRateLimit131056", answer{400, cloud(131056)}, T, msgcenter.ReasonProviderError},
+		{"RateLimit130429", answer{400, cloud(130429)}, U, msgcenter.ReasonProviderUnavailable},
+		{"PairRateLimit131056", answer{400, cloud(131056)}, U, msgcenter.ReasonProviderUnavailable},
 		{"Generic131000", answer{500, cloud(131000)}, T, msgcenter.ReasonProviderError},
 		{"Generic131000On400", answer{400, cloud(131000)}, T, msgcenter.ReasonProviderError},
-		{"HTTP500", answer{500, `{"status":500,"errors":"internal server error"}`}, T, msgcenter.ReasonProviderError},
-		{"HTTP503PlainText", answer{503, `Service Unavailable`}, T, msgcenter.ReasonProviderError},
-		{"HTTP429", answer{429, `{"message":"Too many requests"}`}, T, msgcenter.ReasonProviderError},
-		{"Unauthorized", answer{401, `{"status":401,"errors":{"message":"Unauthorized"}}`}, T, msgcenter.ReasonProviderError},
+		{"HTTP500", answer{500, `{"status":500,"errors":"internal server error"}`}, U, msgcenter.ReasonProviderUnavailable},
+		{"HTTP503PlainText", answer{503, `Service Unavailable`}, U, msgcenter.ReasonProviderUnavailable},
+		{"HTTP429", answer{429, `{"message":"Too many requests"}`}, U, msgcenter.ReasonProviderUnavailable},
+		{"Unauthorized", answer{401, `{"status":401,"errors":{"message":"Unauthorized"}}`}, A, msgcenter.ReasonProviderUnauthorized},
+		{"Forbidden", answer{403, `{"status":403,"errors":{"message":"Forbidden"}}`}, A, msgcenter.ReasonProviderUnauthorized},
 		{"RoomNotFound", answer{404, `{"status":404,"errors":{"message":"room not found"}}`}, P, msgcenter.ReasonUndeliverable},
 		{"UnknownCodeOn400", answer{400, cloud(100)}, P, msgcenter.ReasonUndeliverable},
 	}
@@ -261,7 +306,40 @@ func TestClient_Errors(t *testing.T) {
 		c := newClient(p, clock)
 		p.srv.Close()
 		_, err := c.Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
-		assertProviderError(t, err, T, msgcenter.ReasonProviderError)
+		pe := assertProviderError(t, err, U, msgcenter.ReasonProviderUnavailable)
+		if strings.Contains(pe.Message, "127.0.0.1") {
+			t.Errorf("message %q names the address: a tenant reads it", pe.Message)
+		}
+	})
+
+	t.Run("RetryAfter", func(t *testing.T) {
+		clock := newFakeClock()
+		p := newPlatform(t, clock)
+		p.RetryAfter = "17"
+		p.Answer = func(request) answer { return answer{429, `{"message":"slow down"}`} }
+		_, err := newClient(p, clock).Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
+		if pe := assertProviderError(t, err, U, msgcenter.ReasonProviderUnavailable); pe.RetryAfter != 17*time.Second {
+			t.Errorf("RetryAfter = %v, want 17s", pe.RetryAfter)
+		}
+	})
+
+	t.Run("RejectedKeyAsksNoMore", func(t *testing.T) {
+		clock := newFakeClock()
+		p := newPlatform(t, clock)
+		p.Answer = func(request) answer { return answer{401, `{"status":401,"errors":{"message":"Unauthorized"}}`} }
+		c := newClient(p, clock)
+		for range 3 {
+			_, err := c.Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
+			assertProviderError(t, err, A, msgcenter.ReasonProviderUnauthorized)
+		}
+		if p.Count() != 1 {
+			t.Fatalf("%d requests, want 1: a rejected key is not tried again for a while", p.Count())
+		}
+		clock.Add(qiscus.DefaultRejectedFor)
+		_, _ = c.Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
+		if p.Count() != 2 {
+			t.Fatalf("%d requests, want 2 once the pause is over", p.Count())
+		}
 	})
 
 	t.Run("Timeout", func(t *testing.T) {
@@ -272,8 +350,8 @@ func TestClient_Errors(t *testing.T) {
 		p.Answer = func(request) answer { <-release; return answer{200, `{}`} }
 		c := newClient(p, clock, func(cfg *qiscus.Config) { cfg.Timeout = 50 * time.Millisecond })
 		_, err := c.Send(context.Background(), &msgcenter.OutboundMessage{Room: waRoom(), Text: "x"})
-		pe := assertProviderError(t, err, T, msgcenter.ReasonProviderError)
-		if !strings.Contains(pe.Message, "deadline exceeded") {
+		pe := assertProviderError(t, err, U, msgcenter.ReasonProviderUnavailable)
+		if !strings.Contains(pe.Message, "timeout") {
 			t.Errorf("message = %q, want a timeout", pe.Message)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
@@ -49,6 +50,7 @@ type outcome struct {
 func codeOutcomes() map[int]outcome {
 	perm := func(r msgcenter.Reason) outcome { return outcome{kind: msgcenter.ProviderPermanent, reason: r} }
 	transient := outcome{kind: msgcenter.ProviderTransient, reason: msgcenter.ReasonProviderError}
+	unavailable := outcome{kind: msgcenter.ProviderUnavailable, reason: msgcenter.ReasonProviderUnavailable}
 	return map[int]outcome{
 		codeSessionExpired:     {kind: msgcenter.ProviderSessionExpired, reason: msgcenter.ReasonSessionExpired},
 		codeUndeliverable:      perm(msgcenter.ReasonUndeliverable),
@@ -66,12 +68,12 @@ func codeOutcomes() map[int]outcome {
 		codeTemplateDisabled:   perm(msgcenter.ReasonTemplateNotApproved),
 		codeTemplateParams:     perm(msgcenter.ReasonParameterMismatch),
 		codePaymentIssue:       perm(msgcenter.ReasonInsufficientCredits),
-		codeRateLimit:          transient,
-		codePairRateLimit:      transient,
+		codeRateLimit:          unavailable,
+		codePairRateLimit:      unavailable,
 		codeGeneric:            transient,
-		codeServiceUnavailable: transient,
-		codeSpamRateLimit:      transient,
-		codeTemporary:          transient,
+		codeServiceUnavailable: unavailable,
+		codeSpamRateLimit:      unavailable,
+		codeTemporary:          unavailable,
 	}
 }
 
@@ -82,11 +84,12 @@ func statusOutcome(status int) outcome {
 		// How the platform refuses a send for want of balance.
 		return outcome{kind: msgcenter.ProviderPermanent, reason: msgcenter.ReasonInsufficientCredits}
 	case status == http.StatusRequestTimeout, status == http.StatusTooEarly, status == http.StatusTooManyRequests, status >= 500:
-		return outcome{kind: msgcenter.ProviderTransient, reason: msgcenter.ReasonProviderError}
+		// The platform is down or overloaded: the message waits.
+		return outcome{kind: msgcenter.ProviderUnavailable, reason: msgcenter.ReasonProviderUnavailable}
 	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		// Wrong or revoked credentials: the messages wait (and the breaker
-		// slows the attempts) until the store reconnects its app.
-		return outcome{kind: msgcenter.ProviderTransient, reason: msgcenter.ReasonProviderError}
+		// Wrong or revoked credentials: the store's messages are parked
+		// until it reconnects its app.
+		return outcome{kind: msgcenter.ProviderUnauthorized, reason: msgcenter.ReasonProviderUnauthorized}
 	default:
 		return outcome{kind: msgcenter.ProviderPermanent, reason: msgcenter.ReasonUndeliverable}
 	}
@@ -176,18 +179,42 @@ func classify(status int, pe platformError) outcome {
 	return statusOutcome(status)
 }
 
-// mapError turns an error answer into a *msgcenter.ProviderError.
-func (c *Client) mapError(method, path string, status int, raw []byte) error {
+// maxRetryAfter bounds how long a Retry-After can hold a message.
+const maxRetryAfter = time.Hour
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date;
+// zero when absent or unreadable.
+func retryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.Atoi(h); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+// mapError turns an error answer into a *msgcenter.ProviderError, named by
+// its status and code, never by the answer's text.
+func (c *Client) mapError(method, path string, status int, header http.Header, raw []byte) error {
 	pe := parseError(raw)
 	o := classify(status, pe)
 	msg := fmt.Sprintf("qiscus: app %s: %s %s: HTTP %d", c.cfg.AppID, method, path, status)
 	if pe.code != 0 {
 		msg += fmt.Sprintf(", code %d", pe.code)
 	}
-	if pe.message != "" {
-		msg += ": " + truncate(pe.message, 300)
+	// The answer's own text is not kept: the message is shown to the
+	// store's admin, and an answer's body is the platform's to word (or,
+	// from a host that is not the platform, anything at all).
+	e := &msgcenter.ProviderError{Kind: o.kind, Reason: o.reason, Message: c.scrub(msg)}
+	if o.kind == msgcenter.ProviderUnavailable {
+		e.RetryAfter = retryAfter(header.Get("Retry-After"), c.cfg.Now())
 	}
-	return &msgcenter.ProviderError{Kind: o.kind, Reason: o.reason, Message: c.scrub(msg)}
+	return e
 }
 
 func truncate(s string, n int) string {

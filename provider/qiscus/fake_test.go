@@ -71,6 +71,8 @@ type platform struct {
 	mu     sync.Mutex
 	reqs   []request
 	Answer func(r request) answer
+	// RetryAfter, when set, is sent as every answer's Retry-After header.
+	RetryAfter string
 }
 
 func newPlatform(t testing.TB, clock *fakeClock) *platform {
@@ -102,6 +104,9 @@ func (p *platform) serve(w http.ResponseWriter, r *http.Request) {
 		a = answer{200, `{"messaging_product":"whatsapp","contacts":[{"input":"6281234567890","wa_id":"6281234567890"}],"messages":[{"id":"wamid.HBgM"}]}`}
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if p.RetryAfter != "" {
+		w.Header().Set("Retry-After", p.RetryAfter)
+	}
 	w.WriteHeader(a.Status)
 	io.WriteString(w, a.Body)
 }

@@ -111,13 +111,18 @@ func TestClient_Breaker(t *testing.T) {
 				sent[key] = true
 			case p.Count() == before:
 				fastFails++
-				pe := assertProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
+				pe := assertProviderError(t, err, msgcenter.ProviderUnavailable, msgcenter.ReasonProviderUnavailable)
 				if !strings.Contains(pe.Message, "circuit breaker is open") {
 					t.Fatalf("fail-fast message = %q", pe.Message)
 				}
+				// The refusal says how long the breaker stays open, so the
+				// message waits that long instead of using a try.
+				if pe.RetryAfter <= 0 || pe.RetryAfter > 30*time.Second {
+					t.Fatalf("fail-fast RetryAfter = %v, want the breaker's remaining time", pe.RetryAfter)
+				}
 			default:
 				platformFails++
-				assertProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
+				assertProviderError(t, err, msgcenter.ProviderUnavailable, msgcenter.ReasonProviderUnavailable)
 			}
 		}
 		clock.Add(time.Second)
@@ -203,7 +208,7 @@ func TestClient_Templates(t *testing.T) {
 	}
 	want := []msgcenter.WhatsAppTemplate{
 		{ChannelID: 7, Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility, Type: msgcenter.TemplateType24Hour,
-			Status: msgcenter.TemplateApproved, Header: "Pesanan", Body: "Halo {{1}}, pesanan {{2}}", Buttons: []msgcenter.TemplateButton{
+			Status: msgcenter.TemplateApproved, HeaderFormat: msgcenter.HeaderText, Header: "Pesanan", Body: "Halo {{1}}, pesanan {{2}}", Buttons: []msgcenter.TemplateButton{
 				{Type: msgcenter.ButtonURL, Text: "Lihat", URL: "https://shop.example/order/", Dynamic: true},
 				{Type: msgcenter.ButtonQuickReply, Text: "OK"},
 				{Type: msgcenter.ButtonPhone, Text: "Call", Phone: "+6221"},

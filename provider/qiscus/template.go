@@ -1,6 +1,7 @@
 package qiscus
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -11,15 +12,13 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-// templatesPath is the platform's WhatsApp template (HSM) list; see the
-// package doc for the answer's assumed shape.
+// templatesPath is the platform's WhatsApp template (HSM) list; the package
+// doc gives the answer's documented shape.
 const templatesPath = "/api/v2/admin/hsm"
 
-// templatePageSize and maxTemplatePages bound the catalogue read.
-const (
-	templatePageSize = 100
-	maxTemplatePages = 20
-)
+// maxTemplatePages bounds the catalogue read: the list pages in fives, so
+// this is a thousand templates.
+const maxTemplatePages = 200
 
 type templateRequest struct {
 	To       string       `json:"to"`
@@ -28,6 +27,7 @@ type templateRequest struct {
 }
 
 type templateBody struct {
+	Namespace  string      `json:"namespace,omitempty"`
 	Name       string      `json:"name"`
 	Language   language    `json:"language"`
 	Components []component `json:"components,omitempty"`
@@ -45,15 +45,25 @@ type component struct {
 	Parameters []parameter `json:"parameters"`
 }
 
+// parameter is one Cloud API template parameter: text, or a media header's
+// link.
 type parameter struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type     string `json:"type"`
+	Text     string `json:"text,omitempty"`
+	Image    *media `json:"image,omitempty"`
+	Document *media `json:"document,omitempty"`
+	Video    *media `json:"video,omitempty"`
+}
+
+type media struct {
+	Link     string `json:"link"`
+	Filename string `json:"filename,omitempty"`
 }
 
 // templateAnswer is the Cloud API's answer to a send.
 type templateAnswer struct {
 	Messages []struct {
-		ID string `json:"id"`
+		ID flexString `json:"id"`
 	} `json:"messages"`
 }
 
@@ -68,36 +78,47 @@ func digits(s string) string {
 	return b.String()
 }
 
-// SendTemplate sends a WhatsApp template message:
-// POST {base}/whatsapp/v1/{app_id}/{channel_id}/messages with a Cloud-API
-// body. Params, already flattened by the caller (msgcenter.TemplateMessage),
-// fill the body's {{n}} and a header's {{n}} by the same numbers; ButtonSuffix completes the dynamic URL button. A message whose
-// parameters do not fit the template fails as parameter_mismatch without a
-// request. A template error from the platform drops the channel's cached
-// catalogue.
-func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
-	if m == nil || m.Channel == nil || m.Template == nil {
-		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: no channel or template to send")
-	}
-	to := digits(m.To)
-	if len(to) < 8 {
-		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: no phone number to send the template to")
-	}
+// templateComponents builds the header, body and button components of m,
+// or a parameter_mismatch error when m's parameters do not fit its template.
+func templateComponents(m *msgcenter.TemplateMessage) ([]component, error) {
 	t := m.Template
+	mismatch := func(what string) error {
+		return permanent(msgcenter.ReasonParameterMismatch, "qiscus: template "+t.Name+": "+what)
+	}
 	if n := t.Variables(); n != len(m.Params) {
-		return nil, permanent(msgcenter.ReasonParameterMismatch,
-			"qiscus: template "+t.Name+" has "+strconv.Itoa(n)+" body variables, the message "+strconv.Itoa(len(m.Params))+" parameters")
+		return nil, mismatch("the body has " + strconv.Itoa(n) + " variables, the message " + strconv.Itoa(len(m.Params)) + " parameters")
+	}
+	if n := t.HeaderVariables(); n != len(m.HeaderParams) {
+		return nil, mismatch("the header has " + strconv.Itoa(n) + " variables, the message " + strconv.Itoa(len(m.HeaderParams)) + " parameters")
 	}
 	var comps []component
-	if vars := msgcenter.TemplateVariableNumbers(t.Header); len(vars) > 0 {
+	if len(m.HeaderParams) > 0 {
 		hc := component{Type: "header"}
-		for _, i := range vars {
-			if i < 1 || i > len(m.Params) {
-				return nil, permanent(msgcenter.ReasonParameterMismatch, "qiscus: template "+t.Name+" header variable "+msgcenter.TemplateVariable(i)+" has no parameter")
-			}
-			hc.Parameters = append(hc.Parameters, parameter{Type: "text", Text: m.Params[i-1]})
+		for _, p := range m.HeaderParams {
+			hc.Parameters = append(hc.Parameters, parameter{Type: "text", Text: p})
 		}
 		comps = append(comps, hc)
+	}
+	if t.MediaHeader() {
+		link := media{Link: t.HeaderSample}
+		if m.HeaderMedia != nil && m.HeaderMedia.URL != "" {
+			link = media{Link: m.HeaderMedia.URL, Filename: m.HeaderMedia.Filename}
+		}
+		if link.Link == "" {
+			return nil, mismatch("its " + t.HeaderFormat + " header needs a link and the message has none")
+		}
+		p := parameter{Type: t.HeaderFormat}
+		switch t.HeaderFormat {
+		case msgcenter.HeaderImage:
+			link.Filename = ""
+			p.Image = &link
+		case msgcenter.HeaderDocument:
+			p.Document = &link
+		case msgcenter.HeaderVideo:
+			link.Filename = ""
+			p.Video = &link
+		}
+		comps = append(comps, component{Type: "header", Parameters: []parameter{p}})
 	}
 	if len(m.Params) > 0 {
 		bc := component{Type: "body"}
@@ -108,19 +129,43 @@ func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage)
 	}
 	if i, _ := t.DynamicButton(); i >= 0 {
 		if m.ButtonSuffix == "" {
-			return nil, permanent(msgcenter.ReasonParameterMismatch, "qiscus: template "+t.Name+" has a dynamic URL button but the message no suffix")
+			return nil, mismatch("it has a dynamic URL button and the message no suffix")
 		}
 		comps = append(comps, component{Type: "button", SubType: "url", Index: strconv.Itoa(i),
 			Parameters: []parameter{{Type: "text", Text: m.ButtonSuffix}}})
 	}
-	body := templateRequest{To: to, Type: "template", Template: templateBody{
-		Name: t.Name, Language: language{Policy: "deterministic", Code: t.Language}, Components: comps,
-	}}
-	channelID := m.Channel.ExternalID
-	if channelID == "" {
-		channelID = strconv.FormatInt(m.Channel.ID, 10)
+	return comps, nil
+}
+
+// SendTemplate sends a WhatsApp template message:
+// POST {base}/whatsapp/v1/{app_id}/{channel_id}/messages with a Cloud-API
+// body carrying the template's namespace and language. Params fill the
+// body's {{n}}, HeaderParams a text header's own {{n}}; a media header
+// carries HeaderMedia (or the template's sample link); ButtonSuffix completes
+// the dynamic URL button. A message whose parameters do not fit the
+// template, or whose channel has no platform id, fails without a request. A
+// template error from the platform drops the channel's cached catalogue.
+func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage) (*msgcenter.SendResult, error) {
+	if m == nil || m.Channel == nil || m.Template == nil {
+		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: no channel or template to send")
 	}
-	path := "/whatsapp/v1/" + url.PathEscape(c.cfg.AppID) + "/" + url.PathEscape(channelID) + "/messages"
+	if m.Channel.ExternalID == "" {
+		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: channel "+strconv.FormatInt(m.Channel.ID, 10)+
+			" has no platform id: set its external_id to the Qiscus channel id")
+	}
+	to := digits(m.To)
+	if len(to) < 8 {
+		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: no phone number to send the template to")
+	}
+	comps, err := templateComponents(m)
+	if err != nil {
+		return nil, err
+	}
+	t := m.Template
+	body := templateRequest{To: to, Type: "template", Template: templateBody{
+		Namespace: t.Namespace, Name: t.Name, Language: language{Policy: "deterministic", Code: t.Language}, Components: comps,
+	}}
+	path := "/whatsapp/v1/" + url.PathEscape(c.cfg.AppID) + "/" + url.PathEscape(m.Channel.ExternalID) + "/messages"
 	var out templateAnswer
 	if _, err := c.do(ctx, http.MethodPost, path, nil, body, &out); err != nil {
 		if pe := msgcenter.ProviderErrorOf(err); pe.Kind == msgcenter.ProviderPermanent &&
@@ -132,7 +177,7 @@ func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage)
 	}
 	var id string
 	if len(out.Messages) > 0 {
-		id = out.Messages[0].ID
+		id = string(out.Messages[0].ID)
 	}
 	return &msgcenter.SendResult{ProviderMessageID: id}, nil
 }
@@ -143,9 +188,11 @@ func (c *Client) dropTemplates(channelID int64) {
 	c.mu.Unlock()
 }
 
-// Templates lists a WhatsApp channel's templates, every status, from
-// GET {base}/api/v2/admin/hsm?channel_id=…, cached per channel for at most
-// TemplateTTL.
+// Templates lists a WhatsApp channel's templates, every status, from every
+// page of GET {base}/api/v2/admin/hsm?channel_id=…&page=…, cached per
+// channel for at most TemplateTTL. Templates the answer gives for another
+// channel are left out. The channel must have a platform id (EINVALID
+// otherwise): msgcenter's own id is never sent.
 func (c *Client) Templates(ctx context.Context, storeID, channelID int64) ([]*msgcenter.WhatsAppTemplate, error) {
 	c.mu.Lock()
 	e, ok := c.cache[channelID]
@@ -153,29 +200,33 @@ func (c *Client) Templates(ctx context.Context, storeID, channelID int64) ([]*ms
 	if ok && c.cfg.Now().Sub(e.at) < c.cfg.TemplateTTL {
 		return copyTemplates(e.templates), nil
 	}
-
-	external := strconv.FormatInt(channelID, 10)
-	if c.cfg.Channels != nil {
-		ch, err := c.cfg.Channels.FindChannel(ctx, storeID, channelID)
-		if err != nil {
-			return nil, err
-		}
-		if ch.ExternalID != "" {
-			external = ch.ExternalID
-		}
+	if c.cfg.Channels == nil {
+		return nil, msgcenter.Errorf(msgcenter.EINTERNAL, "qiscus: the client has no channel finder")
 	}
-	var all []*msgcenter.WhatsAppTemplate
+	ch, err := c.cfg.Channels.FindChannel(ctx, storeID, channelID)
+	if err != nil {
+		return nil, err
+	}
+	if ch.ExternalID == "" {
+		return nil, msgcenter.Invalid("The channel has no Qiscus channel id.", map[string]string{
+			"external_id": "is required to read the channel's templates: set it to the channel's id in Qiscus"})
+	}
+	all := []*msgcenter.WhatsAppTemplate{}
 	for page := 1; page <= maxTemplatePages; page++ {
-		q := url.Values{"channel_id": {external}, "page": {strconv.Itoa(page)}, "limit": {strconv.Itoa(templatePageSize)}}
+		q := url.Values{"channel_id": {ch.ExternalID}, "page": {strconv.Itoa(page)}}
 		var out hsmAnswer
 		if _, err := c.do(ctx, http.MethodGet, templatesPath, q, nil, &out); err != nil {
 			return nil, err
 		}
 		list := out.templates()
 		for _, h := range list {
+			if h.ChannelID != "" && string(h.ChannelID) != ch.ExternalID {
+				continue
+			}
 			all = append(all, h.toDomain(channelID)...)
 		}
-		if len(list) < templatePageSize || (out.Meta.TotalPage > 0 && page >= out.Meta.TotalPage) {
+		total, _ := strconv.Atoi(string(out.Meta.TotalPage))
+		if len(list) == 0 || (total > 0 && page >= total) {
 			break
 		}
 	}
@@ -195,12 +246,40 @@ func copyTemplates(ts []*msgcenter.WhatsAppTemplate) []*msgcenter.WhatsAppTempla
 	return out
 }
 
-// hsmAnswer is the assumed answer of the template list: templates under
+// flexString is a JSON string or number, read as its text: the platform's
+// answers give ids, types and statuses either way.
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*f = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(strings.TrimSpace(s))
+	case bytes.Equal(b, []byte("true")), bytes.Equal(b, []byte("false")):
+		*f = flexString(b)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*f = flexString(n.String())
+	}
+	return nil
+}
+
+// hsmAnswer is one page of the template list: templates under
 // data.hsm_templates (or data as a list), each with one detail per language.
 type hsmAnswer struct {
 	Data json.RawMessage `json:"data"`
 	Meta struct {
-		TotalPage int `json:"total_page"`
+		TotalPage flexString `json:"total_page"`
 	} `json:"meta"`
 }
 
@@ -217,38 +296,55 @@ func (a *hsmAnswer) templates() []hsmTemplate {
 }
 
 type hsmTemplate struct {
+	ChannelID  flexString  `json:"channel_id"`
+	Namespace  string      `json:"namespace"`
 	Name       string      `json:"name"`
-	Category   string      `json:"category"`
-	Type       string      `json:"type"`
+	Category   flexString  `json:"category"`
+	Type       flexString  `json:"type"`
 	HSMDetails []hsmDetail `json:"hsm_details"`
 }
 
 type hsmDetail struct {
-	Language       string          `json:"language"`
-	Content        string          `json:"content"`
-	HeaderType     string          `json:"header_type"`
-	HeaderContent  string          `json:"header_content"`
-	ApprovalStatus json.RawMessage `json:"approval_status"`
-	Buttons        []hsmButton     `json:"buttons"`
+	Language       string      `json:"language"`
+	Content        string      `json:"content"`
+	HeaderType     flexString  `json:"header_type"`
+	HeaderContent  string      `json:"header_content"`
+	HeaderDefault  string      `json:"header_default_value"`
+	ApprovalStatus flexString  `json:"approval_status"`
+	Buttons        []hsmButton `json:"buttons"`
 }
 
 type hsmButton struct {
-	Type        string `json:"type"`
-	Text        string `json:"text"`
-	URL         string `json:"url"`
-	PhoneNumber string `json:"phone_number"`
+	Type        flexString `json:"type"`
+	Text        string     `json:"text"`
+	URL         string     `json:"url"`
+	PhoneNumber string     `json:"phone_number"`
 }
 
 func (h hsmTemplate) toDomain(channelID int64) []*msgcenter.WhatsAppTemplate {
 	var out []*msgcenter.WhatsAppTemplate
 	for _, d := range h.HSMDetails {
 		t := &msgcenter.WhatsAppTemplate{
-			ChannelID: channelID, Name: h.Name, Language: d.Language,
-			Category: normalizeCategory(h.Category), Type: normalizeType(h.Type),
-			Status: normalizeStatus(d.ApprovalStatus), Body: d.Content,
+			ChannelID: channelID, Namespace: h.Namespace, Name: h.Name, Language: d.Language,
+			Category: normalizeCategory(string(h.Category)), Type: normalizeType(string(h.Type)),
+			Status: normalizeStatus(string(d.ApprovalStatus)), Body: d.Content,
 		}
-		if d.HeaderType == "" || strings.EqualFold(d.HeaderType, "text") {
-			t.Header = d.HeaderContent
+		f := words(string(d.HeaderType))
+		if f == "" && d.HeaderContent != "" {
+			f = msgcenter.HeaderText
+		}
+		switch f {
+		case "", "none":
+		case msgcenter.HeaderText:
+			t.HeaderFormat, t.Header = f, d.HeaderContent
+		case msgcenter.HeaderImage, msgcenter.HeaderDocument, msgcenter.HeaderVideo:
+			t.HeaderFormat, t.HeaderSample = f, d.HeaderContent
+			if t.HeaderSample == "" {
+				t.HeaderSample = d.HeaderDefault
+			}
+		default:
+			// A header msgcenter cannot fill (a location): never usable.
+			t.HeaderFormat, t.Status = f, msgcenter.TemplatePending
 		}
 		for _, b := range d.Buttons {
 			t.Buttons = append(t.Buttons, normalizeButton(b))
@@ -272,14 +368,15 @@ func normalizeCategory(s string) string {
 	return s
 }
 
-// normalizeType reads the template type; the platform's templates without
-// one are broadcast templates.
+// normalizeType reads the template type, a word or the platform's number (1
+// broadcast, 2 24-hour message); templates without one are broadcast
+// templates.
 func normalizeType(s string) string {
 	w := words(s)
 	switch {
-	case strings.Contains(w, "24"):
+	case w == "2" || strings.Contains(w, "24"):
 		return msgcenter.TemplateType24Hour
-	case w == "" || strings.Contains(w, "broadcast"):
+	case w == "" || w == "1" || strings.Contains(w, "broadcast"):
 		return msgcenter.TemplateTypeBroadcast
 	}
 	return s
@@ -289,14 +386,7 @@ func normalizeType(s string) string {
 // pending, IN_APPEAL, …) or as the platform's number (0 pending, 1 approved,
 // 2 rejected, 3 paused, 4 disabled). Anything else counts as pending, so an
 // unknown template is never used.
-func normalizeStatus(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		var n json.Number
-		if json.Unmarshal(raw, &n) == nil {
-			s = n.String()
-		}
-	}
+func normalizeStatus(s string) string {
 	switch words(s) {
 	case "approved", "1", "active":
 		return msgcenter.TemplateApproved
@@ -311,7 +401,7 @@ func normalizeStatus(raw json.RawMessage) string {
 }
 
 func normalizeButton(b hsmButton) msgcenter.TemplateButton {
-	switch words(b.Type) {
+	switch words(string(b.Type)) {
 	case "url", "visit website", "call to action url":
 		tb := msgcenter.TemplateButton{Type: msgcenter.ButtonURL, Text: b.Text, URL: b.URL}
 		if i := msgcenter.TemplateVariableIndex(b.URL); i >= 0 {

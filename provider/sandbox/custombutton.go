@@ -47,9 +47,8 @@ func (b *CustomButton) Validate() error {
 	if n := utf8.RuneCountInString(strings.TrimSpace(b.ButtonText)); n == 0 || n > 40 {
 		fields["button_text"] = "is required, at most 40 characters"
 	}
-	u, err := url.Parse(strings.TrimSpace(b.WebhookURL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(b.WebhookURL) > 2000 {
-		fields["webhook_url"] = "must be an absolute http(s) URL, such as the Custom Button URL of the Message Center"
+	if _, err := hookPath(b.WebhookURL); err != nil {
+		fields["webhook_url"] = err.Error()
 	}
 	if b.StoreID <= 0 {
 		fields["store_id"] = "is required"
@@ -243,20 +242,38 @@ func sandboxAgent() PayloadAgent {
 	return PayloadAgent{Email: "agent@sandbox.msgcenter.local", Name: "Sandbox Agent", Type: "agent"}
 }
 
-// ClickResult is the webhook's answer to a click.
+// ClickResult is the webhook's answer to a click: its HTTP status and, when
+// msgcenter answered with one of its click statuses (sent, duplicate), that
+// word. The answer's body is never kept: the page shows only these.
 type ClickResult struct {
-	Status int
-	Body   string
+	Status      int
+	ClickStatus string
 }
 
-// maxWebhookAnswer bounds how much of the webhook's answer is kept.
-const maxWebhookAnswer = 4 << 10
+// hookPrefix is the path of msgcenter's custom button webhooks, the only
+// place the sandbox posts clicks to.
+const hookPrefix = "/hooks/omnichannel/"
+
+// hookPath returns the path of a custom button's webhook URL, which must be
+// a Custom Button URL of msgcenter's Message Center: the sandbox posts
+// clicks to this msgcenter only, never to a host a store admin names.
+func hookPath(webhookURL string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(webhookURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(webhookURL) > 2000 ||
+		!strings.HasPrefix(u.EscapedPath(), hookPrefix) || u.RawQuery != "" || u.User != nil {
+		return "", errors.New("must be the Custom Button URL of one of your stores' Message Center (…" + hookPrefix +
+			"{store}/custom-button/{secret}): the sandbox posts clicks to this msgcenter only")
+	}
+	return u.EscapedPath(), nil
+}
 
 // ClickCustomButton posts the store's room to the button's webhook, as the
-// omnichannel does when an agent clicks it, and returns the answer. The room
-// and the button must be of the same store (else ENOTFOUND). A webhook that
-// cannot be reached is ETEMPORARY.
-func (p *Provider) ClickCustomButton(ctx context.Context, client *http.Client, roomID, buttonID int64) (*ClickResult, error) {
+// omnichannel does when an agent clicks it, and returns the answer. The
+// request goes to self (msgcenter's own address) at the webhook URL's path,
+// whatever host the URL names, and follows no redirect. The room and the
+// button must be of the same store (else ENOTFOUND). A webhook that cannot
+// be reached is ETEMPORARY, with no detail of the connection.
+func (p *Provider) ClickCustomButton(ctx context.Context, client *http.Client, self string, roomID, buttonID int64) (*ClickResult, error) {
 	rm, err := p.findRoom(ctx, roomID)
 	if err != nil {
 		return nil, err
@@ -267,6 +284,13 @@ func (p *Provider) ClickCustomButton(ctx context.Context, client *http.Client, r
 	}
 	if b.StoreID != rm.StoreID {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Custom button %d not found.", buttonID)
+	}
+	path, err := hookPath(b.WebhookURL)
+	if err != nil {
+		return nil, msgcenter.Invalid("The button's webhook URL is not valid.", map[string]string{"webhook_url": err.Error()})
+	}
+	if self == "" {
+		return nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The sandbox does not know msgcenter's address to post the click to.")
 	}
 	userID := rm.CustomerPhone
 	if userID == "" {
@@ -288,17 +312,29 @@ func (p *Provider) ClickCustomButton(ctx context.Context, client *http.Client, r
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.WebhookURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(self, "/")+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, msgcenter.Errorf(msgcenter.EINVALID, "The button's webhook URL is not valid.")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "msgcenter-sandbox-omnichannel")
-	resp, err := client.Do(req)
+	noRedirect := *client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noRedirect.Do(req)
 	if err != nil {
-		return nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The webhook could not be reached: %v", err)
+		return nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The webhook could not be reached.")
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxWebhookAnswer))
-	return &ClickResult{Status: resp.StatusCode, Body: string(answer)}, nil
+	var answer struct {
+		Status string `json:"status"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, maxWebhookAnswer)).Decode(&answer)
+	res := &ClickResult{Status: resp.StatusCode}
+	if answer.Status == msgcenter.ClickSent || answer.Status == msgcenter.ClickDuplicate {
+		res.ClickStatus = answer.Status
+	}
+	return res, nil
 }
+
+// maxWebhookAnswer bounds how much of the webhook's answer is read.
+const maxWebhookAnswer = 4 << 10

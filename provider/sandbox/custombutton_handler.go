@@ -14,7 +14,7 @@ import (
 const webhookTimeout = 15 * time.Second
 
 // customButtonRoutes registers Settings → Custom Button and the buttons' clicks.
-func (h *handler) customButtonRoutes(mux *http.ServeMux) {
+func (h *handler) customButtonRoutes(mux *routes) {
 	mux.HandleFunc("GET /sandbox/settings/custom-buttons", h.customButtons)
 	mux.HandleFunc("POST /sandbox/settings/custom-buttons", h.createCustomButton)
 	mux.HandleFunc("GET /sandbox/settings/custom-buttons/{bid}", h.customButton)
@@ -138,7 +138,12 @@ func (h *handler) createCustomButton(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.ContainsFunc(stores, func(s storeOption) bool { return s.ID == b.StoreID }) {
-		b.StoreID = 0 // refused by Validate with its field message
+		if b.StoreID != 0 {
+			// Another admin's store: as if it did not exist.
+			h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found."))
+			return
+		}
+		// None chosen: refused by Validate with its field message.
 	}
 	if err := h.p.CreateCustomButton(r.Context(), b); err != nil {
 		if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
@@ -198,7 +203,8 @@ func (h *handler) deleteCustomButton(w http.ResponseWriter, r *http.Request) {
 
 // clickCustomButton is an agent's click in a room: the sandbox posts the
 // room to the button's webhook from the server, as the omnichannel does,
-// and shows the webhook's answer on the room's page.
+// and shows the webhook's status (and msgcenter's click status) on the
+// room's page, never its body.
 func (h *handler) clickCustomButton(w http.ResponseWriter, r *http.Request) {
 	rm, err := h.findRoom(r)
 	if err != nil {
@@ -214,11 +220,18 @@ func (h *handler) clickCustomButton(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Custom button %d not found.", b.ID))
 		return
 	}
-	res, err := h.p.ClickCustomButton(r.Context(), &http.Client{Timeout: webhookTimeout}, rm.ID, b.ID)
+	self := ""
+	if h.cfg.Self != nil {
+		self = h.cfg.Self()
+	}
+	res, err := h.p.ClickCustomButton(r.Context(), &http.Client{Timeout: webhookTimeout}, self, rm.ID, b.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	note := b.ButtonText + ": webhook answered " + strconv.Itoa(res.Status) + " " + res.Body
+	note := b.ButtonText + ": webhook answered " + strconv.Itoa(res.Status)
+	if res.ClickStatus != "" {
+		note += ` "` + res.ClickStatus + `"`
+	}
 	http.Redirect(w, r, "/sandbox/rooms/"+strconv.FormatInt(rm.ID, 10)+"?clicked="+url.QueryEscape(note), http.StatusSeeOther)
 }

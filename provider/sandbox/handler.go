@@ -25,6 +25,13 @@ type HandlerConfig struct {
 	StoreIDs func(r *http.Request) ([]int64, error)
 	// OnInbound is called after a customer message is posted (may be nil).
 	OnInbound func(ctx context.Context, storeID, roomID int64)
+	// OnStatus takes the WhatsApp status webhook's body the page's status
+	// control makes for a sent message (see StatusWebhook); nil answers that
+	// the sandbox reports no statuses.
+	OnStatus func(ctx context.Context, storeID int64, body []byte) error
+	// Self returns msgcenter's own address (http://host:port), where custom
+	// button clicks are posted; nil refuses clicks.
+	Self func() string
 }
 
 // agePast is how far "Age past 24 h" moves a room's last inbound message back.
@@ -57,24 +64,60 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 	}
 	fileServer := http.StripPrefix("/sandbox/static/", http.FileServerFS(static))
 
-	mux := http.NewServeMux()
+	mux := &routes{mux: http.NewServeMux(), h: h}
 	mux.HandleFunc("GET /sandbox", h.rooms)
 	mux.HandleFunc("GET /sandbox/{$}", h.rooms)
 	mux.HandleFunc("GET /sandbox/rooms/{id}", h.room)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/messages", h.postMessage)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/age", h.age)
+	mux.HandleFunc("POST /sandbox/rooms/{id}/messages/{mid}/status", h.markStatus)
 	mux.HandleFunc("POST /sandbox/faults", h.injectFaults)
 	mux.HandleFunc("POST /sandbox/faults/clear", h.clearFaults)
 	h.customButtonRoutes(mux)
 	h.templateRoutes(mux)
-	mux.Handle("GET /sandbox/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The style sheet and script are the only things served signed out.
+	mux.mux.Handle("GET /sandbox/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
 		fileServer.ServeHTTP(w, r)
 	}))
-	mux.HandleFunc("/sandbox/", func(w http.ResponseWriter, r *http.Request) {
+	mux.mux.HandleFunc("/sandbox/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
 	})
 	return mux
+}
+
+// routes is the sandbox's router: every page and action it registers needs
+// the requester to be an admin (HandlerConfig.StoreIDs answers), and it
+// remembers the patterns so tests can walk them.
+type routes struct {
+	mux      *http.ServeMux
+	h        *handler
+	patterns []string
+}
+
+// HandleFunc registers an action or page that needs a signed-in admin.
+func (m *routes) HandleFunc(pattern string, f http.HandlerFunc) {
+	m.patterns = append(m.patterns, pattern)
+	m.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if m.h.cfg.StoreIDs != nil {
+			if _, err := m.h.cfg.StoreIDs(r); err != nil {
+				m.h.error(w, r, err)
+				return
+			}
+		}
+		f(w, r)
+	})
+}
+
+// ServeHTTP implements http.Handler.
+func (m *routes) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.mux.ServeHTTP(w, r) }
+
+// Routes returns every page and action pattern ("METHOD /path/{param}"),
+// sorted: each needs a signed-in admin and touches only that admin's stores.
+func (m *routes) Routes() []string {
+	out := append([]string(nil), m.patterns...)
+	slices.Sort(out)
+	return out
 }
 
 // visible returns whether every store is visible, else the visible stores.
@@ -129,6 +172,12 @@ type faultOption struct {
 	Pending int
 }
 
+// storeFaults is one store's pending faults, for the faults form.
+type storeFaults struct {
+	storeOption
+	Pending []faultOption
+}
+
 func (h *handler) rooms(w http.ResponseWriter, r *http.Request) {
 	all, ids, err := h.visible(r)
 	if err != nil {
@@ -140,7 +189,7 @@ func (h *handler) rooms(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	pending, err := h.p.PendingFaults(r.Context())
+	stores, err := h.visibleStores(r)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -148,13 +197,25 @@ func (h *handler) rooms(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		layout
 		Rooms  []roomView
-		Faults []faultOption
-	}{layout: layout{Title: "Sandbox omnichannel"}}
+		Modes  []FaultMode
+		Stores []storeFaults
+	}{layout: layout{Title: "Sandbox omnichannel"}, Modes: FaultModes()}
 	for _, rm := range rms {
 		data.Rooms = append(data.Rooms, h.view(rm))
 	}
-	for _, m := range FaultModes() {
-		data.Faults = append(data.Faults, faultOption{Mode: m, Pending: pending[m]})
+	for _, st := range stores {
+		pending, err := h.p.PendingFaults(r.Context(), st.ID)
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		sf := storeFaults{storeOption: st}
+		for _, m := range FaultModes() {
+			if pending[m] > 0 {
+				sf.Pending = append(sf.Pending, faultOption{Mode: m, Pending: pending[m]})
+			}
+		}
+		data.Stores = append(data.Stores, sf)
 	}
 	h.render(w, r, http.StatusOK, "rooms.html", "layout", data)
 }
@@ -227,24 +288,31 @@ func (h *handler) age(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/sandbox/rooms/"+strconv.FormatInt(rm.ID, 10), http.StatusSeeOther)
 }
 
+// injectFaults makes the chosen store's next sends fail: only a store of
+// the signed-in admin.
 func (h *handler) injectFaults(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		h.error(w, r, err)
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
 		return
 	}
 	n, err := strconv.Atoi(r.PostForm.Get("n"))
 	if err != nil {
 		n = 0 // refused by InjectFaults with its field message
 	}
-	if err := h.p.InjectFaults(r.Context(), FaultMode(r.PostForm.Get("mode")), n); err != nil {
+	if err := h.p.InjectFaults(r.Context(), storeID, FaultMode(r.PostForm.Get("mode")), n); err != nil {
 		h.error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
 }
 
+// clearFaults drops the chosen store's pending faults.
 func (h *handler) clearFaults(w http.ResponseWriter, r *http.Request) {
-	if err := h.p.ClearFaults(r.Context()); err != nil {
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
+		return
+	}
+	if err := h.p.ClearFaults(r.Context(), storeID); err != nil {
 		h.error(w, r, err)
 		return
 	}

@@ -209,7 +209,8 @@ func TestHandler(t *testing.T) {
 		})
 
 		t.Run("Faults", func(t *testing.T) {
-			w := serve(t, h, "POST", "/sandbox/faults", url.Values{"mode": {"permanent"}, "n": {"2"}})
+			store := strconv.FormatInt(f.store, 10)
+			w := serve(t, h, "POST", "/sandbox/faults", url.Values{"store_id": {store}, "mode": {"permanent"}, "n": {"2"}})
 			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/sandbox" {
 				t.Fatalf("status %d, Location %q", w.Code, w.Header().Get("Location"))
 			}
@@ -218,13 +219,24 @@ func TestHandler(t *testing.T) {
 			}
 			_, err := f.send(f.ig, "fails")
 			wantProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
-			if w := serve(t, h, "POST", "/sandbox/faults/clear", nil); w.Code != http.StatusSeeOther {
+			// Another admin's store: as if it did not exist, and nothing changes.
+			other := strconv.FormatInt(f.other, 10)
+			if w := serve(t, h, "POST", "/sandbox/faults", url.Values{"store_id": {other}, "mode": {"permanent"}, "n": {"5"}}); w.Code != http.StatusNotFound {
+				t.Fatalf("faults for a hidden store: status %d, want 404", w.Code)
+			}
+			if w := serve(t, h, "POST", "/sandbox/faults/clear", url.Values{"store_id": {other}}); w.Code != http.StatusNotFound {
+				t.Fatalf("clearing a hidden store's faults: status %d, want 404", w.Code)
+			}
+			if pending, _ := f.p.PendingFaults(context.Background(), f.other); len(pending) != 0 {
+				t.Fatalf("a hidden store got faults: %v", pending)
+			}
+			if w := serve(t, h, "POST", "/sandbox/faults/clear", url.Values{"store_id": {store}}); w.Code != http.StatusSeeOther {
 				t.Fatalf("clear: status %d", w.Code)
 			}
 			if _, err := f.send(f.ig, "works"); err != nil {
 				t.Fatal(err)
 			}
-			w = serve(t, h, "POST", "/sandbox/faults", url.Values{"mode": {"flaky"}, "n": {"x"}})
+			w = serve(t, h, "POST", "/sandbox/faults", url.Values{"store_id": {store}, "mode": {"flaky"}, "n": {"x"}})
 			if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "must be one of") {
 				t.Fatalf("bad faults: status %d: %s", w.Code, w.Body)
 			}
@@ -243,8 +255,22 @@ func TestHandler(t *testing.T) {
 			h := f.p.Handler(sandbox.HandlerConfig{StoreIDs: func(*http.Request) ([]int64, error) {
 				return nil, msgcenter.Errorf(msgcenter.EUNAUTHORIZED, "Sign in first.")
 			}})
-			if w := serve(t, h, "GET", "/sandbox", nil); w.Code != http.StatusUnauthorized {
-				t.Fatalf("status %d, want 401", w.Code)
+			// Every page and action, taken from the router, needs a signed-in
+			// admin; a signed-out request changes nothing.
+			routes := h.(interface{ Routes() []string }).Routes()
+			if len(routes) < 10 {
+				t.Fatalf("routes = %v", routes)
+			}
+			for _, pattern := range routes {
+				method, path, _ := strings.Cut(pattern, " ")
+				path = strings.NewReplacer("{id}", strconv.FormatInt(f.ig.ID, 10), "{bid}", "1", "{$}", "").Replace(path)
+				form := url.Values{"store_id": {strconv.FormatInt(f.store, 10)}, "mode": {"permanent"}, "n": {"3"}, "text": {"x"}}
+				if w := serve(t, h, method, path, form); w.Code != http.StatusUnauthorized {
+					t.Errorf("%s signed out: status %d, want 401", pattern, w.Code)
+				}
+			}
+			if pending, _ := f.p.PendingFaults(context.Background(), f.store); len(pending) != 0 {
+				t.Fatalf("a signed-out request injected faults: %v", pending)
 			}
 		})
 	})

@@ -9,7 +9,8 @@
 // messages, and it can be made slow, failing, or to lose its answers.
 //
 // The SQL is the same on SQLite and PostgreSQL ($n placeholders, RETURNING),
-// except the batched usual send of BatchSends, which is PostgreSQL's.
+// and a send has one path: one statement stores the usual message, and only
+// when it stores nothing does a second look find out why.
 package sandbox
 
 import (
@@ -21,7 +22,6 @@ import (
 	"time"
 
 	"github.com/qiscus/msgcenter"
-	"github.com/qiscus/msgcenter/internal/batch"
 )
 
 var _ msgcenter.FullProvider = (*Provider)(nil)
@@ -30,63 +30,24 @@ var _ msgcenter.FullProvider = (*Provider)(nil)
 type Provider struct {
 	db *sql.DB
 
-	// Reads, when set, runs Send's lookup of the room instead of db: the
-	// store's read handle (sqlstore.DB.SQLRead), which on SQLite reads
-	// beside the one writer. It must be set before the Provider is shared.
-	Reads *sql.DB
-	// Writes, when set, runs Send's store of a message in a transaction of
-	// the store's (sqlstore.DB.WithTx): on SQLite, group commit writes it
-	// with the other changes waiting for the one writer. Unset, the insert
-	// commits on its own, which on PostgreSQL is one round trip instead of
-	// three. It must be set before the Provider is shared.
-	Writes func(ctx context.Context, fn func(tx *sql.Tx) error) error
-
 	// Now returns the current time; tests replace it to move the clock. It
 	// must be set before the Provider is shared between goroutines.
 	Now func() time.Time
 
 	latency atomic.Int64 // time.Duration added before every send
-	// sends runs the usual sends of concurrent workers together, when
-	// BatchSends was called.
-	sends *batch.Batcher[sendItem, int64]
 }
 
-// BatchSends makes the usual send (see Send) one statement with the usual
-// sends of other workers that came while the last ones ran, on PostgreSQL
-// only (sendManySQL). It must be called before the Provider is shared.
-func (p *Provider) BatchSends() {
-	p.sends = &batch.Batcher[sendItem, int64]{Run: p.sendMany, Max: 64, Concurrency: 2, Timeout: 5 * time.Second}
-}
-
-// sendItem is one usual send waiting for sendMany: the message, its time,
-// and the start of the session window its room must have been written in.
+// sendItem is one send: the message, its time, and the start of the session
+// window its room must have been written in.
 type sendItem struct {
 	storeID, roomID  int64
 	text, label, url string
 	now, since       time.Time
 }
 
-// sendManySQL stores, on PostgreSQL, each message of $1 to $7 whose room is
-// the store's and was written in since its window start, when no fault is
-// pending, as the usual send does one message. Each message's id is drawn
-// beforehand, so the answer says for each whether it was stored and as what.
-const sendManySQL = `
-WITH v AS (
-	SELECT v.*, nextval(pg_get_serial_sequence('sandbox_messages', 'id')) AS nid
-	FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
-		WITH ORDINALITY AS v(store_id, room_id, text, button_label, button_url, now, since, n)
-), ins AS (
-	INSERT INTO sandbox_messages (id, store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
-	OVERRIDING SYSTEM VALUE
-	SELECT v.nid, r.store_id, r.id, r.channel_id, 'out', 'text', v.text, v.button_label, v.button_url, v.now
-	FROM v JOIN rooms r ON r.store_id = v.store_id AND r.id = v.room_id
-	WHERE r.last_inbound_at >= v.since AND ` + noFaultPending + `
-	RETURNING id
-)
-SELECT v.n, v.nid, EXISTS (SELECT 1 FROM ins WHERE ins.id = v.nid) FROM v`
-
-// noFaultPending holds when no injected fault waits for a send.
-const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`
+// noFaultPending holds when no injected fault waits for a send of the
+// room r's store.
+const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults f WHERE f.store_id = r.store_id AND f.remaining > 0)`
 
 // usualCond is the condition of the usual send, on the room r, with the
 // window's start as $7: the customer wrote since, and no fault is pending.
@@ -95,9 +56,9 @@ const usualCond = ` AND r.last_inbound_at >= $7 AND ` + noFaultPending
 // insertOut stores it as an outbound text message of its room when the room
 // is its store's and cond, on the room r with its own arguments from $7,
 // holds. It returns sql.ErrNoRows when it stored nothing.
-func insertOut(ctx context.Context, q rowQuerier, it sendItem, cond string, condArgs ...any) (int64, error) {
+func insertOut(ctx context.Context, db *sql.DB, it sendItem, cond string, condArgs ...any) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `
+	err := db.QueryRowContext(ctx, `
 		INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
 		SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
 		FROM rooms r
@@ -105,48 +66,6 @@ func insertOut(ctx context.Context, q rowQuerier, it sendItem, cond string, cond
 		RETURNING id`,
 		append([]any{it.storeID, it.roomID, it.text, it.label, it.url, it.now}, condArgs...)...).Scan(&id)
 	return id, err
-}
-
-// sendMany runs sendManySQL for items and returns each one's stored id, 0
-// for one it did not store. One send alone takes the usual statement
-// (insertOut with usualCond), whose plan PostgreSQL keeps; it plans the
-// array form anew for nearly every call, since the arrays' length is known
-// then.
-func (p *Provider) sendMany(ctx context.Context, items []sendItem) ([]int64, error) {
-	if len(items) == 1 {
-		id, err := insertOut(ctx, p.db, items[0], usualCond, items[0].since)
-		if errors.Is(err, sql.ErrNoRows) {
-			return []int64{0}, nil
-		}
-		return []int64{id}, err
-	}
-	n := len(items)
-	stores, rooms := make([]int64, n), make([]int64, n)
-	texts, labels, urls := make([]string, n), make([]string, n), make([]string, n)
-	nows, sinces := make([]time.Time, n), make([]time.Time, n)
-	for i, it := range items {
-		stores[i], rooms[i], texts[i], labels[i], urls[i], nows[i], sinces[i] = it.storeID, it.roomID, it.text, it.label, it.url, it.now, it.since
-	}
-	rows, err := p.db.QueryContext(ctx, sendManySQL, stores, rooms, texts, labels, urls, nows, sinces)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := make([]int64, n)
-	for rows.Next() {
-		var k, id int64
-		var stored bool
-		if err := rows.Scan(&k, &id, &stored); err != nil {
-			return nil, err
-		}
-		if k < 1 || k > int64(n) {
-			return nil, fmt.Errorf("sandbox: send %d of %d", k, n)
-		}
-		if stored {
-			ids[k-1] = id
-		}
-	}
-	return ids, rows.Err()
 }
 
 // New returns a sandbox provider on db, the database msgcenter's store opened
@@ -175,8 +94,8 @@ const timeoutWait = 30 * time.Second
 //   - the room does not exist in the store: ProviderPermanent, ReasonUndeliverable;
 //   - a WhatsApp room whose last inbound message is older than the session
 //     window at p.Now: ProviderSessionExpired, ReasonSessionExpired;
-//   - an injected fault (see FaultMode), or a database error or cancelled
-//     context: ProviderTransient.
+//   - an injected fault of the store (see FaultMode), or a database error or
+//     cancelled context: ProviderTransient.
 //
 // On success the message is stored as an outbound text message of the room
 // and its id is returned as "sbx-<id>". The sandbox does not de-duplicate by
@@ -188,63 +107,35 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if err := p.wait(ctx); err != nil {
 		return nil, transient("sandbox: %v", err)
 	}
-
 	now := p.now()
-	var label, url string
+	it := sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, now: now, since: msgcenter.SessionOpenSince(now)}
 	if m.Button != nil {
-		label, url = m.Button.Label, m.Button.URL
+		it.label, it.url = m.Button.Label, m.Button.URL
 	}
-	it := sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, label: label, url: url,
-		now: now, since: msgcenter.SessionOpenSince(now)}
-	// store stores the message when cond holds (see insertOut): through
-	// Writes when set.
-	store := func(cond string, condArgs ...any) (int64, error) {
-		if p.Writes != nil {
-			var id int64
-			err := p.Writes(ctx, func(tx *sql.Tx) error {
-				var err error
-				id, err = insertOut(ctx, tx, it, cond, condArgs...)
-				return err
-			})
-			return id, err
-		}
-		return insertOut(ctx, p.db, it, cond, condArgs...)
-	}
-
 	// The usual send is one statement: the message is stored when the room
 	// is the store's, its customer wrote since msgcenter.SessionOpenSince
 	// (so no channel's session can have expired) and no fault is pending.
-	// When it stores nothing, the path below finds out why.
-	var id int64
-	var err error
-	if p.sends != nil {
-		id, err = p.sends.Do(ctx, it)
-		if err == nil && id == 0 {
-			err = sql.ErrNoRows
-		}
-	} else {
-		id, err = store(usualCond, it.since)
-	}
+	id, err := insertOut(ctx, p.db, it, usualCond, it.since)
 	if err == nil {
 		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, transient("sandbox: store message: %v", err)
 	}
+	return p.sendUnusual(ctx, m, it)
+}
 
-	// One statement finds the room as the platform knows it and whether any
-	// fault is pending; the fault table is touched again only when one is.
+// sendUnusual is a send the usual statement did not store: it finds out
+// why (a fault to take, an unknown room, a closed WhatsApp window) and, when
+// none holds (another channel's room quiet for a day), stores it.
+func (p *Provider) sendUnusual(ctx context.Context, m *msgcenter.OutboundMessage, it sendItem) (*msgcenter.SendResult, error) {
 	var (
 		faultsPending bool
 		channelID     sql.NullInt64
 		channelType   sql.NullString
 		lastInbound   sql.NullTime
 	)
-	reads := p.db
-	if p.Reads != nil {
-		reads = p.Reads
-	}
-	err = reads.QueryRowContext(ctx, `
-		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0),
+	err := p.db.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0),
 			r.channel_id, c.type, r.last_inbound_at
 		FROM (SELECT 1 AS one) AS x
 		LEFT JOIN rooms r ON r.store_id = $1 AND r.id = $2
@@ -253,10 +144,9 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 	if err != nil {
 		return nil, transient("sandbox: find room: %v", err)
 	}
-
 	var fault FaultMode
 	if faultsPending {
-		if fault, err = p.takeFault(ctx); err != nil {
+		if fault, err = p.takeFault(ctx, m.StoreID); err != nil {
 			return nil, transient("sandbox: take fault: %v", err)
 		}
 	}
@@ -273,16 +163,14 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		<-wait.Done()
 		return nil, transient("sandbox: injected timeout: %v", wait.Err())
 	}
-
 	if !channelID.Valid {
 		return nil, permanent("sandbox: room %d does not exist in store %d", m.Room.ID, m.StoreID)
 	}
-	if msgcenter.SessionExpired(msgcenter.ChannelType(channelType.String), lastInbound.Time, now) {
+	if msgcenter.SessionExpired(msgcenter.ChannelType(channelType.String), lastInbound.Time, it.now) {
 		return nil, sessionExpired("sandbox: room %d: last inbound message at %s, more than 24 hours ago",
 			m.Room.ID, lastInbound.Time.UTC().Format(time.RFC3339))
 	}
-
-	id, err = store("")
+	id, err := insertOut(ctx, p.db, it, "")
 	if err != nil {
 		return nil, transient("sandbox: store message: %v", err)
 	}
@@ -291,11 +179,6 @@ func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msg
 		return nil, transient("sandbox: injected lost answer (message sbx-%d was delivered)", id)
 	}
 	return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
-}
-
-// rowQuerier is a *sql.DB or a *sql.Tx, for a statement that returns a row.
-type rowQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // wait sleeps the configured latency, or until ctx is done.
@@ -363,10 +246,11 @@ func (m FaultMode) Valid() bool {
 // maxFaults bounds one injection.
 const maxFaults = 100000
 
-// InjectFaults makes the next n sends, by any process on this database, fail
-// in mode. Faults injected earlier are consumed first. Returns EINVALID for an
-// unknown mode or an n outside 1..100000.
-func (p *Provider) InjectFaults(ctx context.Context, mode FaultMode, n int) error {
+// InjectFaults makes the store's next n sends, by any process on this
+// database, fail in mode; other stores' sends are untouched. Faults injected
+// earlier are consumed first. Returns EINVALID for an unknown mode or an n
+// outside 1..100000.
+func (p *Provider) InjectFaults(ctx context.Context, storeID int64, mode FaultMode, n int) error {
 	fields := map[string]string{}
 	if !mode.Valid() {
 		fields["mode"] = "must be one of transient, permanent, timeout, answer_lost, session_expired"
@@ -374,33 +258,36 @@ func (p *Provider) InjectFaults(ctx context.Context, mode FaultMode, n int) erro
 	if n < 1 || n > maxFaults {
 		fields["n"] = fmt.Sprintf("must be between 1 and %d", maxFaults)
 	}
+	if storeID <= 0 {
+		fields["store_id"] = "is required"
+	}
 	if len(fields) > 0 {
 		return msgcenter.Invalid("The faults are not valid.", fields)
 	}
 	// Spent faults are of no further use; dropping them keeps the pending
 	// check on the send path a scan of a few rows.
-	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE remaining <= 0`); err != nil {
+	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE store_id = $1 AND remaining <= 0`, storeID); err != nil {
 		return fmt.Errorf("sandbox: delete spent faults: %w", err)
 	}
-	if _, err := p.db.ExecContext(ctx, `INSERT INTO sandbox_faults (mode, remaining, created_at) VALUES ($1, $2, $3)`,
-		string(mode), n, p.now()); err != nil {
+	if _, err := p.db.ExecContext(ctx, `INSERT INTO sandbox_faults (store_id, mode, remaining, created_at) VALUES ($1, $2, $3, $4)`,
+		storeID, string(mode), n, p.now()); err != nil {
 		return fmt.Errorf("sandbox: inject faults: %w", err)
 	}
 	return nil
 }
 
-// ClearFaults drops every pending fault.
-func (p *Provider) ClearFaults(ctx context.Context) error {
-	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults`); err != nil {
+// ClearFaults drops every pending fault of the store.
+func (p *Provider) ClearFaults(ctx context.Context, storeID int64) error {
+	if _, err := p.db.ExecContext(ctx, `DELETE FROM sandbox_faults WHERE store_id = $1`, storeID); err != nil {
 		return fmt.Errorf("sandbox: clear faults: %w", err)
 	}
 	return nil
 }
 
-// PendingFaults returns how many faults of each mode are still to be
-// consumed; modes with none are absent.
-func (p *Provider) PendingFaults(ctx context.Context) (map[FaultMode]int, error) {
-	rows, err := p.db.QueryContext(ctx, `SELECT mode, SUM(remaining) FROM sandbox_faults WHERE remaining > 0 GROUP BY mode`)
+// PendingFaults returns how many of the store's faults of each mode are
+// still to be consumed; modes with none are absent.
+func (p *Provider) PendingFaults(ctx context.Context, storeID int64) (map[FaultMode]int, error) {
+	rows, err := p.db.QueryContext(ctx, `SELECT mode, SUM(remaining) FROM sandbox_faults WHERE store_id = $1 AND remaining > 0 GROUP BY mode`, storeID)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: pending faults: %w", err)
 	}
@@ -420,27 +307,27 @@ func (p *Provider) PendingFaults(ctx context.Context) (map[FaultMode]int, error)
 	return pending, nil
 }
 
-// takeFault consumes one pending fault and returns its mode, or "" when none
-// is left. Each fault is consumed by exactly one send: the decrement and its
-// guard are one statement. On PostgreSQL a statement that lost the race for
-// the oldest row (drained while it waited for the row lock) updates nothing
-// although a younger row may have faults; it then looks again, so the next n
-// sends really are the ones that fail.
-func (p *Provider) takeFault(ctx context.Context) (FaultMode, error) {
+// takeFault consumes one pending fault of the store and returns its mode,
+// or "" when none is left. Each fault is consumed by exactly one send: the
+// decrement and its guard are one statement. On PostgreSQL a statement that
+// lost the race for the oldest row (drained while it waited for the row
+// lock) updates nothing although a younger row may have faults; it then
+// looks again, so the next n sends really are the ones that fail.
+func (p *Provider) takeFault(ctx context.Context, storeID int64) (FaultMode, error) {
 	for range 100 {
 		var mode string
 		err := p.db.QueryRowContext(ctx, `
 			UPDATE sandbox_faults SET remaining = remaining - 1
-			WHERE id = (SELECT id FROM sandbox_faults WHERE remaining > 0 ORDER BY id LIMIT 1)
+			WHERE id = (SELECT id FROM sandbox_faults WHERE store_id = $1 AND remaining > 0 ORDER BY id LIMIT 1)
 				AND remaining > 0
-			RETURNING mode`).Scan(&mode)
+			RETURNING mode`, storeID).Scan(&mode)
 		if err == nil {
 			return FaultMode(mode), nil
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
 		var pending bool
-		if err := p.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE remaining > 0)`).Scan(&pending); err != nil {
+		if err := p.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0)`, storeID).Scan(&pending); err != nil {
 			return "", err
 		}
 		if !pending {

@@ -2,7 +2,6 @@ package sandbox_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -52,9 +51,6 @@ func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
 	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now)}
-	if db.Engine() == sqlstore.EnginePostgres {
-		f.p.BatchSends() // as serve does
-	}
 	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, "owner@example.com", "correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -166,44 +162,6 @@ func TestProvider_Send(t *testing.T) {
 			}
 			if channelID != f.waChannel {
 				t.Fatalf("channel_id = %d, want the room's %d", channelID, f.waChannel)
-			}
-		})
-
-		// With Writes and Reads set, as serve sets them on SQLite, a send
-		// reads on Reads and stores its message through Writes; a failing
-		// write fails the send, transiently, and stores nothing.
-		t.Run("ReadsAndWrites", func(t *testing.T) {
-			p := sandbox.New(db.SQL(), f.clock.Now)
-			p.Reads = db.SQLRead()
-			writes := 0
-			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
-				writes++
-				return db.WithTx(ctx, fn)
-			}
-			before := len(f.messages(t, f.store, f.ig.ID))
-			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "through Writes"}); err != nil {
-				t.Fatal(err)
-			}
-			ms := f.messages(t, f.store, f.ig.ID)
-			if writes != 1 || len(ms) != before+1 || ms[len(ms)-1].Text != "through Writes" {
-				t.Fatalf("%d writes, messages %+v", writes, ms)
-			}
-			// A usual send is one write, on a WhatsApp room in its window too.
-			if _, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "in the window"}); err != nil || writes != 2 {
-				t.Fatalf("WhatsApp send: %v, %d writes in all, want 2", err, writes)
-			}
-			p.Writes = func(ctx context.Context, fn func(tx *sql.Tx) error) error {
-				return db.WithTx(ctx, func(tx *sql.Tx) error {
-					if err := fn(tx); err != nil {
-						return err
-					}
-					return errors.New("disk full")
-				})
-			}
-			_, err := p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "lost"})
-			wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
-			if n := len(f.messages(t, f.store, f.ig.ID)); n != before+1 {
-				t.Fatalf("a failed write stored a message: %d messages, want %d", n, before+1)
 			}
 		})
 
@@ -348,7 +306,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(string(tt.mode), func(t *testing.T) {
-				if err := f.p.InjectFaults(ctx, tt.mode, 1); err != nil {
+				if err := f.p.InjectFaults(ctx, f.store, tt.mode, 1); err != nil {
 					t.Fatal(err)
 				}
 				before := count()
@@ -384,17 +342,30 @@ func TestProvider_InjectFaults(t *testing.T) {
 		})
 
 		t.Run("Pending", func(t *testing.T) {
-			if err := f.p.InjectFaults(ctx, sandbox.FaultPermanent, 3); err != nil {
+			if err := f.p.InjectFaults(ctx, f.store, sandbox.FaultPermanent, 3); err != nil {
 				t.Fatal(err)
 			}
-			pending, err := f.p.PendingFaults(ctx)
+			pending, err := f.p.PendingFaults(ctx, f.store)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(pending) != 1 || pending[sandbox.FaultPermanent] != 3 {
 				t.Fatalf("pending = %v", pending)
 			}
-			if err := f.p.ClearFaults(ctx); err != nil {
+			// Another store's faults and sends are its own.
+			if other, err := f.p.PendingFaults(ctx, f.other); err != nil || len(other) != 0 {
+				t.Fatalf("the other store's pending = %v, %v; want none", other, err)
+			}
+			if _, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.other, Room: f.otherRoom, Text: "other store"}); err != nil {
+				t.Fatalf("another store's send failed on this store's faults: %v", err)
+			}
+			if err := f.p.ClearFaults(ctx, f.other); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := f.p.PendingFaults(ctx, f.store); again[sandbox.FaultPermanent] != 3 {
+				t.Fatalf("clearing another store's faults cleared this store's: %v", again)
+			}
+			if err := f.p.ClearFaults(ctx, f.store); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.send(f.ig, "cleared"); err != nil {
@@ -403,7 +374,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 		})
 
 		t.Run("EINVALID", func(t *testing.T) {
-			err := f.p.InjectFaults(ctx, "flaky", 0)
+			err := f.p.InjectFaults(ctx, f.store, "flaky", 0)
 			if msgcenter.ErrorCode(err) != msgcenter.EINVALID {
 				t.Fatalf("err = %v, want EINVALID", err)
 			}
@@ -424,7 +395,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 		// Two rows, so a send that lost the race for the first must still
 		// find the second.
 		for _, n := range []int{2, 3} {
-			if err := f.p.InjectFaults(ctx, sandbox.FaultTransient, n); err != nil {
+			if err := f.p.InjectFaults(ctx, f.store, sandbox.FaultTransient, n); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -452,7 +423,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 		if n := len(f.messages(t, f.store, f.ig.ID)); n != sends-5 {
 			t.Fatalf("%d messages stored, want %d", n, sends-5)
 		}
-		pending, err := f.p.PendingFaults(ctx)
+		pending, err := f.p.PendingFaults(ctx, f.store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,7 +433,7 @@ func TestProvider_InjectFaults_Concurrent(t *testing.T) {
 	})
 }
 
-// Concurrent usual sends, batched on PostgreSQL: each answer names the
+// Concurrent usual sends: each answer names the
 // message stored for that send and no other, and a send to another store's
 // room or to an expired WhatsApp room among them is refused alone.
 func TestProvider_Send_Concurrent(t *testing.T) {

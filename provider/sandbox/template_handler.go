@@ -13,7 +13,7 @@ import (
 // templateRoutes registers Settings → WhatsApp: the template catalogue of
 // each WhatsApp channel, whose statuses a person changes as WhatsApp's review
 // would, and each store's credit balance with a top-up.
-func (h *handler) templateRoutes(mux *http.ServeMux) {
+func (h *handler) templateRoutes(mux *routes) {
 	mux.HandleFunc("GET /sandbox/settings/whatsapp", h.whatsApp)
 	mux.HandleFunc("POST /sandbox/settings/whatsapp/templates", h.createTemplate)
 	mux.HandleFunc("POST /sandbox/settings/whatsapp/templates/status", h.templateStatus)
