@@ -16,6 +16,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 
 	main "github.com/qiscus/msgcenter/cmd/msgcenter"
+	"github.com/qiscus/msgcenter/sqlstore"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
@@ -251,4 +252,28 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "PUT", st+"/integration/qiscus", map[string]any{"app_id": "kopi-app", "secret_key": "s3cret-value", "base_url": "https://multichannel.qiscus.com"})
 	must(200, "GET", st+"/integration/qiscus", nil)
 	must(204, "DELETE", st+"/integration/qiscus", nil)
+
+	must(200, "GET", mc+"/share_microsite_url/custom-button/unplaced-clicks", nil)
+	users := sqlstore.NewUserService(a.Main.DB)
+	u, err := users.FindUserByEmail(t.Context(), "admin@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := users.CreateAPIToken(t.Context(), u.ID, "spare"); err != nil {
+		t.Fatal(err)
+	}
+	var tokens struct {
+		Tokens []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"tokens"`
+	}
+	json.Unmarshal(must(200, "GET", "/api/v1/tokens", nil), &tokens)
+	for _, tk := range tokens.Tokens {
+		if tk.Name == "spare" {
+			must(200, "DELETE", fmt.Sprintf("/api/v1/tokens/%d", tk.ID), nil)
+		}
+	}
+	must(422, "PUT", "/api/v1/password", map[string]any{"current_password": "correct horse battery", "new_password": "short"})
+	must(204, "PUT", "/api/v1/password", map[string]any{"current_password": "correct horse battery", "new_password": "a new horse battery"})
 }
