@@ -43,6 +43,8 @@ type errorBody struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields,omitempty"`
+		// RequestID finds the request's lines in the server's log.
+		RequestID string `json:"request_id,omitempty"`
 	} `json:"error"`
 }
 
@@ -66,7 +68,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := errorStatus(err)
 	if code == msgcenter.EINTERNAL {
-		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		// The route pattern, never the path: paths carry customer tokens
+		// and webhook secrets.
+		s.Logger.Error("internal error", slog.String("method", r.Method), slog.String("route", s.route(r)),
+			slog.String("request_id", RequestID(r.Context())), slog.Any("err", err))
 	}
 	if !wantsJSON(r) && s.pages != nil {
 		s.pages.errorPage(w, r, status, msgcenter.ErrorMessage(err))
@@ -76,6 +81,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	body.Error.Code = code
 	body.Error.Message = msgcenter.ErrorMessage(err)
 	body.Error.Fields = msgcenter.ErrorFields(err)
+	body.Error.RequestID = RequestID(r.Context())
 	writeJSON(w, status, body)
 }
 

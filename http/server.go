@@ -5,12 +5,15 @@ package http
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"sort"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/internal/netguard"
@@ -62,6 +65,13 @@ type Config struct {
 	// simulated omnichannel's pages. Nil leaves the route out.
 	Metrics http.Handler
 	Sandbox http.Handler
+	// MetricsAddr, when set, serves /metrics on a listener of its own and
+	// not on Addr; else MetricsToken, when set, serves it on Addr to
+	// requests bearing it. With neither, /metrics is not served.
+	MetricsAddr, MetricsToken string
+	// Registry receives the HTTP series (requests by route pattern and
+	// status, latency); nil records none.
+	Registry prometheus.Registerer
 
 	// Checks are the dependencies /healthz reports, by name; a nil error
 	// means up.
@@ -81,6 +91,10 @@ type Server struct {
 	pages    *pages
 	csrf     *http.CrossOriginProtection
 	limiters *limiters
+	metrics  *httpMetrics
+	// metricsServer serves /metrics on MetricsAddr.
+	metricsServer *http.Server
+	metricsLn     net.Listener
 }
 
 // NewServer builds the server, parses its pages and registers every route.
@@ -95,7 +109,7 @@ func NewServer(c Config) (*Server, error) {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	s := &Server{Config: c, mux: http.NewServeMux(), csrf: http.NewCrossOriginProtection(),
-		limiters: newLimiters(c.Limits, c.Now)}
+		limiters: newLimiters(c.Limits, c.Now), metrics: newHTTPMetrics(c.Registry)}
 	s.server = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -110,6 +124,12 @@ func NewServer(c Config) (*Server, error) {
 	}
 	s.pages = p
 	s.routes()
+	if c.Metrics != nil && c.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", s.metricsHandler())
+		s.metricsServer = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+			ErrorLog: s.server.ErrorLog}
+	}
 	return s, nil
 }
 
@@ -129,23 +149,21 @@ func (s *Server) Routes() []string {
 
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.handleHealthz)
+	if s.Metrics != nil && s.MetricsAddr == "" && s.MetricsToken != "" {
+		s.mux.Handle("GET /metrics", s.metricsHandler())
+	}
 	if s.HealthOnly {
-		if s.Metrics != nil {
-			s.mux.Handle("GET /metrics", s.Metrics)
-		}
 		return
 	}
 	s.handle("GET /order/{token}", s.handleOrderPage)
 	s.handle("GET /receipt/{file}", s.handleReceipt) // {token} or {token}.pdf
 	s.mux.Handle("GET /static/", staticHandler())
-	if s.Metrics != nil {
-		s.mux.Handle("GET /metrics", s.Metrics)
-	}
 	if s.Sandbox != nil {
 		s.mux.Handle("/sandbox", s.Sandbox)
 		s.mux.Handle("/sandbox/", s.Sandbox)
 	}
 
+	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
 	s.handle("GET /api/v1/placeholders", s.apiUser(s.handlePlaceholders))
 	s.handle("GET /api/v1/stores", s.apiUser(s.handleStoreList))
 	s.handle("POST /api/v1/stores", s.apiUser(s.idempotent(s.handleStoreCreate)))
@@ -200,15 +218,16 @@ func (s *Server) routes() {
 	})
 }
 
-// Handler returns the root handler: security headers, rate limits and body
+// Handler returns the root handler: request id, access log, metrics and
+// panic recovery (middleware.go), security headers, rate limits and body
 // limit around the router.
 func (s *Server) Handler() http.Handler {
 	// Forms are protected against cross-site posts by the browser's
 	// Sec-Fetch-Site and Origin headers; API clients and webhooks send
 	// neither and pass, as they authenticate by token or secret. Rate limits
 	// (ratelimit.go) come first, so a flood costs no more than a map lookup.
-	inner := s.rateLimit(s.csrf.Handler(s.mux))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	inner := s.rateLimit(s.sameScheme(s.csrf.Handler(s.mux)))
+	return s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -231,7 +250,7 @@ func (s *Server) Handler() http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, s.MaxBodyBytes)
 		}
 		inner.ServeHTTP(w, r)
-	})
+	}))
 }
 
 // Open listens on Addr and serves in the background.
@@ -251,6 +270,12 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
+	if s.metricsServer != nil {
+		if s.metricsLn, err = net.Listen("tcp", s.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+	}
 	if s.PublicURL == nil {
 		// The default public URL is where we listen, known only now for ":0".
 		s.PublicURL = &url.URL{Scheme: "http", Host: ln.Addr().String(), Path: "/"}
@@ -265,6 +290,22 @@ func (s *Server) Serve() {
 			s.Logger.Error("http serve", slog.Any("err", err))
 		}
 	}()
+	if s.metricsServer != nil {
+		go func() {
+			if err := s.metricsServer.Serve(s.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.Logger.Error("metrics serve", slog.Any("err", err))
+			}
+		}()
+	}
+}
+
+// MetricsURL returns the address /metrics has a listener of its own on, as
+// http://host:port, or "" when it has none.
+func (s *Server) MetricsURL() string {
+	if s.metricsLn == nil {
+		return ""
+	}
+	return "http://" + s.metricsLn.Addr().String()
 }
 
 // URL returns the address the server listens on, as http://host:port.
@@ -277,7 +318,11 @@ func (s *Server) URL() string {
 
 // Close stops accepting requests and waits for those in flight until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
-	return s.server.Shutdown(ctx)
+	err := s.server.Shutdown(ctx)
+	if s.metricsServer != nil {
+		err = errors.Join(err, s.metricsServer.Shutdown(ctx))
+	}
+	return err
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

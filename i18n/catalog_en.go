@@ -2,6 +2,9 @@ package i18n
 
 // english is the catalogue of English texts.
 var english = map[string]string{
+	// The error page: the request id an admin reports.
+	"error.reference": "Reference",
+
 	// The shop (microsite).
 	"shop.title":           "Shop",
 	"shop.greeting":        "Hi %s, welcome back!",

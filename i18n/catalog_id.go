@@ -2,6 +2,9 @@ package i18n
 
 // indonesian is the catalogue of Indonesian texts.
 var indonesian = map[string]string{
+	// The error page: the request id an admin reports.
+	"error.reference": "Referensi",
+
 	// The shop (microsite).
 	"shop.title":           "Toko",
 	"shop.greeting":        "Hai %s, selamat datang kembali!",

@@ -63,10 +63,10 @@ func (p passwordSource) read(stdin io.Reader) (string, error) {
 func runAdminPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("admin password", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := dbFlag(fs, getenv)
+	db := dbFlag(fs)
 	email := fs.String("email", "", "the admin whose password changes")
 	pw := passwordFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
 	password, err := pw.read(stdin)
@@ -93,9 +93,9 @@ func runAdminPassword(ctx context.Context, args []string, stdin io.Reader, stdou
 func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := dbFlag(fs, getenv)
+	db := dbFlag(fs)
 	email := fs.String("email", "", "the admin whose tokens are listed")
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
 	d, err := openDB(ctx, *db, sqlstore.Options{})
@@ -127,10 +127,10 @@ func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, 
 func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := dbFlag(fs, getenv)
+	db := dbFlag(fs)
 	email := fs.String("email", "", "the admin whose token is revoked")
 	id := fs.Int64("id", 0, "the token's id, from token list")
-	if err := fs.Parse(args); err != nil {
+	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
 	if *id <= 0 {

@@ -486,12 +486,6 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
-func progress(w io.Writer, what string, n, total int) {
-	const width = 30
-	filled := width * n / max(total, 1)
-	fmt.Fprintf(w, "\r%-10s [%s%s] %d/%d", what, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), n, total)
-}
-
 // freshDatabase returns the URL of a new, empty database and how to remove
 // it: a SQLite file in a temporary folder, or a database created on the
 // PostgreSQL server that url names.

@@ -27,6 +27,9 @@ type App struct {
 	Main  *main.Main
 	Base  string
 	Token string
+	// Check, when set, sees every request Do sends and its answer, bodies
+	// included (the OpenAPI test validates them).
+	Check func(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte)
 }
 
 // MustRunMain starts the program on a fresh database at dbURL.
@@ -88,16 +91,17 @@ func (a *App) NewAdmin(email string) string {
 func (a *App) Do(method, path, token string, body any) (*http.Response, []byte) {
 	a.tb.Helper()
 	var rd io.Reader
+	var reqBody []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		rd, reqBody = strings.NewReader(b), []byte(b)
 	default:
 		buf, err := json.Marshal(b)
 		if err != nil {
 			a.tb.Fatal(err)
 		}
-		rd = bytes.NewReader(buf)
+		rd, reqBody = bytes.NewReader(buf), buf
 	}
 	req, err := http.NewRequest(method, a.Base+path, rd)
 	if err != nil {
@@ -117,6 +121,9 @@ func (a *App) Do(method, path, token string, body any) (*http.Response, []byte) 
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		a.tb.Fatal(err)
+	}
+	if a.Check != nil {
+		a.Check(req, reqBody, resp, out)
 	}
 	return resp, out
 }

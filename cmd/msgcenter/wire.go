@@ -82,6 +82,15 @@ type Config struct {
 	// Limits are the HTTP rate limits per client address; the zero value
 	// limits nothing, serve's flags default to mchttp.DefaultLimits.
 	Limits mchttp.Limits
+
+	// MetricsAddr serves /metrics on an address of its own; else
+	// MetricsToken serves it on Addr to requests bearing the token; with
+	// neither it is not served.
+	MetricsAddr, MetricsToken string
+
+	// AdminEmail and AdminPassword create the first admin on a database
+	// without users, and print an API token for it once.
+	AdminEmail, AdminPassword string
 }
 
 // DeliveryConfig holds the worker settings of serve.
@@ -106,6 +115,9 @@ type Main struct {
 	Sandbox  *sandbox.Provider
 	Delivery *delivery.Service
 	Registry *prometheus.Registry
+
+	jobMetrics     *jobMetrics
+	stopJobMetrics func()
 }
 
 // NewMain returns a Main with the embedded defaults.
@@ -176,14 +188,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-
-	var public *url.URL
-	if c.PublicURL != "" {
-		public, err = parsePublicURL(c.PublicURL)
-		if err != nil {
-			return err
-		}
-	}
+	m.jobMetrics = newJobMetrics(m.Registry)
+	m.Registry.MustRegister(newJobQueue(db.SQLRead(), m.jobMetrics))
+	registerDBStats(m.Registry, db.SQL(), db.SQLRead())
 	m.Sandbox = sandbox.New(db.SQL(), now)
 	m.Sandbox.SetLatency(c.SandboxLatency)
 	integrations, err := sqlstore.NewIntegrationService(db, c.SecretKey)
@@ -198,8 +205,59 @@ func (m *Main) Run(ctx context.Context) error {
 	// Stores' own apps are called through the outbound policy, checked again
 	// at every dial; the deployment's own app is the operator's choice.
 	qiscusPolicy := &netguard.Policy{Hosts: append(msgcenter.PublicQiscusHosts(), c.QiscusHosts...), Trusted: c.QiscusHosts}
-	providers := qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
-		HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})
+	providers := &measuredProviders{sandbox: m.Sandbox, m: newProviderMetrics(m.Registry),
+		Providers: qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
+			HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})}
+	if err := m.newHTTP(svc, providers, integrations, qiscusPolicy); err != nil {
+		return err
+	}
+	// Bind first: the default public URL is the address we get, which the
+	// workers' links need. Serve only once the workers are set up.
+	if err := m.HTTP.Listen(); err != nil {
+		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+	}
+
+	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
+		return err
+	}
+	m.HTTP.Serve()
+	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
+		slog.String("database", db.Engine()), slog.String("version", versionString()))
+	if m.HTTP.MetricsURL() == "" && c.MetricsToken == "" {
+		c.Logger.Info("/metrics is off: set --metrics-addr or MSGCENTER_METRICS_TOKEN")
+	}
+	if c.AdminEmail != "" {
+		if err := m.seedAdmin(ctx, svc); err != nil {
+			return fmt.Errorf("first admin: %w", err)
+		}
+	}
+	if c.Demo {
+		if err := m.seedDemo(ctx, svc); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}
+
+// mainReceipts applies status webhooks through the delivery service, which
+// is built after the HTTP server but before it serves.
+type mainReceipts struct{ m *Main }
+
+// ApplyReceipts implements mchttp.ReceiptApplier.
+func (r mainReceipts) ApplyReceipts(ctx context.Context, storeID int64, receipts []msgcenter.DeliveryReceipt) (int, error) {
+	return r.m.Delivery.ApplyReceipts(ctx, storeID, receipts)
+}
+
+// newHTTP builds the HTTP server.
+func (m *Main) newHTTP(svc services, providers msgcenter.Providers, integrations msgcenter.IntegrationService, qiscusPolicy *netguard.Policy) error {
+	c, db := &m.Config, m.DB
+	var public *url.URL
+	if c.PublicURL != "" {
+		var err error
+		if public, err = parsePublicURL(c.PublicURL); err != nil {
+			return err
+		}
+	}
 	// The custom button's URL is on the public base URL, known once the
 	// server listens; the service asks for it only when it needs it.
 	buttons := sqlstore.NewCustomButtonService(db,
@@ -208,6 +266,7 @@ func (m *Main) Run(ctx context.Context) error {
 		},
 		func() string { return m.HTTP.PublicURL.String() })
 	buttons.Logger = c.Logger
+	var err error
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
 		Addr:          c.Addr,
 		PublicURL:     public,
@@ -229,6 +288,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Receipts:      mainReceipts{m},
 		ParseStatuses: qiscus.ParseStatusWebhook,
 		Metrics:       promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}),
+		Registry:      m.Registry,
+		MetricsAddr:   c.MetricsAddr,
+		MetricsToken:  c.MetricsToken,
 		// The sandbox shows each signed-in admin the rooms of their stores only.
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
@@ -250,36 +312,7 @@ func (m *Main) Run(ctx context.Context) error {
 		},
 		HealthOnly: c.Role == RoleWorker,
 	})
-	if err != nil {
-		return err
-	}
-	// Bind first: the default public URL is the address we get, which the
-	// workers' links need. Serve only once the workers are set up.
-	if err := m.HTTP.Listen(); err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
-	}
-
-	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
-		return err
-	}
-	m.HTTP.Serve()
-	c.Logger.Info("msgcenter serving", slog.String("addr", m.HTTP.URL()), slog.String("public_url", m.HTTP.PublicURL.String()),
-		slog.String("database", db.Engine()))
-	if c.Demo {
-		if err := m.seedDemo(ctx, svc); err != nil {
-			return fmt.Errorf("demo: %w", err)
-		}
-	}
-	return nil
-}
-
-// mainReceipts applies status webhooks through the delivery service, which
-// is built after the HTTP server but before it serves.
-type mainReceipts struct{ m *Main }
-
-// ApplyReceipts implements mchttp.ReceiptApplier.
-func (r mainReceipts) ApplyReceipts(ctx context.Context, storeID int64, receipts []msgcenter.DeliveryReceipt) (int, error) {
-	return r.m.Delivery.ApplyReceipts(ctx, storeID, receipts)
+	return err
 }
 
 // openStore opens the database of the configuration. The store inserts the
@@ -314,6 +347,9 @@ func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcen
 		return err
 	}
 	m.Delivery.RegisterQueueDepth(m.Registry)
+	if dcfg.Work {
+		m.stopJobMetrics = m.jobMetrics.follow(m.Delivery)
+	}
 	if err := m.Delivery.Start(ctx); err != nil {
 		return fmt.Errorf("start workers: %w", err)
 	}
@@ -333,6 +369,10 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.Delivery.Stop(ctx))
 		cancel()
+	}
+	if m.stopJobMetrics != nil {
+		m.stopJobMetrics()
+		m.stopJobMetrics = nil
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
