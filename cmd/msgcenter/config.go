@@ -239,7 +239,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 // check refuses settings that parse but make no sense, naming their source.
 func (f *serveFlags) check(src envSources, c *Config) error {
 	bad := func(flag string, format string, a ...any) error {
-		return fmt.Errorf("%s: %s", src.name(flag), fmt.Sprintf(format, a...))
+		return fmt.Errorf("%s %s", src.name(flag), fmt.Sprintf(format, a...))
 	}
 	for _, n := range []struct {
 		flag string
