@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/qiscus"
 )
 
 // integrationRoutes registers the provider connection API and the
@@ -149,6 +150,31 @@ func (in *qiscusInbound) options() roomOptions {
 	return o
 }
 
+// qiscusHook authenticates a connected app's webhook by its path's store and
+// secret, the store's connection secret compared in constant time, and
+// returns the store's id. An unknown store and a wrong secret get
+// the same 404, which names the webhook (what) whose URL to copy; ok is
+// false when the answer has been written.
+func (s *Server) qiscusHook(w http.ResponseWriter, r *http.Request, what string) (storeID int64, ok bool) {
+	notFound := msgcenter.Errorf(msgcenter.ENOTFOUND, "Unknown webhook: copy the %s webhook URL from the store's integration settings.", what)
+	storeID, err := strconv.ParseInt(r.PathValue("store"), 10, 64)
+	secret := r.PathValue("secret")
+	if err != nil || storeID <= 0 || secret == "" || len(secret) > 200 {
+		s.Error(w, r, notFound)
+		return 0, false
+	}
+	conn, err := s.Integrations.FindIntegration(r.Context(), storeID)
+	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND ||
+		(err == nil && subtle.ConstantTimeCompare([]byte(conn.InboundSecret), []byte(secret)) != 1) {
+		s.Error(w, r, notFound)
+		return 0, false
+	} else if err != nil {
+		s.Error(w, r, err)
+		return 0, false
+	}
+	return storeID, true
+}
+
 // handleQiscusInbound answers POST /hooks/qiscus/{store}/inbound/{secret}: a
 // customer wrote in a room of the store's app. It sets the room's last
 // inbound time, which the 24-hour rule reads, creating the room on the
@@ -156,20 +182,8 @@ func (in *qiscusInbound) options() roomOptions {
 // a wrong secret get the same 404. Messages of the app's admin bot
 // ({app_id}_admin@qismo.com, and any other @qismo.com sender) change nothing.
 func (s *Server) handleQiscusInbound(w http.ResponseWriter, r *http.Request) {
-	notFound := msgcenter.Errorf(msgcenter.ENOTFOUND, "Unknown webhook: copy the inbound webhook URL from the store's integration settings.")
-	storeID, err := strconv.ParseInt(r.PathValue("store"), 10, 64)
-	secret := r.PathValue("secret")
-	if err != nil || storeID <= 0 || secret == "" || len(secret) > 200 {
-		s.Error(w, r, notFound)
-		return
-	}
-	conn, err := s.Integrations.FindIntegration(r.Context(), storeID)
-	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND ||
-		(err == nil && subtle.ConstantTimeCompare([]byte(conn.InboundSecret), []byte(secret)) != 1) {
-		s.Error(w, r, notFound)
-		return
-	} else if err != nil {
-		s.Error(w, r, err)
+	storeID, ok := s.qiscusHook(w, r, "inbound")
+	if !ok {
 		return
 	}
 	var in qiscusInbound
@@ -245,7 +259,7 @@ func (s *Server) inboundRoom(r *http.Request, storeID int64, roomExt string, at 
 			}
 		}
 	}
-	if t := channelTypeOf(source); channel == nil && t != "" {
+	if t := qiscus.ChannelTypeOf(source); channel == nil && t != "" {
 		var ofType []*msgcenter.Channel
 		for _, c := range channels {
 			if c.Type == t {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/qiscus"
 )
 
 // flexString is a JSON string or number, as the omnichannel sends ids
@@ -99,26 +100,6 @@ func infoValue(raw json.RawMessage, key string) string {
 	return ""
 }
 
-// channelTypeOf maps the omnichannel's channel source to a channel type;
-// "" when unknown.
-func channelTypeOf(source string) msgcenter.ChannelType {
-	switch strings.ToLower(strings.TrimSpace(source)) {
-	case "wa", "whatsapp":
-		return msgcenter.ChannelWhatsApp
-	case "ig", "instagram":
-		return msgcenter.ChannelInstagram
-	case "fb", "facebook", "messenger":
-		return msgcenter.ChannelMessenger
-	case "telegram", "tg":
-		return msgcenter.ChannelTelegram
-	case "line":
-		return msgcenter.ChannelLINE
-	case "qiscus", "web", "widget":
-		return msgcenter.ChannelWeb
-	}
-	return ""
-}
-
 // canonicalPayload returns v with every number as its written string and
 // every string under a key naming an e-mail trimmed and in lower case, so
 // two payloads that mean the same click compare equal. key is v's key in
@@ -202,7 +183,7 @@ func parseButtonClick(body []byte) (*msgcenter.ButtonClick, error) {
 		}
 	}
 	c.ChannelID, _ = strconv.ParseInt(string(channelID), 10, 64)
-	c.ChannelType = channelTypeOf(source)
+	c.ChannelType = qiscus.ChannelTypeOf(source)
 	c.CustomerName, c.CustomerUserID = strings.TrimSpace(in.Name), string(in.UserID)
 	if in.Customer != nil {
 		c.CustomerName, c.CustomerUserID = strings.TrimSpace(in.Customer.Name), string(cmpOr(in.Customer.UserID, in.UserID))

@@ -2,10 +2,8 @@ package http
 
 import (
 	"context"
-	"crypto/subtle"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -41,20 +39,8 @@ func (s *Server) statusWebhookURL(in *msgcenter.Integration) string {
 // connection secret; an unknown store and a wrong secret get the same 404.
 // Statuses of messages msgcenter did not send are ignored.
 func (s *Server) handleStatusWebhook(w http.ResponseWriter, r *http.Request) {
-	notFound := msgcenter.Errorf(msgcenter.ENOTFOUND, "Unknown webhook: copy the status webhook URL from the store's integration settings.")
-	storeID, err := strconv.ParseInt(r.PathValue("store"), 10, 64)
-	secret := r.PathValue("secret")
-	if err != nil || storeID <= 0 || secret == "" || len(secret) > 200 {
-		s.Error(w, r, notFound)
-		return
-	}
-	conn, err := s.Integrations.FindIntegration(r.Context(), storeID)
-	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND ||
-		(err == nil && subtle.ConstantTimeCompare([]byte(conn.InboundSecret), []byte(secret)) != 1) {
-		s.Error(w, r, notFound)
-		return
-	} else if err != nil {
-		s.Error(w, r, err)
+	storeID, ok := s.qiscusHook(w, r, "status")
+	if !ok {
 		return
 	}
 	body, err := io.ReadAll(r.Body)
