@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
@@ -73,21 +74,13 @@ func runAdminPassword(ctx context.Context, args []string, stdin io.Reader, stdou
 	if err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db, sqlstore.Options{})
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	users := newServices(d).users
-	u, err := users.FindUserByEmail(ctx, *email)
-	if err != nil {
-		return describe(err)
-	}
-	if err := users.SetPassword(ctx, u.ID, password); err != nil {
-		return describe(err)
-	}
-	fmt.Fprintf(stdout, "password of %s changed; their dashboard sessions ended\n", u.Email)
-	return nil
+	return withAdmin(ctx, *db, *email, func(users msgcenter.UserService, u *msgcenter.User) error {
+		if err := users.SetPassword(ctx, u.ID, password); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed; their dashboard sessions ended\n", u.Email)
+		return nil
+	})
 }
 
 func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
@@ -98,19 +91,15 @@ func runTokenList(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db, sqlstore.Options{})
+	var ts []*msgcenter.APIToken
+	err := withAdmin(ctx, *db, *email, func(users msgcenter.UserService, u *msgcenter.User) (err error) {
+		if ts, err = users.FindAPITokens(ctx, u.ID); err != nil {
+			return describe(err)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	defer d.Close()
-	users := newServices(d).users
-	u, err := users.FindUserByEmail(ctx, *email)
-	if err != nil {
-		return describe(err)
-	}
-	ts, err := users.FindAPITokens(ctx, u.ID)
-	if err != nil {
-		return describe(err)
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tCREATED\tREVOKED")
@@ -136,20 +125,29 @@ func runTokenRevoke(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *id <= 0 {
 		return errors.New("--id is required: the token's id, from msgcenter token list")
 	}
-	d, err := openDB(ctx, *db, sqlstore.Options{})
+	return withAdmin(ctx, *db, *email, func(users msgcenter.UserService, u *msgcenter.User) error {
+		t, err := users.RevokeAPIToken(ctx, u.ID, *id)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "token %d (%s) revoked\n", t.ID, t.Name)
+		return nil
+	})
+}
+
+// withAdmin opens the database at url and calls f with its user service and
+// the admin whose e-mail is email, closing the database after; an unknown
+// admin is described as the commands describe every refusal.
+func withAdmin(ctx context.Context, url, email string, f func(users msgcenter.UserService, u *msgcenter.User) error) error {
+	d, err := openDB(ctx, url, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	users := newServices(d).users
-	u, err := users.FindUserByEmail(ctx, *email)
+	u, err := users.FindUserByEmail(ctx, email)
 	if err != nil {
 		return describe(err)
 	}
-	t, err := users.RevokeAPIToken(ctx, u.ID, *id)
-	if err != nil {
-		return describe(err)
-	}
-	fmt.Fprintf(stdout, "token %d (%s) revoked\n", t.ID, t.Name)
-	return nil
+	return f(users, u)
 }

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
@@ -183,20 +184,12 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := parseWithDB(fs, args, getenv); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db, sqlstore.Options{})
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	svc := newServices(d)
-	u, err := svc.users.FindUserByEmail(ctx, *email)
-	if err != nil {
-		return describe(err)
-	}
-	token, err := svc.users.CreateAPIToken(ctx, u.ID, *name)
-	if err != nil {
-		return describe(err)
-	}
-	fmt.Fprintln(stdout, token)
-	return nil
+	return withAdmin(ctx, *db, *email, func(users msgcenter.UserService, u *msgcenter.User) error {
+		token, err := users.CreateAPIToken(ctx, u.ID, *name)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintln(stdout, token)
+		return nil
+	})
 }
