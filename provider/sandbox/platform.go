@@ -453,7 +453,15 @@ func (p *Provider) SetPlatformTemplateStatus(ctx context.Context, storeID, chann
 // message time becomes now, which reopens its WhatsApp window on the
 // platform. Returns the room, EINVALID for an empty or over-long text, and
 // ENOTFOUND for a room not in the store.
+//
+// The message is then posted to the app's bot webhook (SetWebhooks), as the
+// platform does: msgcenter learns of the room and the customer's message
+// only that way. A webhook msgcenter did not take is ETEMPORARY; the
+// message stays recorded on the platform.
 func (p *Provider) CustomerWrites(ctx context.Context, storeID, roomID int64, text string) (*PlatformRoom, error) {
-	room, _, err := p.recordCustomerMessage(ctx, storeID, roomID, text)
-	return room, err
+	room, id, err := p.recordCustomerMessage(ctx, storeID, roomID, text)
+	if err != nil {
+		return nil, err
+	}
+	return room, p.postInbound(ctx, room, id, text)
 }

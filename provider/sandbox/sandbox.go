@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,10 @@ type Provider struct {
 	Now func() time.Time
 
 	latency atomic.Int64 // time.Duration added before every send
+
+	// self and hookClient are where and how webhooks are posted (SetSelf).
+	self       func() string
+	hookClient *http.Client
 }
 
 // sendItem is one send: the message, its time, and the start of the session
