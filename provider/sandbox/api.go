@@ -56,6 +56,36 @@ func (p *Provider) API() http.Handler {
 	return http.StripPrefix(APIPrefix, mux)
 }
 
+// findBotRoom returns the store's platform room (nil when it has none of
+// that id) and whether a fault of the store waits.
+func (p *Provider) findBotRoom(ctx context.Context, storeID, roomID int64) (*PlatformRoom, bool, error) {
+	var (
+		pending         bool
+		id, channelID   sql.NullInt64
+		typ, name, user sql.NullString
+		last, created   sql.NullTime
+	)
+	err := p.db.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0),
+			r.id, r.channel_id, c.type, r.customer_name, r.customer_user_id, r.last_customer_at, r.created_at
+		FROM (SELECT 1 AS one) AS x
+		LEFT JOIN sandbox_rooms r ON r.store_id = $1 AND r.id = $2
+		LEFT JOIN sandbox_channels c ON c.id = r.channel_id`, storeID, roomID).
+		Scan(&pending, &id, &channelID, &typ, &name, &user, &last, &created)
+	if err != nil {
+		return nil, false, fmt.Errorf("sandbox: find room: %w", err)
+	}
+	if !id.Valid {
+		return nil, pending, nil
+	}
+	r := &PlatformRoom{ID: id.Int64, StoreID: storeID, ChannelID: channelID.Int64, ChannelType: msgcenter.ChannelType(typ.String),
+		CustomerName: name.String, CustomerUserID: user.String, CreatedAt: created.Time}
+	if last.Valid {
+		r.LastCustomerAt = last.Time.UTC()
+	}
+	return r, pending, nil
+}
+
 // apiHandler is an API handler of an authenticated app.
 type apiHandler func(w http.ResponseWriter, r *http.Request, app *App)
 
@@ -71,7 +101,7 @@ func (p *Provider) apiAuth(h apiHandler) http.HandlerFunc {
 			unauthorized()
 			return
 		}
-		app, err := p.findApp(r.Context(), `app_id = $1`, id)
+		app, err := p.authApp(r.Context(), id)
 		if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 			unauthorized()
 			return
@@ -90,6 +120,21 @@ func (p *Provider) apiAuth(h apiHandler) http.HandlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
 		h(w, r, app)
 	}
+}
+
+// authApp finds the app of an id. An app's id, store and secret never
+// change once issued, so apps found are kept in memory; their webhook URLs,
+// which do change, are not used by the API.
+func (p *Provider) authApp(ctx context.Context, appID string) (*App, error) {
+	if a, ok := p.apps.Load(appID); ok {
+		return a.(*App), nil
+	}
+	a, err := p.findApp(ctx, `app_id = $1`, appID)
+	if err != nil {
+		return nil, err
+	}
+	p.apps.Store(appID, &App{StoreID: a.StoreID, AppID: a.AppID, Secret: a.Secret, CreatedAt: a.CreatedAt})
+	return a, nil
 }
 
 // apiError answers the Qiscus envelope's error: {"status", "errors": {"message"}}.
@@ -191,10 +236,19 @@ func (p *Provider) apiBotSend(w http.ResponseWriter, r *http.Request, app *App) 
 		apiError(w, http.StatusBadRequest, "message is required")
 		return
 	}
-	fault, err := p.takeFault(ctx, app.StoreID)
+	// One query finds the room and whether a fault of the store waits; the
+	// usual send takes no fault.
+	room, faultsPending, err := p.findBotRoom(ctx, app.StoreID, roomID)
 	if err != nil {
 		p.apiInternal(w, r, err)
 		return
+	}
+	var fault FaultMode
+	if faultsPending {
+		if fault, err = p.takeFault(ctx, app.StoreID); err != nil {
+			p.apiInternal(w, r, err)
+			return
+		}
 	}
 	switch fault {
 	case FaultTransient:
@@ -213,28 +267,22 @@ func (p *Provider) apiBotSend(w http.ResponseWriter, r *http.Request, app *App) 
 		apiError(w, http.StatusGatewayTimeout, "injected timeout")
 		return
 	}
-	room, err := p.FindPlatformRoom(ctx, app.StoreID, roomID)
-	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
+	if room == nil {
 		apiError(w, http.StatusBadRequest, "room "+in.RoomID+" is not a room of this app")
-		return
-	} else if err != nil {
-		p.apiInternal(w, r, err)
 		return
 	}
 	if msgcenter.SessionExpired(room.ChannelType, room.LastCustomerAt, p.now()) {
 		sessionExpiredAnswer(w)
 		return
 	}
+	// A comment's id is its row's: provider_message_id stays empty and
+	// reads as the id (see messageIDColumn).
 	var id int64
 	err = p.db.QueryRowContext(ctx, `
 		INSERT INTO sandbox_messages (store_id, platform_room_id, platform_channel_id, direction, kind, text, button_label, button_url, status, created_at)
 		VALUES ($1, $2, $3, 'out', 'text', $4, $5, $6, 'sent', $7) RETURNING id`,
 		app.StoreID, room.ID, room.ChannelID, text, label, link, p.now()).Scan(&id)
 	if err != nil {
-		p.apiInternal(w, r, err)
-		return
-	}
-	if _, err := p.db.ExecContext(ctx, `UPDATE sandbox_messages SET provider_message_id = $1 WHERE id = $2`, strconv.FormatInt(id, 10), id); err != nil {
 		p.apiInternal(w, r, err)
 		return
 	}

@@ -32,45 +32,45 @@ type platformFixture struct {
 // owners numbers the fixtures' owners, several to a database.
 var owners atomic.Int64
 
-func mustPlatform(t *testing.T, db *sqlstore.DB) *platformFixture {
-	t.Helper()
+func mustPlatform(tb testing.TB, db *sqlstore.DB) *platformFixture {
+	tb.Helper()
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2026, 12, 3, 9, 15, 2, 0, time.UTC)}
 	f := &platformFixture{p: sandbox.New(db.SQL(), clk.Now), clock: clk}
 	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, fmt.Sprintf("owner%d@example.com", owners.Add(1)), "correct horse")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	st := &msgcenter.Store{Name: "Kopi Senja", OwnerID: owner.ID}
 	if err := sqlstore.NewStoreService(db).CreateStore(ctx, st); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	f.store = st.ID
 	if f.app, err = f.p.IssueApp(ctx, f.store); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	f.channel = &sandbox.PlatformChannel{StoreID: f.store, Type: msgcenter.ChannelWhatsApp, Name: "WA Official", Namespace: qiscustest.Namespace}
 	if err := f.p.CreateChannel(ctx, f.channel); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for _, tpl := range qiscustest.Catalogue() {
 		tpl.ChannelID = f.channel.ID
 		if err := f.p.CreatePlatformTemplate(ctx, f.store, tpl); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := f.p.TopUp(ctx, f.store, 10); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	f.room = &sandbox.PlatformRoom{StoreID: f.store, ChannelID: f.channel.ID, CustomerName: "Siti", CustomerUserID: "+62 812-3456-7890"}
 	if err := f.p.CreateRoom(ctx, f.room); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if f.room, err = f.p.CustomerWrites(ctx, f.store, f.room.ID, "halo"); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(f.p.Handler(sandbox.HandlerConfig{}))
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	f.Fixture = &qiscustest.Fixture{BaseURL: srv.URL + sandbox.APIPrefix, AppID: f.app.AppID, Secret: f.app.Secret,
 		Channel: strconv.FormatInt(f.channel.ID, 10), Room: f.room.ExternalID(), Phone: "+6281234567890", LastCustomerAt: clk.Now(),
 		Arrange: func(t *testing.T, err string) {

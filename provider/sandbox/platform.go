@@ -298,16 +298,20 @@ func (p *Provider) AgeCustomer(ctx context.Context, storeID, roomID int64, age t
 // PlatformMessages returns the conversation of the store's platform room,
 // oldest first; a room not in the store has none.
 func (p *Provider) PlatformMessages(ctx context.Context, storeID, roomID int64) ([]*Message, error) {
-	return p.scanMessages(ctx, `SELECT id, direction, kind, text, button_label, button_url, provider_message_id, status, created_at
+	return p.scanMessages(ctx, `SELECT id, direction, kind, text, button_label, button_url, `+messageIDColumn+`, status, created_at
 		FROM sandbox_messages WHERE store_id = $1 AND platform_room_id = $2 ORDER BY id`, storeID, roomID)
 }
 
 // PlatformTemplateMessages returns the template messages the store sent on
 // a platform channel, oldest first, whatever room they reached.
 func (p *Provider) PlatformTemplateMessages(ctx context.Context, storeID, channelID int64) ([]*Message, error) {
-	return p.scanMessages(ctx, `SELECT id, direction, kind, text, button_label, button_url, provider_message_id, status, created_at
+	return p.scanMessages(ctx, `SELECT id, direction, kind, text, button_label, button_url, `+messageIDColumn+`, status, created_at
 		FROM sandbox_messages WHERE store_id = $1 AND platform_channel_id = $2 AND kind = 'template' ORDER BY id`, storeID, channelID)
 }
+
+// messageIDColumn is a platform message's id: its WhatsApp message id for a
+// template, else (a comment) its row's id.
+const messageIDColumn = `CASE WHEN provider_message_id = '' AND direction = 'out' THEN CAST(id AS TEXT) ELSE provider_message_id END`
 
 func (p *Provider) scanMessages(ctx context.Context, q string, args ...any) ([]*Message, error) {
 	rows, err := p.db.QueryContext(ctx, q, args...)

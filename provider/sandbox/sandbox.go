@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,8 @@ type Provider struct {
 	// self and hookClient are where and how webhooks are posted (SetSelf).
 	self       func() string
 	hookClient *http.Client
+
+	apps sync.Map // app id → *App, as issued (see authApp)
 }
 
 // sendItem is one send: the message, its time, and the start of the session
