@@ -147,7 +147,7 @@ func (p *Provider) MarkStatus(ctx context.Context, storeID, messageID int64, sta
 	}
 	var wamid string
 	err := p.db.QueryRowContext(ctx, `UPDATE sandbox_messages SET status = $1
-		WHERE store_id = $2 AND id = $3 AND direction = 'out' AND platform_channel_id IS NOT NULL RETURNING `+messageIDColumn+``,
+		WHERE store_id = $2 AND id = $3 AND direction = 'out' AND platform_channel_id IS NOT NULL RETURNING `+messageIDColumn,
 		status, storeID, messageID).Scan(&wamid)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
