@@ -22,6 +22,10 @@ import (
 // DefaultMaxBodyBytes bounds every request body unless Config says otherwise.
 const DefaultMaxBodyBytes = 1 << 20
 
+// SandboxAPIPath is where Config.SandboxAPI is served: the sandbox's local
+// Qiscus API (provider/sandbox.APIPrefix).
+const SandboxAPIPath = "/sandbox/qiscus/"
+
 // Config holds what the server needs; cmd fills it.
 type Config struct {
 	Addr         string
@@ -65,6 +69,9 @@ type Config struct {
 	// simulated omnichannel's pages. Nil leaves the route out.
 	Metrics http.Handler
 	Sandbox http.Handler
+	// SandboxAPI serves the sandbox's Qiscus API at SandboxAPIPath, also on
+	// a HealthOnly server.
+	SandboxAPI http.Handler
 	// MetricsAddr, when set, serves /metrics on a listener of its own and
 	// not on Addr; else MetricsToken, when set, serves it on Addr to
 	// requests bearing it. With neither, /metrics is not served.
@@ -151,6 +158,11 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.handleHealthz)
 	if s.Metrics != nil && s.MetricsAddr == "" && s.MetricsToken != "" {
 		s.mux.Handle("GET /metrics", s.metricsHandler())
+	}
+	if s.SandboxAPI != nil {
+		// Every process serves the local Qiscus's API, a worker too: its
+		// sends reach the platform at its own address.
+		s.mux.Handle(SandboxAPIPath, s.SandboxAPI)
 	}
 	if s.HealthOnly {
 		return

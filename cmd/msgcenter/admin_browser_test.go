@@ -70,6 +70,10 @@ func TestAdminBrowser(t *testing.T) {
 	// message fails with the session_expired reason.
 	old := time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
 	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/rooms/%d", sh.Store, sh.WARoom), map[string]any{"last_inbound_at": old}, nil)
+	// The platform's own clock of the room agrees.
+	if err := a.Main.Sandbox.AgeCustomer(context.Background(), sh.StoreID, sh.P(sh.WARoom), 48*time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	failed := sh.Order(sh.WARoom)
 	sh.WaitOrderDeliveries(failed.ID, 1)
 	intruderToken := a.NewAdmin("intruder@example.com")
@@ -100,9 +104,7 @@ func TestAdminBrowser(t *testing.T) {
 		{Name: "carousel_promo", Category: msgcenter.CategoryMarketingCarousel, Status: msgcenter.TemplateApproved, Body: "Carousel"},
 	} {
 		tpl.ChannelID, tpl.Language, tpl.Type = sh.WhatsApp, "en", msgcenter.TemplateType24Hour
-		if err := a.Main.Sandbox.CreateTemplate(context.Background(), sh.StoreID, tpl); err != nil {
-			t.Fatalf("template %s: %v", tpl.Name, err)
-		}
+		sh.CreateTemplate(t, tpl)
 	}
 
 	ctx := browsertest.Tab(t, exe, 1440, 1000, 90*time.Second)
@@ -369,7 +371,8 @@ func TestAdminBrowser(t *testing.T) {
 	want := eval(`document.getElementById("pv-text").textContent`)
 	var found bool
 	for _, m := range sh.Outbox(sh.IGRoom) {
-		found = found || (m.Text == want && m.ButtonLabel == eval(`document.getElementById("pv-button").textContent`))
+		// Instagram shows no button: the link ends the text.
+		found = found || (m.Text == want && m.ButtonURL != "")
 	}
 	if !found {
 		t.Errorf("test message %q not in the sandbox room: %+v", want, sh.Outbox(sh.IGRoom))

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -58,7 +59,7 @@ func TestAdminTestSend(t *testing.T) {
 			t.Fatalf("test delivery: %+v", d)
 		}
 		ob := sh.Outbox(sh.WARoom)
-		if len(ob) != 1 || ob[0].Text != "Test #1042 for Budi Santoso" || ob[0].ButtonLabel != "See order" {
+		if len(ob) != 1 || ob[0].Text != "Test #1042 for Budi Santoso" || ob[0].ButtonURL != d.ButtonURL {
 			t.Fatalf("sandbox outbox: %+v", ob)
 		}
 		// Recorded with the store's messages (the Messages page), not saved as the configuration.
@@ -74,6 +75,10 @@ func TestAdminTestSend(t *testing.T) {
 		// The 24-hour rule still applies, and no fallback is raised.
 		old := time.Now().Add(-48 * time.Hour).UTC().Format(time.RFC3339)
 		sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/rooms/%d", sh.Store, sh.WARoom), map[string]any{"last_inbound_at": old}, nil)
+		// The platform's own clock of the room agrees.
+		if err := sh.Main.Sandbox.AgeCustomer(context.Background(), sh.StoreID, sh.P(sh.WARoom), 48*time.Hour); err != nil {
+			t.Fatal(err)
+		}
 		sh.MustJSON(http.StatusAccepted, "POST", path, map[string]any{"room_id": sh.WARoom}, &out)
 		if d := sh.waitDelivery(out.DeliveryID); d.Status != "failed" || d.Reason != "session_expired" || d.ReasonText == "" {
 			t.Fatalf("expired room: %+v", d)

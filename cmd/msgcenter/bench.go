@@ -26,6 +26,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/delivery"
+	"github.com/qiscus/msgcenter/provider/sandbox"
 )
 
 // BenchResult is what one run of the pipeline benchmark measured.
@@ -239,20 +240,44 @@ func (b *benchRun) openShops(ctx context.Context) error {
 			return err
 		}
 		p := &msgcenter.Product{StoreID: st.ID, Name: "Kopi Susu", Price: 25000, Stock: b.cfg.Orders * 2, Active: true}
-		ch := &msgcenter.Channel{StoreID: st.ID, Type: msgcenter.ChannelInstagram, Name: "IG"}
 		if err := svc.commerce.CreateProduct(ctx, p); err != nil {
 			return err
 		}
-		if err := svc.commerce.CreateChannel(ctx, ch); err != nil {
+		room, err := b.customerRoom(ctx, st.ID)
+		if err != nil {
 			return err
 		}
-		room := &msgcenter.Room{StoreID: st.ID, ChannelID: ch.ID, CustomerName: "Budi", LastInboundAt: time.Now().UTC()}
-		if err := svc.commerce.CreateRoom(ctx, room); err != nil {
-			return err
-		}
-		b.shops[i] = benchShop{st.ID, p.ID, room.ID}
+		b.shops[i] = benchShop{st.ID, p.ID, room}
 	}
 	return nil
+}
+
+// customerRoom gives the store an Instagram channel on its app on the
+// sandbox's local Qiscus, whose customer writes first, as on a real
+// channel: the inbound webhook makes msgcenter's room, whose id it returns.
+// The orders' messages then go out through the qiscus adapter over HTTP.
+func (b *benchRun) customerRoom(ctx context.Context, storeID int64) (int64, error) {
+	sb := b.m.Sandbox
+	pc := &sandbox.PlatformChannel{StoreID: storeID, Type: msgcenter.ChannelInstagram, Name: "IG"}
+	if err := sb.CreateChannel(ctx, pc); err != nil {
+		return 0, err
+	}
+	ch := &msgcenter.Channel{StoreID: storeID, Type: pc.Type, Name: pc.Name, ExternalID: strconv.FormatInt(pc.ID, 10)}
+	if err := b.svc.commerce.CreateChannel(ctx, ch); err != nil {
+		return 0, err
+	}
+	pr := &sandbox.PlatformRoom{StoreID: storeID, ChannelID: pc.ID, CustomerName: "Budi"}
+	if err := sb.CreateRoom(ctx, pr); err != nil {
+		return 0, err
+	}
+	if _, err := sb.CustomerWrites(ctx, storeID, pr.ID, "Halo kak"); err != nil {
+		return 0, err
+	}
+	room, err := b.svc.commerce.FindRoomByExternalID(ctx, storeID, pr.ExternalID())
+	if err != nil {
+		return 0, err
+	}
+	return room.ID, nil
 }
 
 // place places one order of a Kopi Susu in sh's room.

@@ -51,8 +51,8 @@ func TestConnectedStoreSends(t *testing.T) {
 
 		// A connected app's rooms are the platform's: they carry its room id,
 		// the only one the adapter sends.
-		sh.IGRoom = a.create("rooms", sh.Store, map[string]any{"channel_id": sh.IG, "customer_name": "Budi", "external_id": "ig-room-1"})
-		o := sh.Order(sh.IGRoom)
+		appRoom := a.create("rooms", sh.Store, map[string]any{"channel_id": sh.IG, "customer_name": "Budi", "external_id": "ig-room-1"})
+		o := sh.Order(appRoom)
 		if got := sh.WaitOrderDeliveries(o.ID, 1); got.Summary.Sent != 1 {
 			t.Fatalf("connected store's order: %+v", got)
 		}
@@ -69,6 +69,8 @@ func TestConnectedStoreSends(t *testing.T) {
 		if n != 1 || len(sh.Outbox(sh.IGRoom)) != 0 {
 			t.Fatalf("connected store: its app got %d messages, the sandbox %d; want 1 and 0", n, len(sh.Outbox(sh.IGRoom)))
 		}
+		// Disconnected, the store is back on its sandbox app, whose rooms
+		// are the sandbox's own.
 
 		if resp, body := a.Do("DELETE", "/api/v1/stores/"+sh.Store+"/integration/qiscus", a.Token, nil); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("disconnect: %d %s", resp.StatusCode, body)
@@ -82,6 +84,9 @@ func TestConnectedStoreSends(t *testing.T) {
 		mu.Unlock()
 		if n != 1 || len(sh.Outbox(sh.IGRoom)) != 1 {
 			t.Fatalf("disconnected store: its app got %d messages, the sandbox %d; want 1 and 1", n, len(sh.Outbox(sh.IGRoom)))
+		}
+		if len(sh.Outbox(appRoom)) != 0 {
+			t.Fatal("the sandbox carried a message to a room of the store's former app")
 		}
 	})
 }

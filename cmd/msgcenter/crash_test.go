@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
@@ -135,8 +136,9 @@ func TestCrash(t *testing.T) {
 		sh := &Shop{App: a, Store: a.CreateStore("Toko Crash")}
 		sh.Kopi = a.create("products", sh.Store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 100000})
 		sh.Roti = a.create("products", sh.Store, map[string]any{"name": "Roti Bakar", "price": 18000, "stock": 100000})
-		ch := a.create("channels", sh.Store, map[string]any{"type": "instagram", "name": "IG"})
-		room := a.create("rooms", sh.Store, map[string]any{"channel_id": ch, "customer_name": "Budi"})
+		sb := a.Platform(dbURL)
+		_, ch := a.PlatformChannel(sb, sh.Store, msgcenter.ChannelInstagram, "IG")
+		room, _ := a.CustomerRoom(sb, sh.Store, ch, "Budi", "")
 		body, err := json.Marshal(sh.orderBody(room))
 		if err != nil {
 			t.Fatal(err)

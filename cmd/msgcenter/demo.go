@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/sandbox"
 )
 
 // demoEmail is the demo admin's sign-in.
@@ -19,6 +22,7 @@ const demoEmail = "demo@msgcenter.local"
 type demoShop struct {
 	store           *msgcenter.Store
 	rooms           []*msgcenter.Room
+	platformRooms   []int64 // the rooms' ids on the local Qiscus, in the same order
 	password, token string
 }
 
@@ -60,12 +64,14 @@ func (m *Main) seedDemoStore(ctx context.Context, svc services) (*demoShop, erro
 	if err := seedDemoProducts(ctx, svc, d.store.ID); err != nil {
 		return nil, err
 	}
-	wa, err := seedDemoRooms(ctx, svc, d)
+	wa, err := m.seedDemoRooms(ctx, svc, d)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Sandbox.CreateTemplate(ctx, d.store.ID, &msgcenter.WhatsAppTemplate{
-		ChannelID: wa.ID, Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility,
+	// The template and the credits are the platform's: WhatsApp's review
+	// and the app's balance, set on the local Qiscus.
+	if err := m.Sandbox.CreatePlatformTemplate(ctx, d.store.ID, &msgcenter.WhatsAppTemplate{
+		ChannelID: wa, Name: "order_update", Language: "id", Category: msgcenter.CategoryUtility,
 		Type: msgcenter.TemplateType24Hour, Status: msgcenter.TemplateApproved,
 		Body:    "Halo {{1}}, ada kabar untuk pesanan {{2}} Kakak. Ketuk tombol di bawah untuk detailnya.",
 		Buttons: []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "Lihat Pesanan", URL: m.HTTP.PublicURL.String(), Dynamic: true}},
@@ -95,31 +101,51 @@ func seedDemoProducts(ctx context.Context, svc services, storeID int64) error {
 	return nil
 }
 
-// seedDemoRooms gives the store a WhatsApp and an Instagram channel and
-// three customers' rooms: one who just wrote, one on Instagram quiet for 30
-// hours, and one on WhatsApp whose session expired. It returns the WhatsApp
-// channel.
-func seedDemoRooms(ctx context.Context, svc services, d *demoShop) (*msgcenter.Channel, error) {
-	wa := &msgcenter.Channel{StoreID: d.store.ID, Type: msgcenter.ChannelWhatsApp, Name: "WhatsApp Kopi Nusantara", Phone: "+6222123456"}
-	ig := &msgcenter.Channel{StoreID: d.store.ID, Type: msgcenter.ChannelInstagram, Name: "Instagram @kopinusantara"}
-	for _, c := range []*msgcenter.Channel{wa, ig} {
+// seedDemoRooms gives the store's app on the local Qiscus a WhatsApp and an
+// Instagram channel, which msgcenter knows by their platform ids, and three
+// customers who write first, as on a real channel: one who just wrote, one
+// on Instagram quiet for 30 hours, and one on WhatsApp whose session
+// expired. Each message reaches msgcenter by the inbound webhook, which
+// makes the room. It returns the platform id of the WhatsApp channel.
+func (m *Main) seedDemoRooms(ctx context.Context, svc services, d *demoShop) (int64, error) {
+	if m.local == nil {
+		return 0, errors.New("the demo seeds the sandbox's local Qiscus: run it with --provider sandbox")
+	}
+	pwa := &sandbox.PlatformChannel{StoreID: d.store.ID, Type: msgcenter.ChannelWhatsApp, Name: "WhatsApp Kopi Nusantara", Phone: "+6222123456"}
+	pig := &sandbox.PlatformChannel{StoreID: d.store.ID, Type: msgcenter.ChannelInstagram, Name: "Instagram @kopinusantara"}
+	for _, pc := range []*sandbox.PlatformChannel{pwa, pig} {
+		if err := m.Sandbox.CreateChannel(ctx, pc); err != nil {
+			return 0, err
+		}
+		c := &msgcenter.Channel{StoreID: d.store.ID, Type: pc.Type, Name: pc.Name, Phone: pc.Phone, ExternalID: strconv.FormatInt(pc.ID, 10)}
 		if err := svc.commerce.CreateChannel(ctx, c); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
-	now := time.Now().UTC()
-	d.rooms = []*msgcenter.Room{
-		{ChannelID: wa.ID, CustomerName: "Budi Santoso", CustomerPhone: "+6281234567890", LastInboundAt: now},
-		{ChannelID: ig.ID, CustomerName: "Sari Wulandari", LastInboundAt: now.Add(-30 * time.Hour)},
-		{ChannelID: wa.ID, CustomerName: "Andi Pratama", CustomerPhone: "+6281298765432", LastInboundAt: now.Add(-26 * time.Hour)},
-	}
-	for _, r := range d.rooms {
-		r.StoreID = d.store.ID
-		if err := svc.commerce.CreateRoom(ctx, r); err != nil {
-			return nil, err
+	for _, c := range []struct {
+		channel     int64
+		name, phone string
+		ago         time.Duration
+	}{
+		{pwa.ID, "Budi Santoso", "+6281234567890", 0},
+		{pig.ID, "Sari Wulandari", "", 30 * time.Hour},
+		{pwa.ID, "Andi Pratama", "+6281298765432", 26 * time.Hour},
+	} {
+		pr := &sandbox.PlatformRoom{StoreID: d.store.ID, ChannelID: c.channel, CustomerName: c.name, CustomerUserID: c.phone}
+		if err := m.Sandbox.CreateRoom(ctx, pr); err != nil {
+			return 0, err
 		}
+		if _, err := m.Sandbox.CustomerWroteAgo(ctx, d.store.ID, pr.ID, "Halo kak, kopinya masih ada?", c.ago); err != nil {
+			return 0, err
+		}
+		room, err := svc.commerce.FindRoomByExternalID(ctx, d.store.ID, pr.ExternalID())
+		if err != nil {
+			return 0, err
+		}
+		d.rooms = append(d.rooms, room)
+		d.platformRooms = append(d.platformRooms, pr.ID)
 	}
-	return wa, nil
+	return pwa.ID, nil
 }
 
 // printDemo prints the sign-in, the token and a curl that places an order.
@@ -137,5 +163,5 @@ func (m *Main) printDemo(d *demoShop) {
   place an order from Budi's WhatsApp room:
     %s
   then see its message at %ssandbox/rooms/%d
-`, base, demoEmail, d.password, base, st.Name, st.ID, st.Slug, d.token, order, base, room.ID)
+`, base, demoEmail, d.password, base, st.Name, st.ID, st.Slug, d.token, order, base, d.platformRooms[0])
 }

@@ -42,9 +42,7 @@ func newFallbackShopCredits(t *testing.T, dbURL string, credits int64) *Fallback
 	clock := NewClock()
 	a := MustRunMainWith(t, dbURL, func(c *main.Config) { c.PublicURL = publicURL; c.Now = clock.Now })
 	sh := a.NewShop("Toko Kopi Senja")
-	if err := a.Main.Sandbox.CreateTemplate(context.Background(), sh.StoreID, orderTemplate(sh.WhatsApp)); err != nil {
-		t.Fatal(err)
-	}
+	sh.CreateTemplate(t, orderTemplate(sh.WhatsApp))
 	if err := a.Main.Sandbox.TopUp(context.Background(), sh.StoreID, credits); err != nil {
 		t.Fatal(err)
 	}
@@ -109,10 +107,7 @@ func testFallbackSent(t *testing.T, dbURL string) {
 	if got.Summary.Sent != 1 || got.Summary.Failed != 1 {
 		t.Errorf("summary = %+v, want Sent (1) · Failed (1)", got.Summary)
 	}
-	ms, err := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, fs.WhatsApp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ms := fs.TemplateMessages(fs.WhatsApp)
 	if len(ms) != 1 {
 		t.Fatalf("%d template messages, want 1", len(ms))
 	}
@@ -142,7 +137,7 @@ func testFallbackOff(t *testing.T, dbURL string) {
 	if len(got.Deliveries) != 1 || got.Deliveries[0].Reason != "session_expired" || got.Summary.Failed != 1 {
 		t.Fatalf("fallback off: %+v", got)
 	}
-	if ms, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, fs.WhatsApp); len(ms) != 0 {
+	if ms := fs.TemplateMessages(fs.WhatsApp); len(ms) != 0 {
 		t.Fatalf("fallback off sent %d templates", len(ms))
 	}
 }
@@ -159,7 +154,7 @@ func testFallbackToggleOff(t *testing.T, dbURL string) {
 	if len(got.Deliveries) != 1 || got.Deliveries[0].Status != "skipped" || got.Summary.Sent+got.Summary.Failed != 0 {
 		t.Fatalf("toggle off: %+v", got)
 	}
-	if ms, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, fs.WhatsApp); len(ms) != 0 {
+	if ms := fs.TemplateMessages(fs.WhatsApp); len(ms) != 0 {
 		t.Fatalf("toggle off sent %d templates", len(ms))
 	}
 }
@@ -168,12 +163,10 @@ func testFallbackToggleOff(t *testing.T, dbURL string) {
 // when tpl is set, that template.
 func (fs *FallbackShop) secondChannel(t *testing.T, tpl func(int64) *msgcenter.WhatsAppTemplate) (channel, room int64) {
 	t.Helper()
-	channel = fs.create("channels", fs.Store, map[string]any{"type": "whatsapp", "name": "WA Cabang"})
-	room = fs.create("rooms", fs.Store, map[string]any{"channel_id": channel, "customer_name": "Budi", "customer_phone": "+6281234567890"})
+	channel, pc := fs.Channel(msgcenter.ChannelWhatsApp, "WA Cabang")
+	room = fs.CustomerRoom(pc, "Budi", "+6281234567890")
 	if tpl != nil {
-		if err := fs.Main.Sandbox.CreateTemplate(context.Background(), fs.StoreID, tpl(channel)); err != nil {
-			t.Fatal(err)
-		}
+		fs.CreateTemplate(t, tpl(channel))
 	}
 	return channel, room
 }
@@ -185,8 +178,8 @@ func testFallbackIdenticalChannel(t *testing.T, dbURL string) {
 	fs.Clock.Advance(25 * time.Hour)
 	o := fs.Order(room)
 	fs.WaitOrderDeliveries(o.ID, 2)
-	on1, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, fs.WhatsApp)
-	on2, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, wa2)
+	on1 := fs.TemplateMessages(fs.WhatsApp)
+	on2 := fs.TemplateMessages(wa2)
 	if len(on1) != 0 || len(on2) != 1 {
 		t.Fatalf("templates on configured channel %d, on customer's channel %d; want 0 and 1", len(on1), len(on2))
 	}
@@ -203,8 +196,8 @@ func testFallbackDifferentBody(t *testing.T, dbURL string) {
 	fs.Clock.Advance(25 * time.Hour)
 	o := fs.Order(room)
 	fs.WaitOrderDeliveries(o.ID, 2)
-	on1, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, fs.WhatsApp)
-	on2, _ := fs.Main.Sandbox.ChannelMessages(context.Background(), fs.StoreID, wa2)
+	on1 := fs.TemplateMessages(fs.WhatsApp)
+	on2 := fs.TemplateMessages(wa2)
 	if len(on1) != 1 || len(on2) != 0 {
 		t.Fatalf("templates on configured channel %d, on customer's channel %d; want 1 and 0", len(on1), len(on2))
 	}
@@ -213,7 +206,7 @@ func testFallbackDifferentBody(t *testing.T, dbURL string) {
 func testFallbackPaused(t *testing.T, dbURL string) {
 	fs := newFallbackShop(t, dbURL)
 	fs.enableFallback(t, "order_placed")
-	if err := fs.Main.Sandbox.SetTemplateStatus(context.Background(), fs.StoreID, fs.WhatsApp, "order_update", "en", msgcenter.TemplatePaused); err != nil {
+	if err := fs.Main.Sandbox.SetPlatformTemplateStatus(context.Background(), fs.StoreID, fs.PlatformChannelID(fs.WhatsApp), "order_update", "en", msgcenter.TemplatePaused); err != nil {
 		t.Fatal(err)
 	}
 	fs.Clock.Advance(25 * time.Hour)
@@ -242,7 +235,6 @@ func testFallbackProviderExpired(t *testing.T, dbURL string) {
 
 func testFallbackUsableList(t *testing.T, dbURL string) {
 	fs := newFallbackShop(t, dbURL)
-	ctx := context.Background()
 	bad := map[string]func(*msgcenter.WhatsAppTemplate){
 		"pending":  func(t *msgcenter.WhatsAppTemplate) { t.Status = msgcenter.TemplatePending },
 		"rejected": func(t *msgcenter.WhatsAppTemplate) { t.Status = msgcenter.TemplateRejected },
@@ -257,9 +249,7 @@ func testFallbackUsableList(t *testing.T, dbURL string) {
 		tpl := orderTemplate(fs.WhatsApp)
 		tpl.Name = name
 		mutate(tpl)
-		if err := fs.Main.Sandbox.CreateTemplate(ctx, fs.StoreID, tpl); err != nil {
-			t.Fatal(err)
-		}
+		fs.CreateTemplate(t, tpl)
 	}
 	var all, usable struct {
 		Templates []struct{ Name string } `json:"templates"`
@@ -281,7 +271,6 @@ func testFallbackUsableList(t *testing.T, dbURL string) {
 
 func testFallbackValidation(t *testing.T, dbURL string) {
 	fs := newFallbackShop(t, dbURL)
-	ctx := context.Background()
 	for name, mutate := range map[string]func(*msgcenter.WhatsAppTemplate){
 		"pending_tpl": func(t *msgcenter.WhatsAppTemplate) { t.Status = msgcenter.TemplatePending },
 		"auth_tpl":    func(t *msgcenter.WhatsAppTemplate) { t.Category = msgcenter.CategoryAuthentication },
@@ -292,9 +281,7 @@ func testFallbackValidation(t *testing.T, dbURL string) {
 		tpl := orderTemplate(fs.WhatsApp)
 		tpl.Name = name
 		mutate(tpl)
-		if err := fs.Main.Sandbox.CreateTemplate(ctx, fs.StoreID, tpl); err != nil {
-			t.Fatal(err)
-		}
+		fs.CreateTemplate(t, tpl)
 	}
 	before := fs.messageCenter(fs.Store)
 	with := func(event string, edit func(fb *msgcenter.FallbackConfig)) (string, map[string]any) {

@@ -250,8 +250,8 @@ func testHostileQiscusBaseURL(t *testing.T, dbURL string) {
 		if status != 422 || !strings.Contains(out, `"base_url":"must be a Qiscus API address`) {
 			t.Fatalf("base_url %s = %d %s, want 422 on base_url", u, status, out)
 		}
-		if status, _, out := doH(t, a, "GET", st+"/integration/qiscus", "", nil); status != 404 {
-			t.Fatalf("after refusing %s: GET = %d %s, want no connection", u, status, out)
+		if status, _, out := doH(t, a, "GET", st+"/integration/qiscus", "", nil); status != 200 || !strings.Contains(out, `/sandbox/qiscus"`) {
+			t.Fatalf("after refusing %s: GET = %d %s, want the store's sandbox app", u, status, out)
 		}
 	}
 	for _, u := range []string{"", "https://multichannel.qiscus.com", "https://omnichannel.qiscus.com", "http://127.0.0.1:9"} {

@@ -44,7 +44,7 @@ func TestMessageLinks(t *testing.T) {
 			t.Errorf("anonymous /sandbox: %d, want 401", resp.StatusCode)
 		}
 		other := sh.NewAdmin("other@example.com")
-		resp, body := sh.Do("GET", fmt.Sprintf("/sandbox/rooms/%d", sh.IGRoom), other, nil)
+		resp, body := sh.Do("GET", fmt.Sprintf("/sandbox/rooms/%d", sh.P(sh.IGRoom)), other, nil)
 		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "Budi") {
 			t.Errorf("another admin's view of the room: %d", resp.StatusCode)
 		}

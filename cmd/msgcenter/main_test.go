@@ -17,6 +17,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	main "github.com/qiscus/msgcenter/cmd/msgcenter"
+	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
@@ -30,6 +31,8 @@ type App struct {
 	// Check, when set, sees every request Do sends and its answer, bodies
 	// included (the OpenAPI test validates them).
 	Check func(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte)
+
+	platform *sandbox.Provider // a child process's local Qiscus (Platform)
 }
 
 // MustRunMain starts the program on a fresh database at dbURL.

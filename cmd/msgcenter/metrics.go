@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/qiscus"
 )
 
 // registerDBStats adds the database pool's series (in use, idle, waits)
@@ -160,13 +161,12 @@ func (m *providerMetrics) observe(provider, call string, start time.Time, err er
 	}
 }
 
-// measuredProviders times the sends of the providers it resolves. The
-// sandbox is named "sandbox", every other provider "qiscus" (the one
-// adapter).
+// measuredProviders times the sends of the providers it resolves. A store's
+// app on the local Qiscus is named "sandbox", every other app "qiscus".
 type measuredProviders struct {
 	msgcenter.Providers
-	sandbox msgcenter.FullProvider
-	m       *providerMetrics
+	local *localQiscus
+	m     *providerMetrics
 }
 
 // ProviderFor implements msgcenter.Providers.
@@ -179,18 +179,44 @@ func (p *measuredProviders) ProviderFor(ctx context.Context, storeID int64) (msg
 }
 
 func (p *measuredProviders) wrap(fp msgcenter.FullProvider) msgcenter.FullProvider {
-	name := "qiscus"
-	if fp == p.sandbox {
-		name = "sandbox"
+	mp := &measuredProvider{FullProvider: fp, name: "qiscus", m: p.m}
+	if c, ok := fp.(*qiscus.Client); ok && p.local != nil && p.local.isLocal(c.BaseURL()) {
+		// The local Qiscus shows its balance to the process it runs in; a
+		// real app reports none (qiscus.CreditsUnknown).
+		mp.name, mp.credits = "sandbox", p.local.sb.Credits
 	}
-	return &measuredProvider{FullProvider: fp, name: name, m: p.m}
+	if rf, ok := fp.(msgcenter.RoomFactsProvider); ok {
+		// The delivery worker asks the platform for a room's facts.
+		return &measuredRoomsProvider{measuredProvider: mp, rf: rf}
+	}
+	return mp
+}
+
+// measuredRoomsProvider is a measured provider that reports room facts.
+type measuredRoomsProvider struct {
+	*measuredProvider
+	rf msgcenter.RoomFactsProvider
+}
+
+// RoomFacts implements msgcenter.RoomFactsProvider.
+func (p *measuredRoomsProvider) RoomFacts(ctx context.Context, storeID int64, externalRoomID string) (*msgcenter.RoomFacts, error) {
+	return p.rf.RoomFacts(ctx, storeID, externalRoomID)
 }
 
 // measuredProvider times one provider's sends.
 type measuredProvider struct {
 	msgcenter.FullProvider
-	name string
-	m    *providerMetrics
+	name    string
+	m       *providerMetrics
+	credits func(ctx context.Context, storeID int64) (int64, error) // nil: the provider's
+}
+
+// Credits implements msgcenter.TemplateProvider.
+func (p *measuredProvider) Credits(ctx context.Context, storeID int64) (int64, error) {
+	if p.credits != nil {
+		return p.credits(ctx, storeID)
+	}
+	return p.FullProvider.Credits(ctx, storeID)
 }
 
 // Send implements msgcenter.Provider.

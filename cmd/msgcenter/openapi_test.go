@@ -220,6 +220,7 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "GET", st+"/channels", nil)
 	must(200, "PATCH", fmt.Sprintf("%s/channels/%d", st, sh.IG), map[string]any{"name": "IG Kopi"})
 	must(200, "GET", st+"/rooms", nil)
+	must(201, "POST", st+"/rooms", map[string]any{"channel_id": sh.IG, "customer_name": "Walk-in", "external_id": "ig-walk-in"})
 	must(200, "PATCH", fmt.Sprintf("%s/rooms/%d", st, sh.IGRoom), map[string]any{"customer_name": "Budi S."})
 
 	must(201, "POST", st+"/checkouts", map[string]any{"room_id": sh.WARoom, "items": []map[string]any{{"product_id": sh.Kopi, "quantity": 1}}})
@@ -248,7 +249,8 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "GET", fmt.Sprintf("%s/whatsapp/templates?channel=%d", st, sh.WhatsApp), nil)
 	must(200, "GET", st+"/whatsapp/credits", nil)
 
-	must(404, "GET", st+"/integration/qiscus", nil)
+	must(200, "GET", st+"/integration/qiscus", nil) // its sandbox app
+	must(404, "DELETE", st+"/integration/qiscus", nil)
 	must(200, "PUT", st+"/integration/qiscus", map[string]any{"app_id": "kopi-app", "secret_key": "s3cret-value", "base_url": "https://multichannel.qiscus.com"})
 	must(200, "GET", st+"/integration/qiscus", nil)
 	must(204, "DELETE", st+"/integration/qiscus", nil)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qiscus/msgcenter"
 )
 
 // pgCluster is a throw-away PostgreSQL cluster of one test, so that it can
@@ -92,8 +94,9 @@ func TestPostgresRestart(t *testing.T) {
 	a := &App{tb: t, Base: child.Base, Token: token}
 	store := a.CreateStore("Toko Restart")
 	product := a.create("products", store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 100000})
-	ch := a.create("channels", store, map[string]any{"type": "instagram", "name": "IG"})
-	room := a.create("rooms", store, map[string]any{"channel_id": ch, "customer_name": "Budi"})
+	sb := a.Platform(dbURL)
+	_, ch := a.PlatformChannel(sb, store, msgcenter.ChannelInstagram, "IG")
+	room, _ := a.CustomerRoom(sb, store, ch, "Budi", "")
 
 	var placed sync.Map
 	order := func() bool {

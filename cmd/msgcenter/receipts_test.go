@@ -213,7 +213,7 @@ func TestSandboxStatusControl(t *testing.T) {
 		fs.enableFallback(t, "order_placed")
 		report := func(msgID int64, status string) {
 			t.Helper()
-			resp, body := fs.PostForm(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.WARoom, msgID), url.Values{"status": {status}})
+			resp, body := fs.PostForm(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.P(fs.WARoom), msgID), url.Values{"status": {status}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("report %s: %d %s", status, resp.StatusCode, body)
 			}
@@ -239,7 +239,7 @@ func TestSandboxStatusControl(t *testing.T) {
 		}
 		// Another admin cannot report a status of this store's messages.
 		fs.NewAdmin("intruder@example.com")
-		resp, _ := fs.SignIn("intruder@example.com").Post(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.WARoom, out[0].ID), url.Values{"status": {"read"}})
+		resp, _ := fs.SignIn("intruder@example.com").Post(fmt.Sprintf("/sandbox/rooms/%d/messages/%d/status", fs.P(fs.WARoom), out[0].ID), url.Values{"status": {"read"}})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("another admin's report: %d, want 404", resp.StatusCode)
 		}

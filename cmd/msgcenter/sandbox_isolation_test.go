@@ -22,13 +22,13 @@ func sandboxState(t *testing.T, sh *Shop) string {
 		t.Fatal(err)
 	}
 	credits, _ := sb.Credits(ctx, sh.StoreID)
-	templates, _ := sb.Templates(ctx, sh.StoreID, sh.WhatsApp)
+	templates, _ := sb.PlatformTemplates(ctx, sh.StoreID, sh.PlatformChannelID(sh.WhatsApp))
 	buttons := sh.SandboxButtons()
 	labels := []string{}
 	for _, b := range buttons {
 		labels = append(labels, b.Label+"|"+b.WebhookURL)
 	}
-	msgs, _ := sb.Messages(ctx, sh.StoreID, sh.WARoom)
+	msgs, _ := sb.PlatformMessages(ctx, sh.StoreID, sh.P(sh.WARoom))
 	var rooms struct {
 		Rooms []struct {
 			ID            int64  `json:"id"`
@@ -58,13 +58,13 @@ func TestSandboxTenantIsolation(t *testing.T) {
 		t.Fatalf("the sandbox's router lists %d routes: %v", len(routes), routes)
 	}
 	form := url.Values{"store_id": {victim.Store}, "mode": {"permanent"}, "n": {"5"}, "text": {"hijack"}, "label": {"Stolen"},
-		"button_text": {"Stolen"}, "webhook_url": {a.Base + "/hooks/omnichannel/1/custom-button/x"}, "channel_id": {strconv.FormatInt(victim.WhatsApp, 10)},
+		"button_text": {"Stolen"}, "webhook_url": {a.Base + "/hooks/omnichannel/1/custom-button/x"}, "channel_id": {strconv.FormatInt(victim.PlatformChannelID(victim.WhatsApp), 10)},
 		"name": {"stolen"}, "language": {"en"}, "category": {"Utility"}, "type": {"24-Hour Message"}, "status": {"rejected"},
 		"body": {"Hi {{1}}"}, "amount": {"1000"}, "credits": {"1000"}}
 	before := sandboxState(t, victim)
 	for _, pattern := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.NewReplacer("{id}", strconv.FormatInt(victim.WARoom, 10), "{bid}", strconv.FormatInt(buttons[0].ID, 10), "{mid}", "1", "{$}", "").Replace(path)
+		path = strings.NewReplacer("{id}", strconv.FormatInt(victim.P(victim.WARoom), 10), "{bid}", strconv.FormatInt(buttons[0].ID, 10), "{mid}", "1", "{$}", "").Replace(path)
 		do := func(b *Browser) (*http.Response, string) {
 			if method == http.MethodPost {
 				return b.Post(path, form)

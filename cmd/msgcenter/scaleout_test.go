@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
 )
 
@@ -36,8 +37,9 @@ func newScaleShop(t *testing.T, bin, dbURL string, n int, args ...string) *scale
 	a := s.apps[0]
 	s.store = a.CreateStore("Toko Skala")
 	s.product = a.create("products", s.store, map[string]any{"name": "Kopi Susu", "price": 25000, "stock": 1_000_000})
-	ch := a.create("channels", s.store, map[string]any{"type": "instagram", "name": "IG"})
-	s.room = a.create("rooms", s.store, map[string]any{"channel_id": ch, "customer_name": "Budi"})
+	sb := a.Platform(dbURL)
+	_, ch := a.PlatformChannel(sb, s.store, msgcenter.ChannelInstagram, "IG")
+	s.room, _ = a.CustomerRoom(sb, s.store, ch, "Budi", "")
 	s.watchedDB = watchDatabase(t, dbURL)
 	return s
 }

@@ -108,7 +108,7 @@ func (a *App) Get(u string) (int, string) {
 // and returns the note the room page shows (the webhook's answer).
 func (sh *Shop) ClickInSandbox(room, button int64) string {
 	sh.tb.Helper()
-	resp, body := sh.PostForm(fmt.Sprintf("/sandbox/rooms/%d/custom-buttons/%d/click", room, button), url.Values{})
+	resp, body := sh.PostForm(fmt.Sprintf("/sandbox/rooms/%d/custom-buttons/%d/click", sh.P(room), button), url.Values{})
 	if resp.StatusCode != http.StatusSeeOther {
 		sh.tb.Fatalf("sandbox click: %d %s", resp.StatusCode, body)
 	}
@@ -191,7 +191,7 @@ func testShareClick(t *testing.T, dbURL string) {
 		t.Fatalf("sandbox buttons = %+v", bs)
 	}
 	// The room's page shows the button.
-	if code, page := sh.Get(fmt.Sprintf("/sandbox/rooms/%d", sh.WARoom)); code != 200 || !strings.Contains(page, fmt.Sprintf("/custom-buttons/%d/click", bs[0].ID)) {
+	if code, page := sh.Get(fmt.Sprintf("/sandbox/rooms/%d", sh.P(sh.WARoom))); code != 200 || !strings.Contains(page, fmt.Sprintf("/custom-buttons/%d/click", bs[0].ID)) {
 		t.Fatalf("room page %d does not show the button", code)
 	}
 
@@ -294,10 +294,10 @@ func testShareRotateManual(t *testing.T, dbURL string) {
 	if resp, body := sh.PostForm(fmt.Sprintf("/sandbox/settings/custom-buttons/%d/delete", bs[0].ID), url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("delete: %d %s", resp.StatusCode, body)
 	}
-	if resp, _ := sh.PostForm(fmt.Sprintf("/sandbox/rooms/%d/custom-buttons/%d/click", sh.WARoom, bs[0].ID), url.Values{}); resp.StatusCode != 404 {
+	if resp, _ := sh.PostForm(fmt.Sprintf("/sandbox/rooms/%d/custom-buttons/%d/click", sh.P(sh.WARoom), bs[0].ID), url.Values{}); resp.StatusCode != 404 {
 		t.Fatalf("click on a deleted button: %d", resp.StatusCode)
 	}
-	if _, page := sh.Get(fmt.Sprintf("/sandbox/rooms/%d", sh.WARoom)); !strings.Contains(page, "No custom buttons") {
+	if _, page := sh.Get(fmt.Sprintf("/sandbox/rooms/%d", sh.P(sh.WARoom))); !strings.Contains(page, "No custom buttons") {
 		t.Fatal("room page still shows a button")
 	}
 
@@ -337,8 +337,14 @@ func testShareRotateManual(t *testing.T, dbURL string) {
 func testShareNewRoom(t *testing.T, dbURL string) {
 	sh := MustRunMain(t, dbURL).NewShop("Toko Kopi Senja")
 	b := sh.CustomButton()
-	body := `{"room_id": 88001234, "channel": {"id": 777, "type": "ig"}, "customer": {"name": "Rina", "user_id": "rina_ig"},
-		"agent": {"email": "sari@toko.example"}, "additional_info": [{"key": "tier", "value": 2}], "unknown": {"x": 1}}`
+	// A room of the platform whose customer has not written to msgcenter's
+	// knowledge: an agent's click is the first msgcenter hears of it.
+	pr := &sandbox.PlatformRoom{StoreID: sh.StoreID, ChannelID: sh.PlatformChannelID(sh.IG), CustomerName: "Rina", CustomerUserID: "rina_ig"}
+	if err := sh.Main.Sandbox.CreateRoom(context.Background(), pr); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"room_id": %d, "channel": {"id": 777, "type": "ig"}, "customer": {"name": "Rina", "user_id": "rina_ig"},
+		"agent": {"email": "sari@toko.example"}, "additional_info": [{"key": "tier", "value": 2}], "unknown": {"x": 1}}`, pr.ID)
 	code, ans := sh.Webhook(b.URL, body)
 	if code != 200 || ans["status"] != "sent" {
 		t.Fatalf("click from an unknown room: %d %v", code, ans)
@@ -359,7 +365,7 @@ func testShareNewRoom(t *testing.T, dbURL string) {
 	found := false
 	for _, r := range rooms.Rooms {
 		if r.ID == room {
-			found = r.ChannelID == sh.IG && r.ExternalID == "88001234" && r.CustomerName == "Rina"
+			found = r.ChannelID == sh.IG && r.ExternalID == pr.ExternalID() && r.CustomerName == "Rina"
 		}
 	}
 	if !found {

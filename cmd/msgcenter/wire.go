@@ -118,6 +118,9 @@ type Main struct {
 
 	jobMetrics     *jobMetrics
 	stopJobMetrics func()
+	// local gives stores without an app of their own their sandbox app;
+	// nil when the default provider is a real Qiscus app.
+	local *localQiscus
 }
 
 // NewMain returns a Main with the embedded defaults.
@@ -197,18 +200,36 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var fallback msgcenter.FullProvider = m.Sandbox
+	// A store without an app of its own sends through its app on the
+	// sandbox's local Qiscus (this process, over HTTP), or through the
+	// deployment's own Qiscus app.
+	var (
+		fallback  msgcenter.FullProvider
+		storeApps msgcenter.IntegrationService = integrations
+		local     *localQiscus
+	)
 	if c.Provider == "qiscus" {
 		fallback = qiscus.New(qiscus.Config{AppID: c.QiscusAppID, SecretKey: qiscus.Secret(c.QiscusSecret), BaseURL: c.QiscusBaseURL,
 			Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate, BreakerCooldown: c.QiscusBreakerCooldown})
+	} else {
+		local = &localQiscus{IntegrationService: integrations, sb: m.Sandbox, self: func() string { return m.HTTP.URL() }}
+		storeApps = local
+		m.Sandbox.SetConnect(func(ctx context.Context, storeID int64) error {
+			_, err := local.app(ctx, storeID)
+			return err
+		})
 	}
 	// Stores' own apps are called through the outbound policy, checked again
 	// at every dial; the deployment's own app is the operator's choice.
 	qiscusPolicy := &netguard.Policy{Hosts: append(msgcenter.PublicQiscusHosts(), c.QiscusHosts...), Trusted: c.QiscusHosts}
-	providers := &measuredProviders{sandbox: m.Sandbox, m: newProviderMetrics(m.Registry),
-		Providers: qiscus.NewResolver(integrations, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
-			HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})}
-	if err := m.newHTTP(svc, providers, integrations, qiscusPolicy); err != nil {
+	resolver := qiscus.NewResolver(storeApps, fallback, qiscus.Config{Channels: svc.commerce, Now: now, RatePerSecond: c.QiscusRate,
+		HTTPClient: qiscusPolicy.Client(0), BreakerCooldown: c.QiscusBreakerCooldown})
+	if local != nil {
+		resolver.Configure = local.configure
+	}
+	providers := &measuredProviders{local: local, m: newProviderMetrics(m.Registry), Providers: resolver}
+	m.local = local
+	if err := m.newHTTP(svc, providers, storeApps, qiscusPolicy); err != nil {
 		return err
 	}
 	// Bind first: the default public URL is the address we get, which the
@@ -265,6 +286,15 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers, integrations
 	// server listens; the service asks for it only when it needs it.
 	buttons := sqlstore.NewCustomButtonService(db,
 		func(ctx context.Context, storeID int64) (msgcenter.ButtonProvider, error) {
+			// A real platform has no API for custom buttons (its admin adds
+			// them by hand); the local Qiscus's own settings take them.
+			if m.local != nil {
+				if local, err := m.local.local(ctx, storeID); err != nil {
+					return nil, err
+				} else if local {
+					return m.Sandbox, nil
+				}
+			}
 			return providers.ProviderFor(ctx, storeID)
 		},
 		func() string { return m.HTTP.PublicURL.String() })
@@ -295,19 +325,9 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers, integrations
 		MetricsAddr:   c.MetricsAddr,
 		MetricsToken:  c.MetricsToken,
 		// The sandbox shows each signed-in admin the rooms of their stores only.
+		SandboxAPI: m.Sandbox.API(),
 		Sandbox: m.Sandbox.Handler(sandbox.HandlerConfig{
 			StoreIDs: func(r *http.Request) ([]int64, error) { return m.HTTP.VisibleStoreIDs(r) },
-			// Clicks go to this process's own listener, never elsewhere.
-			Self: func() string { return m.HTTP.URL() },
-			// A status the page reports is read as the platform's webhook is.
-			OnStatus: func(ctx context.Context, storeID int64, body []byte) error {
-				receipts, err := qiscus.ParseStatusWebhook(body)
-				if err != nil {
-					return err
-				}
-				_, err = m.Delivery.ApplyReceipts(ctx, storeID, receipts)
-				return err
-			},
 		}),
 		Checks: map[string]func(context.Context) error{
 			"database": db.Ping,

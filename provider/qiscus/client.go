@@ -200,6 +200,9 @@ func (c *Client) String() string {
 // AppID returns the app the client sends through.
 func (c *Client) AppID() string { return c.cfg.AppID }
 
+// BaseURL returns the API root the client calls, without a trailing slash.
+func (c *Client) BaseURL() string { return c.base }
+
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

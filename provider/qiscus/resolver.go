@@ -20,6 +20,12 @@ type Resolver struct {
 	fallback     msgcenter.FullProvider
 	base         Config
 
+	// Configure, when set, adjusts the client settings of a store's
+	// connection before its client is made (the local Qiscus's apps get
+	// their own HTTP client and no rate limit). Set it before the first
+	// ProviderFor.
+	Configure func(in *msgcenter.Integration, cfg *Config)
+
 	mu      sync.Mutex
 	clients map[clientKey]*Client
 }
@@ -68,6 +74,9 @@ func (r *Resolver) ProviderFor(ctx context.Context, storeID int64) (msgcenter.Fu
 	}
 	cfg := r.base
 	cfg.BaseURL, cfg.AppID, cfg.SecretKey = in.BaseURL, in.AppID, Secret(secret)
+	if r.Configure != nil {
+		r.Configure(in, &cfg)
+	}
 	c := New(cfg)
 	r.clients[key] = c
 	return c, nil

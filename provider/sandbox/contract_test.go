@@ -69,7 +69,7 @@ func mustPlatform(tb testing.TB, db *sqlstore.DB) *platformFixture {
 	if f.room, err = f.p.CustomerWrites(ctx, f.store, f.room.ID, "halo"); err != nil {
 		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(f.p.Handler(sandbox.HandlerConfig{}))
+	srv := httptest.NewServer(f.p.API())
 	tb.Cleanup(srv.Close)
 	f.Fixture = &qiscustest.Fixture{BaseURL: srv.URL + sandbox.APIPrefix, AppID: f.app.AppID, Secret: f.app.Secret,
 		Channel: strconv.FormatInt(f.channel.ID, 10), Room: f.room.ExternalID(), Phone: "+6281234567890", LastCustomerAt: clk.Now(),

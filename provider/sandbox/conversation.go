@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -37,54 +36,6 @@ type Message struct {
 // channels' body limit.
 const maxInboundLength = 4096
 
-// PostInbound records that the customer of the store's room wrote text: the
-// message is stored and the room's last inbound time becomes now, which
-// reopens the WhatsApp session window. Returns ENOTFOUND for a room not in
-// the store and EINVALID for an empty or over-long text.
-func (p *Provider) PostInbound(ctx context.Context, storeID, roomID int64, text string) error {
-	text = strings.TrimSpace(text)
-	if n := utf8.RuneCountInString(text); n == 0 || n > maxInboundLength {
-		return msgcenter.Invalid("The message is not valid.", map[string]string{
-			"text": fmt.Sprintf("is required, at most %d characters", maxInboundLength),
-		})
-	}
-	now := p.now()
-	tx, err := p.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sandbox: begin: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE rooms SET last_inbound_at = $1 WHERE store_id = $2 AND id = $3`, now, storeID, roomID)
-	if err != nil {
-		return fmt.Errorf("sandbox: update room: %w", err)
-	}
-	if err := roomUpdated(res, roomID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, created_at)
-		SELECT store_id, id, channel_id, 'in', 'text', $3, $4 FROM rooms WHERE store_id = $1 AND id = $2`,
-		storeID, roomID, text, now); err != nil {
-		return fmt.Errorf("sandbox: store inbound message: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sandbox: commit: %w", err)
-	}
-	return nil
-}
-
-// AgeRoom sets the room's last inbound time to age before now, as if the
-// customer had been silent that long (25 h closes the WhatsApp window).
-// Returns ENOTFOUND for a room not in the store.
-func (p *Provider) AgeRoom(ctx context.Context, storeID, roomID int64, age time.Duration) error {
-	res, err := p.db.ExecContext(ctx, `UPDATE rooms SET last_inbound_at = $1 WHERE store_id = $2 AND id = $3`,
-		p.now().Add(-age), storeID, roomID)
-	if err != nil {
-		return fmt.Errorf("sandbox: age room: %w", err)
-	}
-	return roomUpdated(res, roomID)
-}
-
 // roomUpdated turns an update that matched no room into ENOTFOUND.
 func roomUpdated(res sql.Result, roomID int64) error {
 	n, err := res.RowsAffected()
@@ -97,50 +48,38 @@ func roomUpdated(res sql.Result, roomID int64) error {
 	return nil
 }
 
-// Messages returns the conversation of the store's room, oldest first; a
-// room not in the store has none.
-func (p *Provider) Messages(ctx context.Context, storeID, roomID int64) ([]*Message, error) {
-	rows, err := p.db.QueryContext(ctx, `
-		SELECT id, direction, kind, text, button_label, button_url, provider_message_id, created_at
-		FROM sandbox_messages WHERE store_id = $1 AND room_id = $2 ORDER BY id`, storeID, roomID)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: find messages: %w", err)
-	}
-	defer rows.Close()
-	var ms []*Message
-	for rows.Next() {
-		m := &Message{}
-		if err := rows.Scan(&m.ID, &m.Direction, &m.Kind, &m.Text, &m.ButtonLabel, &m.ButtonURL, &m.ProviderMessageID, &m.CreatedAt); err != nil {
-			return nil, fmt.Errorf("sandbox: find messages: %w", err)
-		}
-		if m.ProviderMessageID == "" && m.Direction == DirectionOut {
-			m.ProviderMessageID = fmt.Sprintf("sbx-%d", m.ID)
-		}
-		ms = append(ms, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sandbox: find messages: %w", err)
-	}
-	return ms, nil
-}
-
-// room is a room as the sandbox pages show it.
+// room is a room of the local Qiscus as the sandbox pages show it.
 type room struct {
-	msgcenter.Room
-	StoreName   string
-	ChannelName string
+	ID            int64
+	StoreID       int64
+	StoreName     string
+	ChannelID     int64
+	ChannelType   msgcenter.ChannelType
+	ChannelName   string
+	CustomerName  string
+	CustomerPhone string // the customer's user id: the number on WhatsApp
+	// LastInboundAt is the customer's last message, zero before the first.
+	LastInboundAt time.Time
+	CreatedAt     time.Time
 }
 
-const roomColumns = `r.id, r.store_id, s.name, r.channel_id, c.type, c.name, r.external_id,
-	r.customer_name, r.customer_phone, r.last_inbound_at, r.created_at
-	FROM rooms r JOIN channels c ON c.id = r.channel_id JOIN stores s ON s.id = r.store_id`
+const roomColumns = `r.id, r.store_id, s.name, r.channel_id, c.type, c.name,
+	r.customer_name, r.customer_user_id, r.last_customer_at, r.created_at
+	FROM sandbox_rooms r JOIN sandbox_channels c ON c.id = r.channel_id JOIN stores s ON s.id = r.store_id`
 
 func scanRoom(sc interface{ Scan(...any) error }) (*room, error) {
 	r := &room{}
 	var channelType string
-	err := sc.Scan(&r.ID, &r.StoreID, &r.StoreName, &r.ChannelID, &channelType, &r.ChannelName, &r.ExternalID,
-		&r.CustomerName, &r.CustomerPhone, &r.LastInboundAt, &r.CreatedAt)
+	var last sql.NullTime
+	err := sc.Scan(&r.ID, &r.StoreID, &r.StoreName, &r.ChannelID, &channelType, &r.ChannelName,
+		&r.CustomerName, &r.CustomerPhone, &last, &r.CreatedAt)
 	r.ChannelType = msgcenter.ChannelType(channelType)
+	if last.Valid {
+		r.LastInboundAt = last.Time.UTC()
+	}
+	if r.ChannelType == msgcenter.ChannelWhatsApp && r.CustomerPhone != "" {
+		r.CustomerPhone = "+" + r.CustomerPhone
+	}
 	return r, err
 }
 

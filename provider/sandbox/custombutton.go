@@ -1,16 +1,11 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -265,75 +260,6 @@ func hookPath(webhookURL string) (string, error) {
 			"{store}/custom-button/{secret}): the sandbox posts clicks to this msgcenter only")
 	}
 	return u.EscapedPath(), nil
-}
-
-// ClickCustomButton posts the store's room to the button's webhook, as the
-// omnichannel does when an agent clicks it, and returns the answer. The
-// request goes to self (msgcenter's own address) at the webhook URL's path,
-// whatever host the URL names, and follows no redirect. The room and the
-// button must be of the same store (else ENOTFOUND). A webhook that cannot
-// be reached is ETEMPORARY, with no detail of the connection.
-func (p *Provider) ClickCustomButton(ctx context.Context, client *http.Client, self string, roomID, buttonID int64) (*ClickResult, error) {
-	rm, err := p.findRoom(ctx, roomID)
-	if err != nil {
-		return nil, err
-	}
-	b, err := p.FindCustomButton(ctx, buttonID)
-	if err != nil {
-		return nil, err
-	}
-	if b.StoreID != rm.StoreID {
-		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Custom button %d not found.", buttonID)
-	}
-	path, err := hookPath(b.WebhookURL)
-	if err != nil {
-		return nil, msgcenter.Invalid("The button's webhook URL is not valid.", map[string]string{"webhook_url": err.Error()})
-	}
-	if self == "" {
-		return nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The sandbox does not know msgcenter's address to post the click to.")
-	}
-	userID := rm.CustomerPhone
-	if userID == "" {
-		userID = "room-" + strconv.FormatInt(rm.ID, 10) + "@sandbox.msgcenter.local"
-	}
-	payload := ButtonPayload{
-		RoomID:   strconv.FormatInt(rm.ID, 10),
-		Channel:  PayloadChannel{ID: rm.ChannelID, Type: ChannelSource(rm.ChannelType), Name: rm.ChannelName},
-		Customer: PayloadCustomer{Name: rm.CustomerName, UserID: userID},
-		Agent:    sandboxAgent(),
-		AdditionalInfo: []AdditionalInfo{
-			{Key: "button", Value: b.ButtonText},
-		},
-	}
-	if rm.ExternalID != "" {
-		payload.RoomID = rm.ExternalID
-	}
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(self, "/")+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, msgcenter.Errorf(msgcenter.EINVALID, "The button's webhook URL is not valid.")
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "msgcenter-sandbox-omnichannel")
-	noRedirect := *client
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := noRedirect.Do(req)
-	if err != nil {
-		return nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The webhook could not be reached.")
-	}
-	defer resp.Body.Close()
-	var answer struct {
-		Status string `json:"status"`
-	}
-	_ = json.NewDecoder(io.LimitReader(resp.Body, maxWebhookAnswer)).Decode(&answer)
-	res := &ClickResult{Status: resp.StatusCode}
-	if answer.Status == msgcenter.ClickSent || answer.Status == msgcenter.ClickDuplicate {
-		res.ClickStatus = answer.Status
-	}
-	return res, nil
 }
 
 // maxWebhookAnswer bounds how much of the webhook's answer is read.

@@ -220,11 +220,7 @@ func (h *handler) clickCustomButton(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Custom button %d not found.", b.ID))
 		return
 	}
-	self := ""
-	if h.cfg.Self != nil {
-		self = h.cfg.Self()
-	}
-	res, err := h.p.ClickCustomButton(r.Context(), &http.Client{Timeout: webhookTimeout}, self, rm.ID, b.ID)
+	res, err := h.p.ClickInPlatformRoom(r.Context(), rm.StoreID, rm.ID, b.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return

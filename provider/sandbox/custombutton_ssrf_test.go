@@ -46,7 +46,8 @@ func TestCustomButtonPostsToSelfOnly(t *testing.T) {
 		if err := f.p.CreateCustomButton(ctx, b); err != nil {
 			t.Fatal(err)
 		}
-		res, err := f.p.ClickCustomButton(ctx, self.Client(), self.URL, f.ig.ID, b.ID)
+		f.p.SetSelf(func() string { return self.URL }, self.Client())
+		res, err := f.p.ClickInPlatformRoom(ctx, f.store, f.ig.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

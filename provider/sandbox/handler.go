@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -23,15 +22,6 @@ var assets embed.FS
 type HandlerConfig struct {
 	// StoreIDs returns the stores the requester may see; nil func = every store (demo, tests).
 	StoreIDs func(r *http.Request) ([]int64, error)
-	// OnInbound is called after a customer message is posted (may be nil).
-	OnInbound func(ctx context.Context, storeID, roomID int64)
-	// OnStatus takes the WhatsApp status webhook's body the page's status
-	// control makes for a sent message (see StatusWebhook); nil answers that
-	// the sandbox reports no statuses.
-	OnStatus func(ctx context.Context, storeID int64, body []byte) error
-	// Self returns msgcenter's own address (http://host:port), where custom
-	// button clicks are posted; nil refuses clicks.
-	Self func() string
 }
 
 // agePast is how far "Age past 24 h" moves a room's last inbound message back.
@@ -46,8 +36,8 @@ type handler struct {
 
 // Handler returns the sandbox's pages: the rooms at /sandbox, each room's
 // conversation at /sandbox/rooms/{id} with forms to post a customer message
-// and to age the room, and the faults form; and the local Qiscus's API
-// under APIPrefix (see API). It serves full paths, so mount it
+// and to age the room, and the faults form. The local Qiscus's API is
+// another handler (API), as it authenticates by app, not by sign-in. It serves full paths, so mount it
 // at "/sandbox" and "/sandbox/" without stripping the prefix. The embedded
 // templates are parsed here: Handler panics if one is broken, which the tests
 // catch before any request could.
@@ -81,9 +71,6 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		fileServer.ServeHTTP(w, r)
 	}))
-	// The platform's API authenticates its callers by app id and secret
-	// key, not by an admin's sign-in.
-	mux.mux.Handle(APIPrefix+"/", p.API())
 	mux.mux.HandleFunc("/sandbox/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
 	})
@@ -230,7 +217,7 @@ func (h *handler) room(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	ms, err := h.p.Messages(r.Context(), rm.StoreID, rm.ID)
+	ms, err := h.p.PlatformMessages(r.Context(), rm.StoreID, rm.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -269,12 +256,9 @@ func (h *handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	if err := h.p.PostInbound(r.Context(), rm.StoreID, rm.ID, r.PostForm.Get("text")); err != nil {
+	if _, err := h.p.CustomerWrites(r.Context(), rm.StoreID, rm.ID, r.PostForm.Get("text")); err != nil {
 		h.error(w, r, err)
 		return
-	}
-	if h.cfg.OnInbound != nil {
-		h.cfg.OnInbound(r.Context(), rm.StoreID, rm.ID)
 	}
 	http.Redirect(w, r, "/sandbox/rooms/"+strconv.FormatInt(rm.ID, 10), http.StatusSeeOther)
 }
@@ -285,7 +269,7 @@ func (h *handler) age(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	if err := h.p.AgeRoom(r.Context(), rm.StoreID, rm.ID, agePast); err != nil {
+	if err := h.p.AgeCustomer(r.Context(), rm.StoreID, rm.ID, agePast); err != nil {
 		h.error(w, r, err)
 		return
 	}

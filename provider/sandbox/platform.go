@@ -26,7 +26,10 @@ type App struct {
 	Secret            string
 	InboundWebhookURL string
 	StatusWebhookURL  string
-	CreatedAt         time.Time
+	// WebhookSecret is the secret msgcenter's webhook URLs of this app carry
+	// (the connection's inbound secret of a real app).
+	WebhookSecret string
+	CreatedAt     time.Time
 }
 
 // PlatformChannel is a channel of the local Qiscus; its ID is the platform's
@@ -68,16 +71,17 @@ func randomHex(n int) string {
 }
 
 // IssueApp returns the store's app on the local Qiscus, issuing it (a random
-// app id and 256-bit secret key) the first time; every later call returns
-// the same app.
+// app id, 256-bit secret key and webhook secret) the first time; every later
+// call returns the same app. Returns ENOTFOUND for a store that does not exist.
 func (p *Provider) IssueApp(ctx context.Context, storeID int64) (*App, error) {
-	if storeID <= 0 {
-		return nil, msgcenter.Invalid("The app is not valid.", map[string]string{"store_id": "is required"})
+	if a, err := p.findApp(ctx, `store_id = $1`, storeID); err == nil || msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+		return a, err
 	}
 	if _, err := p.db.ExecContext(ctx, `
-		INSERT INTO sandbox_apps (store_id, app_id, secret, created_at) VALUES ($1, $2, $3, $4)
+		INSERT INTO sandbox_apps (store_id, app_id, secret, webhook_secret, created_at)
+		SELECT id, $2, $3, $4, $5 FROM stores WHERE id = $1
 		ON CONFLICT (store_id) DO NOTHING`,
-		storeID, appIDPrefix+randomHex(6), randomHex(32), p.now()); err != nil {
+		storeID, appIDPrefix+randomHex(6), randomHex(32), randomHex(24), p.now()); err != nil {
 		return nil, fmt.Errorf("sandbox: issue app: %w", err)
 	}
 	return p.findApp(ctx, `store_id = $1`, storeID)
@@ -86,8 +90,8 @@ func (p *Provider) IssueApp(ctx context.Context, storeID int64) (*App, error) {
 // findApp finds the app matching where.
 func (p *Provider) findApp(ctx context.Context, where string, arg any) (*App, error) {
 	a := &App{}
-	err := p.db.QueryRowContext(ctx, `SELECT store_id, app_id, secret, inbound_webhook_url, status_webhook_url, created_at
-		FROM sandbox_apps WHERE `+where, arg).Scan(&a.StoreID, &a.AppID, &a.Secret, &a.InboundWebhookURL, &a.StatusWebhookURL, &a.CreatedAt)
+	err := p.db.QueryRowContext(ctx, `SELECT store_id, app_id, secret, inbound_webhook_url, status_webhook_url, webhook_secret, created_at
+		FROM sandbox_apps WHERE `+where, arg).Scan(&a.StoreID, &a.AppID, &a.Secret, &a.InboundWebhookURL, &a.StatusWebhookURL, &a.WebhookSecret, &a.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "App not found.")
 	} else if err != nil {
@@ -127,6 +131,14 @@ func (p *Provider) SetWebhooks(ctx context.Context, storeID int64, inboundURL, s
 	return nil
 }
 
+// SetConnect makes CreateChannel call connect for the channel's store first:
+// msgcenter's wiring issues the store's app there and points its webhooks at
+// msgcenter, as an admin connects a real app before its channels talk. It
+// must be called before the Provider is shared between goroutines.
+func (p *Provider) SetConnect(connect func(ctx context.Context, storeID int64) error) {
+	p.connect = connect
+}
+
 // CreateChannel adds a channel to the store's app on the local Qiscus and
 // sets its ID, the platform's channel id; a WhatsApp channel's templates
 // carry its namespace. Returns EINVALID.
@@ -144,6 +156,12 @@ func (p *Provider) CreateChannel(ctx context.Context, c *PlatformChannel) error 
 	}
 	if len(fields) > 0 {
 		return msgcenter.Invalid("The channel is not valid.", fields)
+	}
+	if p.connect != nil {
+		// The store's first channel needs its app, and the app its webhooks.
+		if err := p.connect(ctx, c.StoreID); err != nil {
+			return err
+		}
 	}
 	if c.Type == msgcenter.ChannelWhatsApp && c.Namespace == "" {
 		c.Namespace = randomHex(4) + "_" + randomHex(2) + "_" + randomHex(2) + "_" + randomHex(6)
@@ -241,24 +259,25 @@ func (p *Provider) FindPlatformRoom(ctx context.Context, storeID, id int64) (*Pl
 }
 
 // recordCustomerMessage stores that the customer of the store's platform
-// room wrote text at the clock's time, which reopens the room's WhatsApp
+// room wrote text at now, which reopens the room's WhatsApp
 // window on the platform, and returns the room and the message's id.
 // Returns EINVALID for an empty or over-long text and ENOTFOUND for a room
 // not in the store.
-func (p *Provider) recordCustomerMessage(ctx context.Context, storeID, roomID int64, text string) (*PlatformRoom, int64, error) {
+func (p *Provider) recordCustomerMessage(ctx context.Context, storeID, roomID int64, text string, now time.Time) (*PlatformRoom, int64, error) {
 	text = strings.TrimSpace(text)
 	if n := utf8.RuneCountInString(text); n == 0 || n > maxInboundLength {
 		return nil, 0, msgcenter.Invalid("The message is not valid.", map[string]string{
 			"text": fmt.Sprintf("is required, at most %d characters", maxInboundLength),
 		})
 	}
-	now := p.now()
 	tx, err := p.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sandbox: begin: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE sandbox_rooms SET last_customer_at = $1 WHERE store_id = $2 AND id = $3`, now, storeID, roomID)
+	res, err := tx.ExecContext(ctx, `UPDATE sandbox_rooms SET last_customer_at = CASE
+			WHEN last_customer_at IS NULL OR last_customer_at < $1 THEN $1 ELSE last_customer_at END
+		WHERE store_id = $2 AND id = $3`, now, storeID, roomID)
 	if err != nil {
 		return nil, 0, fmt.Errorf("sandbox: update room: %w", err)
 	}
@@ -463,9 +482,17 @@ func (p *Provider) SetPlatformTemplateStatus(ctx context.Context, storeID, chann
 // only that way. A webhook msgcenter did not take is ETEMPORARY; the
 // message stays recorded on the platform.
 func (p *Provider) CustomerWrites(ctx context.Context, storeID, roomID int64, text string) (*PlatformRoom, error) {
-	room, id, err := p.recordCustomerMessage(ctx, storeID, roomID, text)
+	return p.CustomerWroteAgo(ctx, storeID, roomID, text, 0)
+}
+
+// CustomerWroteAgo is CustomerWrites for a message the customer wrote ago
+// (at least 0) before now, as a webhook delivered late reports it: a room
+// whose customer last wrote 26 hours ago is seeded so.
+func (p *Provider) CustomerWroteAgo(ctx context.Context, storeID, roomID int64, text string, ago time.Duration) (*PlatformRoom, error) {
+	at := p.now().Add(-max(ago, 0))
+	room, id, err := p.recordCustomerMessage(ctx, storeID, roomID, text, at)
 	if err != nil {
 		return nil, err
 	}
-	return room, p.postInbound(ctx, room, id, text)
+	return room, p.postInbound(ctx, room, id, text, at)
 }

@@ -1,16 +1,22 @@
-// Package sandbox is the simulated omnichannel, msgcenter's embedded default
-// provider. Its channels and rooms are the store's own tables; every message
-// it carries, both ways, is a sandbox_messages row, and the faults it injects
-// into its next sends are sandbox_faults rows, so every process sharing the
-// database sees the same conversations and consumes the same faults.
+// Package sandbox is the simulated omnichannel, msgcenter's embedded default:
+// a local Qiscus. It serves the Qiscus Omnichannel API the qiscus adapter
+// calls (API) and posts the webhooks a real app posts (CustomerWrites,
+// MarkStatus, ClickInPlatformRoom), in the documented shapes, so msgcenter
+// reaches it exactly as it reaches a real app: through the adapter, over
+// HTTP. Its apps, channels, rooms (with the customer's last message time),
+// template catalogue, credits, every message it carries and the faults it
+// injects into its next sends are its own tables, so every process sharing
+// the database sees the same platform; it never writes msgcenter's.
 //
-// It behaves like a real platform: a room must exist in the sender's store, a
-// WhatsApp room whose customer has not written for 24 hours refuses session
-// messages, and it can be made slow, failing, or to lose its answers.
+// It behaves like a real platform: a room must be the app's, a WhatsApp room
+// whose customer has not written for 24 hours refuses session messages (its
+// own last customer message time decides), template messages are always
+// allowed and cost a credit, and it can be made slow, failing, or to lose
+// its answers. Its pages (Handler) are an inbox where a person writes as the
+// customer, ages a room, clicks custom buttons, reports a message's status,
+// injects faults and manages templates and credits.
 //
-// The SQL is the same on SQLite and PostgreSQL ($n placeholders, RETURNING),
-// and a send has one path: one statement stores the usual message, and only
-// when it stores nothing does a second look find out why.
+// The SQL is the same on SQLite and PostgreSQL ($n placeholders, RETURNING).
 package sandbox
 
 import (
@@ -26,9 +32,7 @@ import (
 	"github.com/qiscus/msgcenter"
 )
 
-var _ msgcenter.FullProvider = (*Provider)(nil)
-
-// Provider is the sandbox omnichannel over msgcenter's database.
+// Provider is the local Qiscus over msgcenter's database (its own tables).
 type Provider struct {
 	db *sql.DB
 
@@ -42,38 +46,8 @@ type Provider struct {
 	self       func() string
 	hookClient *http.Client
 
-	apps sync.Map // app id → *App, as issued (see authApp)
-}
-
-// sendItem is one send: the message, its time, and the start of the session
-// window its room must have been written in.
-type sendItem struct {
-	storeID, roomID  int64
-	text, label, url string
-	now, since       time.Time
-}
-
-// noFaultPending holds when no injected fault waits for a send of the
-// room r's store.
-const noFaultPending = `NOT EXISTS (SELECT 1 FROM sandbox_faults f WHERE f.store_id = r.store_id AND f.remaining > 0)`
-
-// usualCond is the condition of the usual send, on the room r, with the
-// window's start as $7: the customer wrote since, and no fault is pending.
-const usualCond = ` AND r.last_inbound_at >= $7 AND ` + noFaultPending
-
-// insertOut stores it as an outbound text message of its room when the room
-// is its store's and cond, on the room r with its own arguments from $7,
-// holds. It returns sql.ErrNoRows when it stored nothing.
-func insertOut(ctx context.Context, db *sql.DB, it sendItem, cond string, condArgs ...any) (int64, error) {
-	var id int64
-	err := db.QueryRowContext(ctx, `
-		INSERT INTO sandbox_messages (store_id, room_id, channel_id, direction, kind, text, button_label, button_url, created_at)
-		SELECT r.store_id, r.id, r.channel_id, 'out', 'text', $3, $4, $5, $6
-		FROM rooms r
-		WHERE r.store_id = $1 AND r.id = $2`+cond+`
-		RETURNING id`,
-		append([]any{it.storeID, it.roomID, it.text, it.label, it.url, it.now}, condArgs...)...).Scan(&id)
-	return id, err
+	apps    sync.Map // app id → *App, as issued (see authApp)
+	connect func(ctx context.Context, storeID int64) error
 }
 
 // New returns a sandbox provider on db, the database msgcenter's store opened
@@ -97,98 +71,6 @@ func (p *Provider) now() time.Time { return p.Now().UTC().Truncate(time.Microsec
 // has no deadline.
 const timeoutWait = 30 * time.Second
 
-// Send delivers a session message to m.Room in m.StoreID's sandbox. The
-// outcomes, each an error of type *msgcenter.ProviderError:
-//   - the room does not exist in the store: ProviderPermanent, ReasonUndeliverable;
-//   - a WhatsApp room whose last inbound message is older than the session
-//     window at p.Now: ProviderSessionExpired, ReasonSessionExpired;
-//   - an injected fault of the store (see FaultMode), or a database error or
-//     cancelled context: ProviderTransient.
-//
-// On success the message is stored as an outbound text message of the room
-// and its id is returned as "sbx-<id>". The sandbox does not de-duplicate by
-// m.Key: like most platforms it delivers every send it accepts.
-func (p *Provider) Send(ctx context.Context, m *msgcenter.OutboundMessage) (*msgcenter.SendResult, error) {
-	if m == nil || m.Room == nil {
-		return nil, permanent("sandbox: no room to send to")
-	}
-	if err := p.wait(ctx); err != nil {
-		return nil, transient("sandbox: %v", err)
-	}
-	now := p.now()
-	it := sendItem{storeID: m.StoreID, roomID: m.Room.ID, text: m.Text, now: now, since: msgcenter.SessionOpenSince(now)}
-	if m.Button != nil {
-		it.label, it.url = m.Button.Label, m.Button.URL
-	}
-	// The usual send is one statement: the message is stored when the room
-	// is the store's, its customer wrote since msgcenter.SessionOpenSince
-	// (so no channel's session can have expired) and no fault is pending.
-	id, err := insertOut(ctx, p.db, it, usualCond, it.since)
-	if err == nil {
-		return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, transient("sandbox: store message: %v", err)
-	}
-	return p.sendUnusual(ctx, m, it)
-}
-
-// sendUnusual is a send the usual statement did not store: it finds out
-// why (a fault to take, an unknown room, a closed WhatsApp window) and, when
-// none holds (another channel's room quiet for a day), stores it.
-func (p *Provider) sendUnusual(ctx context.Context, m *msgcenter.OutboundMessage, it sendItem) (*msgcenter.SendResult, error) {
-	var (
-		faultsPending bool
-		channelID     sql.NullInt64
-		channelType   sql.NullString
-		lastInbound   sql.NullTime
-	)
-	err := p.db.QueryRowContext(ctx, `
-		SELECT EXISTS (SELECT 1 FROM sandbox_faults WHERE store_id = $1 AND remaining > 0),
-			r.channel_id, c.type, r.last_inbound_at
-		FROM (SELECT 1 AS one) AS x
-		LEFT JOIN rooms r ON r.store_id = $1 AND r.id = $2
-		LEFT JOIN channels c ON c.id = r.channel_id`,
-		m.StoreID, m.Room.ID).Scan(&faultsPending, &channelID, &channelType, &lastInbound)
-	if err != nil {
-		return nil, transient("sandbox: find room: %v", err)
-	}
-	var fault FaultMode
-	if faultsPending {
-		if fault, err = p.takeFault(ctx, m.StoreID); err != nil {
-			return nil, transient("sandbox: take fault: %v", err)
-		}
-	}
-	switch fault {
-	case FaultTransient:
-		return nil, transient("sandbox: injected transient failure")
-	case FaultPermanent:
-		return nil, permanent("sandbox: injected permanent failure")
-	case FaultSessionExpired:
-		return nil, sessionExpired("sandbox: injected session expiry")
-	case FaultTimeout:
-		wait, cancel := context.WithTimeout(ctx, timeoutWait)
-		defer cancel()
-		<-wait.Done()
-		return nil, transient("sandbox: injected timeout: %v", wait.Err())
-	}
-	if !channelID.Valid {
-		return nil, permanent("sandbox: room %d does not exist in store %d", m.Room.ID, m.StoreID)
-	}
-	if msgcenter.SessionExpired(msgcenter.ChannelType(channelType.String), lastInbound.Time, it.now) {
-		return nil, sessionExpired("sandbox: room %d: last inbound message at %s, more than 24 hours ago",
-			m.Room.ID, lastInbound.Time.UTC().Format(time.RFC3339))
-	}
-	id, err := insertOut(ctx, p.db, it, "")
-	if err != nil {
-		return nil, transient("sandbox: store message: %v", err)
-	}
-	if fault == FaultAnswerLost {
-		// The customer has the message; the sender cannot know it.
-		return nil, transient("sandbox: injected lost answer (message sbx-%d was delivered)", id)
-	}
-	return &msgcenter.SendResult{ProviderMessageID: fmt.Sprintf("sbx-%d", id)}, nil
-}
-
 // wait sleeps the configured latency, or until ctx is done.
 func (p *Provider) wait(ctx context.Context) error {
 	d := time.Duration(p.latency.Load())
@@ -203,18 +85,6 @@ func (p *Provider) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func transient(format string, args ...any) error {
-	return &msgcenter.ProviderError{Kind: msgcenter.ProviderTransient, Reason: msgcenter.ReasonProviderError, Message: fmt.Sprintf(format, args...)}
-}
-
-func permanent(format string, args ...any) error {
-	return &msgcenter.ProviderError{Kind: msgcenter.ProviderPermanent, Reason: msgcenter.ReasonUndeliverable, Message: fmt.Sprintf(format, args...)}
-}
-
-func sessionExpired(format string, args ...any) error {
-	return &msgcenter.ProviderError{Kind: msgcenter.ProviderSessionExpired, Reason: msgcenter.ReasonSessionExpired, Message: fmt.Sprintf(format, args...)}
 }
 
 // FaultMode is how an injected fault makes a send fail.

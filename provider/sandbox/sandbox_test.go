@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/provider/qiscus"
 	"github.com/qiscus/msgcenter/provider/sandbox"
 	"github.com/qiscus/msgcenter/sqlstore"
 	"github.com/qiscus/msgcenter/sqlstore/sqltest"
@@ -32,26 +36,30 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// fixture is two stores: the first with a WhatsApp and an Instagram room
-// whose customers wrote an hour ago, the second with one WhatsApp room.
+// fixture is two stores, each with its app on the local Qiscus served over
+// HTTP: the first with a WhatsApp and an Instagram room whose customers
+// wrote an hour ago, the second with one WhatsApp room. Its rooms are the
+// rooms as msgcenter knows them: ID and ExternalID are the platform's.
 type fixture struct {
 	db         *sqlstore.DB
 	clock      *clock
 	p          *sandbox.Provider
+	api        *httptest.Server
 	store      int64
 	other      int64
 	wa, ig     *msgcenter.Room
 	otherRoom  *msgcenter.Room
 	waChannel  int64
 	otherStore string
+	clients    map[int64]*qiscus.Client
 }
 
 func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)}
-	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now)}
-	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, "owner@example.com", "correct horse")
+	f := &fixture{db: db, clock: clk, p: sandbox.New(db.SQL(), clk.Now), clients: map[int64]*qiscus.Client{}}
+	owner, err := sqlstore.NewUserService(db).CreateUser(ctx, fmt.Sprintf("owner%d@example.com", owners.Add(1)), "correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,59 +72,83 @@ func mustFixture(t testing.TB, db *sqlstore.DB) *fixture {
 		}
 	}
 	f.store, f.other, f.otherStore = s1.ID, s2.ID, s2.Name
-	f.waChannel = mustChannel(t, db, f.store, msgcenter.ChannelWhatsApp, "WA Official")
-	igChannel := mustChannel(t, db, f.store, msgcenter.ChannelInstagram, "@kopisenja")
-	otherChannel := mustChannel(t, db, f.other, msgcenter.ChannelWhatsApp, "WA Lain")
+	f.api = httptest.NewServer(f.p.API())
+	t.Cleanup(f.api.Close)
+	for _, st := range []int64{f.store, f.other} {
+		app, err := f.p.IssueApp(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// No rate limit and no breaker: the tests count every send.
+		f.clients[st] = qiscus.New(qiscus.Config{BaseURL: f.api.URL + sandbox.APIPrefix, AppID: app.AppID, SecretKey: qiscus.Secret(app.Secret),
+			RatePerSecond: math.Inf(1), BreakerFailures: 1 << 30})
+	}
+	f.waChannel = mustChannel(t, f.p, f.store, msgcenter.ChannelWhatsApp, "WA Official")
+	igChannel := mustChannel(t, f.p, f.store, msgcenter.ChannelInstagram, "@kopisenja")
+	otherChannel := mustChannel(t, f.p, f.other, msgcenter.ChannelWhatsApp, "WA Lain")
 	lastInbound := clk.Now().Add(-time.Hour)
-	f.wa = mustRoom(t, db, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Budi", "+6281234567890", lastInbound)
-	f.ig = mustRoom(t, db, f.store, igChannel, msgcenter.ChannelInstagram, "Sari", "", lastInbound)
-	f.otherRoom = mustRoom(t, db, f.other, otherChannel, msgcenter.ChannelWhatsApp, "Hidden Customer", "", lastInbound)
+	f.wa = mustRoom(t, f.p, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Budi", "+6281234567890", lastInbound)
+	f.ig = mustRoom(t, f.p, f.store, igChannel, msgcenter.ChannelInstagram, "Sari", "", lastInbound)
+	f.otherRoom = mustRoom(t, f.p, f.other, otherChannel, msgcenter.ChannelWhatsApp, "Hidden Customer", "+6289900000000", lastInbound)
 	return f
 }
 
-func mustChannel(t testing.TB, db *sqlstore.DB, storeID int64, typ msgcenter.ChannelType, name string) int64 {
+// mustChannel adds a channel to the store's app and returns its platform id.
+func mustChannel(t testing.TB, p *sandbox.Provider, storeID int64, typ msgcenter.ChannelType, name string) int64 {
 	t.Helper()
-	var id int64
-	err := db.SQL().QueryRow(`INSERT INTO channels (store_id, type, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		storeID, string(typ), name, time.Now().UTC()).Scan(&id)
-	if err != nil {
+	c := &sandbox.PlatformChannel{StoreID: storeID, Type: typ, Name: name}
+	if err := p.CreateChannel(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	return id
+	return c.ID
 }
 
-func mustRoom(t testing.TB, db *sqlstore.DB, storeID, channelID int64, typ msgcenter.ChannelType, name, phone string, lastInbound time.Time) *msgcenter.Room {
+// mustRoom opens a room on the store's channel whose customer wrote at
+// lastInbound, and returns it as msgcenter knows it.
+func mustRoom(t testing.TB, p *sandbox.Provider, storeID, channelID int64, typ msgcenter.ChannelType, name, phone string, lastInbound time.Time) *msgcenter.Room {
 	t.Helper()
-	r := &msgcenter.Room{StoreID: storeID, ChannelID: channelID, ChannelType: typ, CustomerName: name, CustomerPhone: phone, LastInboundAt: lastInbound}
-	err := db.SQL().QueryRow(`INSERT INTO rooms (store_id, channel_id, customer_name, customer_phone, last_inbound_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		storeID, channelID, name, phone, lastInbound, lastInbound).Scan(&r.ID)
-	if err != nil {
+	ctx := context.Background()
+	pr := &sandbox.PlatformRoom{StoreID: storeID, ChannelID: channelID, CustomerName: name, CustomerUserID: phone}
+	if err := p.CreateRoom(ctx, pr); err != nil {
 		t.Fatal(err)
 	}
-	return r
+	if _, err := p.CustomerWroteAgo(ctx, storeID, pr.ID, "halo", p.Now().Sub(lastInbound)); err != nil {
+		t.Fatal(err)
+	}
+	return &msgcenter.Room{ID: pr.ID, StoreID: storeID, ChannelID: channelID, ChannelType: typ, ExternalID: pr.ExternalID(),
+		CustomerName: name, CustomerPhone: phone, LastInboundAt: lastInbound}
 }
 
+// lastInbound is the platform's last customer message time of the room.
 func (f *fixture) lastInbound(t *testing.T, roomID int64) time.Time {
 	t.Helper()
 	var at time.Time
-	if err := f.db.SQL().QueryRow(`SELECT last_inbound_at FROM rooms WHERE id = $1`, roomID).Scan(&at); err != nil {
+	if err := f.db.SQL().QueryRow(`SELECT last_customer_at FROM sandbox_rooms WHERE id = $1`, roomID).Scan(&at); err != nil {
 		t.Fatal(err)
 	}
-	return at
+	return at.UTC()
 }
 
+// messages is the room's conversation without the customer's first message.
 func (f *fixture) messages(t *testing.T, storeID, roomID int64) []*sandbox.Message {
 	t.Helper()
-	ms, err := f.p.Messages(context.Background(), storeID, roomID)
+	ms, err := f.p.PlatformMessages(context.Background(), storeID, roomID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(ms) > 0 && ms[0].Direction == sandbox.DirectionIn && ms[0].Text == "halo" {
+		ms = ms[1:]
 	}
 	return ms
 }
 
+// sendMsg sends m through the adapter over HTTP as m.StoreID's app.
+func (f *fixture) sendMsg(ctx context.Context, m *msgcenter.OutboundMessage) (*msgcenter.SendResult, error) {
+	return f.clients[m.StoreID].Send(ctx, m)
+}
+
 func (f *fixture) send(room *msgcenter.Room, text string) (*msgcenter.SendResult, error) {
-	return f.p.Send(context.Background(), &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: text})
+	return f.sendMsg(context.Background(), &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: text})
 }
 
 // wantProviderError fails unless err is a *msgcenter.ProviderError of kind
@@ -139,7 +171,7 @@ func TestProvider_Send(t *testing.T) {
 		f := mustFixture(t, db)
 
 		t.Run("Sent", func(t *testing.T) {
-			res, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "Hi Budi\n2 x Kopi Susu",
+			res, err := f.sendMsg(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "Hi Budi\n2 x Kopi Susu",
 				Button: &msgcenter.Button{Label: "See order", URL: "https://shop.example/order/abc"}})
 			if err != nil {
 				t.Fatal(err)
@@ -149,15 +181,17 @@ func TestProvider_Send(t *testing.T) {
 				t.Fatalf("got %d messages, want 1", len(ms))
 			}
 			m := ms[0]
-			if res.ProviderMessageID != fmt.Sprintf("sbx-%d", m.ID) || m.ProviderMessageID != res.ProviderMessageID {
+			if res.ProviderMessageID != strconv.FormatInt(m.ID, 10) || m.ProviderMessageID != res.ProviderMessageID {
 				t.Fatalf("provider message id %q, stored message %+v", res.ProviderMessageID, m)
 			}
-			if m.Direction != "out" || m.Kind != "text" || m.Text != "Hi Budi\n2 x Kopi Susu" ||
-				m.ButtonLabel != "See order" || m.ButtonURL != "https://shop.example/order/abc" || !m.CreatedAt.Equal(f.clock.Now()) {
+			// WhatsApp shows no URL button in a session message: the link
+			// follows the text.
+			if m.Direction != "out" || m.Kind != "text" || m.Text != "Hi Budi\n2 x Kopi Susu\nhttps://shop.example/order/abc" ||
+				m.ButtonLabel != "" || m.Status != "sent" || !m.CreatedAt.Equal(f.clock.Now()) {
 				t.Fatalf("stored message = %+v", m)
 			}
 			var channelID int64
-			if err := db.SQL().QueryRow(`SELECT channel_id FROM sandbox_messages WHERE id = $1`, m.ID).Scan(&channelID); err != nil {
+			if err := db.SQL().QueryRow(`SELECT platform_channel_id FROM sandbox_messages WHERE id = $1`, m.ID).Scan(&channelID); err != nil {
 				t.Fatal(err)
 			}
 			if channelID != f.waChannel {
@@ -206,7 +240,7 @@ func TestProvider_Send(t *testing.T) {
 		})
 
 		t.Run("AgeRoomCloses", func(t *testing.T) {
-			if err := f.p.AgeRoom(ctx, f.store, f.wa.ID, 25*time.Hour); err != nil {
+			if err := f.p.AgeCustomer(ctx, f.store, f.wa.ID, 25*time.Hour); err != nil {
 				t.Fatal(err)
 			}
 			if got, want := f.lastInbound(t, f.wa.ID), f.clock.Now().Add(-25*time.Hour); !got.Equal(want) {
@@ -218,7 +252,7 @@ func TestProvider_Send(t *testing.T) {
 
 		t.Run("PostInboundReopens", func(t *testing.T) {
 			f.clock.Add(time.Minute)
-			if err := f.p.PostInbound(ctx, f.store, f.wa.ID, "  Halo, pesanan saya?  "); err != nil {
+			if _, err := f.p.CustomerWrites(ctx, f.store, f.wa.ID, "  Halo, pesanan saya?  "); err != nil {
 				t.Fatal(err)
 			}
 			if got := f.lastInbound(t, f.wa.ID); !got.Equal(f.clock.Now()) {
@@ -242,7 +276,7 @@ func TestProvider_Send(t *testing.T) {
 		t.Run("OtherStoresRoom", func(t *testing.T) {
 			_, err := f.send(f.otherRoom, "not yours")
 			wantProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
-			_, err = f.send(&msgcenter.Room{ID: 999999}, "nobody")
+			_, err = f.send(&msgcenter.Room{ID: 999999, ExternalID: "999999"}, "nobody")
 			wantProviderError(t, err, msgcenter.ProviderPermanent, msgcenter.ReasonUndeliverable)
 			if ms := f.messages(t, f.other, f.otherRoom.ID); len(ms) != 0 {
 				t.Fatalf("other store's room got %d messages", len(ms))
@@ -253,19 +287,19 @@ func TestProvider_Send(t *testing.T) {
 		})
 
 		t.Run("ENOTFOUND", func(t *testing.T) {
-			if err := f.p.PostInbound(ctx, f.store, f.otherRoom.ID, "hi"); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+			if _, err := f.p.CustomerWrites(ctx, f.store, f.otherRoom.ID, "hi"); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 				t.Fatalf("PostInbound on another store's room: %v", err)
 			}
-			if err := f.p.AgeRoom(ctx, f.store, f.otherRoom.ID, time.Hour); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
+			if err := f.p.AgeCustomer(ctx, f.store, f.otherRoom.ID, time.Hour); msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 				t.Fatalf("AgeRoom on another store's room: %v", err)
 			}
-			if got := f.lastInbound(t, f.otherRoom.ID); !got.Equal(f.otherRoom.LastInboundAt) {
+			if got := f.lastInbound(t, f.otherRoom.ID); !got.Equal(f.otherRoom.LastInboundAt.Truncate(time.Microsecond)) {
 				t.Fatalf("another store's room changed: %s", got)
 			}
 		})
 
 		t.Run("PostInboundEmpty", func(t *testing.T) {
-			if err := f.p.PostInbound(ctx, f.store, f.wa.ID, "   "); msgcenter.ErrorCode(err) != msgcenter.EINVALID {
+			if _, err := f.p.CustomerWrites(ctx, f.store, f.wa.ID, "   "); msgcenter.ErrorCode(err) != msgcenter.EINVALID {
 				t.Fatalf("err = %v, want EINVALID", err)
 			}
 		})
@@ -276,7 +310,7 @@ func TestProvider_Send(t *testing.T) {
 			before := len(f.messages(t, f.store, f.ig.ID))
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 			defer cancel()
-			_, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "slow"})
+			_, err := f.sendMsg(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "slow"})
 			wantProviderError(t, err, msgcenter.ProviderTransient, msgcenter.ReasonProviderError)
 			if len(f.messages(t, f.store, f.ig.ID)) != before {
 				t.Fatal("a send cancelled during its latency stored a message")
@@ -312,7 +346,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 				before := count()
 				sendCtx, cancel := context.WithTimeout(ctx, 500*time.Millisecond) // generous: a loaded machine must not expire it before the fault is taken
 				defer cancel()
-				_, err := f.p.Send(sendCtx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "faulty " + string(tt.mode)})
+				_, err := f.sendMsg(sendCtx, &msgcenter.OutboundMessage{StoreID: f.store, Room: f.ig, Text: "faulty " + string(tt.mode)})
 				wantProviderError(t, err, tt.kind, tt.reason)
 				if tt.mode == sandbox.FaultTimeout && sendCtx.Err() == nil {
 					t.Fatal("timeout fault returned before the send's context was done")
@@ -356,7 +390,7 @@ func TestProvider_InjectFaults(t *testing.T) {
 			if other, err := f.p.PendingFaults(ctx, f.other); err != nil || len(other) != 0 {
 				t.Fatalf("the other store's pending = %v, %v; want none", other, err)
 			}
-			if _, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.other, Room: f.otherRoom, Text: "other store"}); err != nil {
+			if _, err := f.sendMsg(ctx, &msgcenter.OutboundMessage{StoreID: f.other, Room: f.otherRoom, Text: "other store"}); err != nil {
 				t.Fatalf("another store's send failed on this store's faults: %v", err)
 			}
 			if err := f.p.ClearFaults(ctx, f.other); err != nil {
@@ -441,7 +475,7 @@ func TestProvider_Send_Concurrent(t *testing.T) {
 	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := mustFixture(t, db)
-		expired := mustRoom(t, db, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Lama", "+6281200000000", f.clock.Now().Add(-25*time.Hour))
+		expired := mustRoom(t, f.p, f.store, f.waChannel, msgcenter.ChannelWhatsApp, "Lama", "+6281200000000", f.clock.Now().Add(-25*time.Hour))
 		const sends = 60
 		var wg sync.WaitGroup
 		ids := make([]string, sends)
@@ -450,12 +484,12 @@ func TestProvider_Send_Concurrent(t *testing.T) {
 			room := []*msgcenter.Room{f.wa, f.ig}[i%2]
 			switch i {
 			case 17:
-				room = &msgcenter.Room{ID: f.otherRoom.ID, ChannelType: msgcenter.ChannelWhatsApp}
+				room = &msgcenter.Room{ID: f.otherRoom.ID, ChannelType: msgcenter.ChannelWhatsApp, ExternalID: f.otherRoom.ExternalID}
 			case 31:
 				room = expired
 			}
 			wg.Go(func() {
-				res, err := f.p.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: fmt.Sprintf("send %d", i)})
+				res, err := f.sendMsg(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Room: room, Text: fmt.Sprintf("send %d", i)})
 				if err == nil {
 					ids[i] = res.ProviderMessageID
 				}
@@ -486,27 +520,4 @@ func TestProvider_Send_Concurrent(t *testing.T) {
 			}
 		}
 	})
-}
-
-// BenchmarkProvider_Send measures the send path without faults: one
-// statement reads the room and the pending-fault flag, one stores the message.
-func BenchmarkProvider_Send(b *testing.B) {
-	for _, engine := range []string{sqlstore.EngineSQLite, sqlstore.EnginePostgres} {
-		b.Run(engine, func(b *testing.B) {
-			f := mustFixture(b, sqltest.Open(b, sqltest.URL(b, engine)))
-			m := &msgcenter.OutboundMessage{StoreID: f.store, Room: f.wa, Text: "Order #1 is placed",
-				Button: &msgcenter.Button{Label: "See order", URL: "https://shop.example/order/abc"}}
-			ctx := context.Background()
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if _, err := f.p.Send(ctx, m); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		})
-	}
 }

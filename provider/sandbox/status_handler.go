@@ -3,25 +3,13 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
 )
-
-// statusChoices are the statuses the room page offers for a sent message,
-// with the WhatsApp error code a failure reports.
-var statusChoices = map[string]struct {
-	status string
-	code   int
-	title  string
-}{
-	"delivered":     {status: "delivered"},
-	"read":          {status: "read"},
-	"failed-131047": {status: "failed", code: 131047, title: "Re-engagement message"},
-	"failed-131026": {status: "failed", code: 131026, title: "Message undeliverable"},
-	"failed-131049": {status: "failed", code: 131049, title: "This message was not delivered to maintain healthy ecosystem engagement"},
-}
 
 // StatusWebhook builds the WhatsApp status webhook the platform posts for
 // one message, in the Cloud API's shape: status is sent, delivered, read or
@@ -38,10 +26,21 @@ func StatusWebhook(providerMessageID, status string, at time.Time, code int, tit
 	return body
 }
 
+// defaultFailureCode is the WhatsApp error a failure reports unless the
+// person names another: 131047, re-engagement (the 24-hour window closed).
+const defaultFailureCode = 131047
+
+// failureTitles are the titles of the WhatsApp error codes the page names.
+var failureTitles = map[int]string{
+	131047: "Re-engagement message",
+	131026: "Message undeliverable",
+	131049: "This message was not delivered to maintain healthy ecosystem engagement",
+}
+
 // markStatus answers POST /sandbox/rooms/{id}/messages/{mid}/status: a person
-// marks a message msgcenter sent delivered, read or failed with a WhatsApp
-// error code, as WhatsApp would report it; the status webhook's body goes to
-// HandlerConfig.OnStatus, the same reading the platform's webhook gets.
+// marks a message the store's app sent delivered, read or failed with a
+// WhatsApp error code (code, 131047 unless given; "failed-131026" names it
+// too), and the platform posts the status webhook to msgcenter (MarkStatus).
 func (h *handler) markStatus(w http.ResponseWriter, r *http.Request) {
 	rm, err := h.findRoom(r)
 	if err != nil {
@@ -52,33 +51,30 @@ func (h *handler) markStatus(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	choice, ok := statusChoices[r.PostForm.Get("status")]
-	if !ok {
-		h.error(w, r, msgcenter.Invalid("The status is not valid.", map[string]string{"status": "must be delivered, read, failed-131047, failed-131026 or failed-131049"}))
-		return
+	status, code := r.PostForm.Get("status"), 0
+	if c, ok := strings.CutPrefix(status, "failed-"); ok {
+		status, r.PostForm["code"] = "failed", []string{c}
+	}
+	if status == "failed" {
+		code = defaultFailureCode
+		if c := strings.TrimSpace(r.PostForm.Get("code")); c != "" {
+			if code, err = strconv.Atoi(c); err != nil || code <= 0 {
+				h.error(w, r, msgcenter.Invalid("The status is not valid.", map[string]string{"code": "must be a WhatsApp error code such as 131047"}))
+				return
+			}
+		}
 	}
 	mid, _ := strconv.ParseInt(r.PathValue("mid"), 10, 64)
-	ms, err := h.p.Messages(r.Context(), rm.StoreID, rm.ID)
+	ms, err := h.p.PlatformMessages(r.Context(), rm.StoreID, rm.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return
 	}
-	var msg *Message
-	for _, m := range ms {
-		if m.ID == mid && m.Direction == DirectionOut {
-			msg = m
-		}
-	}
-	if msg == nil {
+	if !slices.ContainsFunc(ms, func(m *Message) bool { return m.ID == mid && m.Direction == DirectionOut }) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Message not found."))
 		return
 	}
-	if h.cfg.OnStatus == nil {
-		h.error(w, r, msgcenter.Errorf(msgcenter.ETEMPORARY, "This sandbox reports no statuses."))
-		return
-	}
-	body := StatusWebhook(msg.ProviderMessageID, choice.status, h.p.now(), choice.code, choice.title)
-	if err := h.cfg.OnStatus(r.Context(), rm.StoreID, body); err != nil {
+	if err := h.p.MarkStatus(r.Context(), rm.StoreID, mid, status, code, failureTitles[code]); err != nil {
 		h.error(w, r, err)
 		return
 	}

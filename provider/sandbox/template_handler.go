@@ -20,7 +20,7 @@ func (h *handler) templateRoutes(mux *routes) {
 	mux.HandleFunc("POST /sandbox/settings/whatsapp/credits", h.topUp)
 }
 
-// waChannel is a WhatsApp channel with its templates.
+// waChannel is a WhatsApp channel of a store's app, with its templates.
 type waChannel struct {
 	ID        int64
 	StoreID   int64
@@ -61,7 +61,7 @@ func (h *handler) renderWhatsApp(w http.ResponseWriter, r *http.Request, status 
 			h.error(w, r, err)
 			return
 		}
-		rows, err := h.p.db.QueryContext(r.Context(), `SELECT id, name FROM channels WHERE store_id = $1 AND type = 'whatsapp' ORDER BY id`, st.ID)
+		rows, err := h.p.db.QueryContext(r.Context(), `SELECT id, name FROM sandbox_channels WHERE store_id = $1 AND type = 'whatsapp' ORDER BY id`, st.ID)
 		if err != nil {
 			h.error(w, r, err)
 			return
@@ -77,7 +77,7 @@ func (h *handler) renderWhatsApp(w http.ResponseWriter, r *http.Request, status 
 		}
 		rows.Close()
 		for _, c := range ws.Channels {
-			if c.Templates, err = h.p.Templates(r.Context(), st.ID, c.ID); err != nil {
+			if c.Templates, err = h.p.PlatformTemplates(r.Context(), st.ID, c.ID); err != nil {
 				h.error(w, r, err)
 				return
 			}
@@ -136,7 +136,7 @@ func (h *handler) createTemplate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := h.p.CreateTemplate(r.Context(), storeID, t); err != nil {
+	if err := h.p.CreatePlatformTemplate(r.Context(), storeID, t); err != nil {
 		if fields := msgcenter.ErrorFields(err); len(fields) > 0 {
 			h.renderWhatsApp(w, r, http.StatusBadRequest, fields)
 			return
@@ -154,7 +154,7 @@ func (h *handler) templateStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	channelID, _ := strconv.ParseInt(f.Get("channel_id"), 10, 64)
-	if err := h.p.SetTemplateStatus(r.Context(), storeID, channelID, f.Get("name"), f.Get("language"), f.Get("status")); err != nil {
+	if err := h.p.SetPlatformTemplateStatus(r.Context(), storeID, channelID, f.Get("name"), f.Get("language"), f.Get("status")); err != nil {
 		h.error(w, r, err)
 		return
 	}

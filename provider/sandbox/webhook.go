@@ -54,29 +54,29 @@ func (p *Provider) SetSelf(self func() string, client *http.Client) {
 }
 
 // postWebhook posts body to this msgcenter at path and returns the answer's
-// status. A webhook that cannot be reached is ETEMPORARY, with no detail of
+// status and its first bytes. A webhook that cannot be reached is ETEMPORARY, with no detail of
 // the connection.
-func (p *Provider) postWebhook(ctx context.Context, path string, body []byte) (int, error) {
+func (p *Provider) postWebhook(ctx context.Context, path string, body []byte) (int, []byte, error) {
 	self := ""
 	if p.self != nil {
 		self = p.self()
 	}
 	if self == "" || p.hookClient == nil {
-		return 0, msgcenter.Errorf(msgcenter.ETEMPORARY, "The sandbox does not know msgcenter's address to post the webhook to.")
+		return 0, nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The sandbox does not know msgcenter's address to post the webhook to.")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(self, "/")+path, bytes.NewReader(body))
 	if err != nil {
-		return 0, msgcenter.Errorf(msgcenter.EINVALID, "The webhook URL is not valid.")
+		return 0, nil, msgcenter.Errorf(msgcenter.EINVALID, "The webhook URL is not valid.")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "msgcenter-sandbox-omnichannel")
 	resp, err := p.hookClient.Do(req)
 	if err != nil {
-		return 0, msgcenter.Errorf(msgcenter.ETEMPORARY, "The webhook could not be reached.")
+		return 0, nil, msgcenter.Errorf(msgcenter.ETEMPORARY, "The webhook could not be reached.")
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxWebhookAnswer))
-	return resp.StatusCode, nil
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxWebhookAnswer))
+	return resp.StatusCode, answer, nil
 }
 
 // postAppWebhook posts body to the app's webhook of kind at webhookURL;
@@ -90,7 +90,7 @@ func (p *Provider) postAppWebhook(ctx context.Context, webhookURL, kind string, 
 	if err != nil {
 		return msgcenter.Invalid("The app's webhook URL is not valid.", map[string]string{kind + "_webhook_url": err.Error()})
 	}
-	status, err := p.postWebhook(ctx, path, body)
+	status, _, err := p.postWebhook(ctx, path, body)
 	if err != nil {
 		return err
 	}
@@ -119,14 +119,14 @@ func InboundWebhook(room *PlatformRoom, messageID int64, text string, at time.Ti
 }
 
 // postInbound posts the customer's message to the app's bot webhook.
-func (p *Provider) postInbound(ctx context.Context, room *PlatformRoom, messageID int64, text string) error {
+func (p *Provider) postInbound(ctx context.Context, room *PlatformRoom, messageID int64, text string, at time.Time) error {
 	app, err := p.findApp(ctx, `store_id = $1`, room.StoreID)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	return p.postAppWebhook(ctx, app.InboundWebhookURL, "inbound", InboundWebhook(room, messageID, strings.TrimSpace(text), p.now()))
+	return p.postAppWebhook(ctx, app.InboundWebhookURL, "inbound", InboundWebhook(room, messageID, strings.TrimSpace(text), at))
 }
 
 // MarkStatus is WhatsApp reporting the status of a message the store's app
@@ -196,9 +196,16 @@ func (p *Provider) ClickInPlatformRoom(ctx context.Context, storeID, roomID, but
 	if err != nil {
 		return nil, err
 	}
-	status, err := p.postWebhook(ctx, path, body)
+	status, answer, err := p.postWebhook(ctx, path, body)
 	if err != nil {
 		return nil, err
 	}
-	return &ClickResult{Status: status}, nil
+	res := &ClickResult{Status: status}
+	var a struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(answer, &a) == nil && (a.Status == msgcenter.ClickSent || a.Status == msgcenter.ClickDuplicate) {
+		res.ClickStatus = a.Status
+	}
+	return res, nil
 }

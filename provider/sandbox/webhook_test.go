@@ -105,7 +105,7 @@ func TestWebhooks(t *testing.T) {
 		})
 
 		t.Run("Status", func(t *testing.T) {
-			srv := httptest.NewServer(f.p.Handler(sandbox.HandlerConfig{}))
+			srv := httptest.NewServer(f.p.API())
 			defer srv.Close()
 			client := qiscus.New(qiscus.Config{BaseURL: srv.URL + sandbox.APIPrefix, AppID: f.app.AppID, SecretKey: qiscus.Secret(f.app.Secret)})
 			sent, err := client.Send(ctx, &msgcenter.OutboundMessage{StoreID: f.store, Text: "Halo",
