@@ -130,6 +130,9 @@ type Order struct {
 	Status         OrderStatus `json:"status"`
 	CreatedAt      time.Time   `json:"created_at"`
 	PaidAt         *time.Time  `json:"paid_at,omitempty"`
+	// RefundedAt is when the payment was given back: set by a refund, and
+	// by the cancel of a paid order, which always refunds it (Apply).
+	RefundedAt *time.Time `json:"refunded_at,omitempty"`
 	// ReleaseAt is when the order, unpaid, expires and gives its items
 	// back to stock; nil for orders placed before holds existed.
 	ReleaseAt *time.Time `json:"release_at,omitempty"`

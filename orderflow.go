@@ -36,9 +36,14 @@ type OrderFlowService interface {
 	// expired order.
 	PayOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
 
-	// CancelOrder and RefundOrder change the status; ECONFLICT when the
-	// change does not apply (refunding an unpaid order, cancelling a refunded one).
-	CancelOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
+	// CancelOrder cancels the order and gives its items back to stock; a
+	// paid order is cancelled only with refund set, which refunds its
+	// payment with it. RefundOrder refunds a paid order, giving its items
+	// back to stock when the store restocks on refund. Both follow
+	// Order.Apply: ECONFLICT, naming the order and why, when the change does
+	// not apply (cancelling a paid order without refund, refunding an
+	// unpaid one, cancelling a refunded one); then nothing changes.
+	CancelOrder(ctx context.Context, storeID, orderID int64, refund bool) (*Order, error)
 	RefundOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
 
 	// StartCheckout records that a customer proceeded to checkout from a

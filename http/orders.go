@@ -1,7 +1,9 @@
 package http
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -220,7 +222,10 @@ func (s *Server) handleOrderAction(action string) http.HandlerFunc {
 			case "pay":
 				o, err = s.Orders.PayOrder(r.Context(), storeID, id)
 			case "cancel":
-				o, err = s.Orders.CancelOrder(r.Context(), storeID, id)
+				var in cancelInput
+				if in, err = decodeCancel(r); err == nil {
+					o, err = s.Orders.CancelOrder(r.Context(), storeID, id, in.Refund)
+				}
 			case "refund":
 				o, err = s.Orders.RefundOrder(r.Context(), storeID, id)
 			}
@@ -231,6 +236,26 @@ func (s *Server) handleOrderAction(action string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, orderJSON{Order: o})
 	}
+}
+
+// cancelInput is the optional body of POST on an order's cancel.
+type cancelInput struct {
+	// Refund cancels a paid order with a refund of its payment, the only
+	// way a paid order is cancelled.
+	Refund bool `json:"refund"`
+}
+
+// decodeCancel reads the cancel's body, which may be empty (no refund).
+func decodeCancel(r *http.Request) (cancelInput, error) {
+	var in cancelInput
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return in, decodeBody(errReader{err}, &in, true)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return in, nil
+	}
+	return in, decodeBody(bytes.NewReader(raw), &in, true)
 }
 
 // deliveryJSON is a message with its reason in words.

@@ -417,20 +417,27 @@ func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64)
 	return s.apply(ctx, storeID, orderID, msgcenter.ActionPay)
 }
 
-// CancelOrder cancels the store's placed or paid order; a cancelled order
-// is answered as it is. Returns ENOTFOUND, or ECONFLICT for a refunded order.
-func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.apply(ctx, storeID, orderID, msgcenter.ActionCancel)
+// CancelOrder cancels the store's order and gives its items back to stock:
+// a placed order, or with refund a paid one, whose payment is refunded with
+// it (RefundedAt). A cancelled order is answered as it is. Returns
+// ENOTFOUND, or ECONFLICT (msgcenter.Order.Apply) for a paid order without
+// refund, refund of an unpaid order, or a refunded or expired order.
+func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64, refund bool) (*msgcenter.Order, error) {
+	action := msgcenter.ActionCancel
+	if refund {
+		action = msgcenter.ActionCancelRefund
+	}
+	return s.apply(ctx, storeID, orderID, action)
 }
 
-// RefundOrder refunds the store's paid order; a refunded order is answered
-// as it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
+// RefundOrder refunds the store's paid order, giving its items back to
+// stock when the store restocks on refund; a refunded order is answered as
+// it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
 func (s *OrderFlowService) RefundOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
 	return s.apply(ctx, storeID, orderID, msgcenter.ActionRefund)
 }
 
-// apply locks the store's order and applies action to it; when that
-// changes the order it is written and raises the action's event, if any.
+// apply locks the store's order and changes it by action (change).
 func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, action msgcenter.OrderAction) (*msgcenter.Order, error) {
 	var o *msgcenter.Order
 	err := s.db.withTx(ctx, func(tx *txn) error {
@@ -438,23 +445,62 @@ func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, ac
 		if o, err = findOrder(ctx, tx, `WHERE store_id = $1 AND id = $2`+s.db.forUpdate(), storeID, orderID); err != nil {
 			return err
 		}
-		if changed, err := o.Apply(action, s.db.now()); err != nil || !changed {
-			return err
-		}
-		if err := updateOrderStatus(ctx, tx, o); err != nil {
-			return err
-		}
-		if action.Event() == "" {
-			return nil
-		}
-		_, _, err = s.db.raise(ctx, tx, occurrence{
-			storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
-			event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
-		})
+		_, err = s.change(ctx, tx, o, action)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// change applies action to o, read and locked in tx, by the one state
+// machine (msgcenter.Order.Apply) with the store's restock-on-refund
+// setting. When that changes o, in tx: its items go back to stock if the
+// change says so, o is written, and the action's event, if any, is raised.
+// A refused change returns Apply's error and writes nothing. It reports
+// whether o changed.
+func (s *OrderFlowService) change(ctx context.Context, tx *txn, o *msgcenter.Order, action msgcenter.OrderAction) (bool, error) {
+	var restockOnRefund bool
+	if err := tx.QueryRowContext(ctx, `SELECT restock_on_refund FROM stores WHERE id = $1`, o.StoreID).Scan(&restockOnRefund); err != nil {
+		return false, fmt.Errorf("sqlstore: find store's restock setting: %w", err)
+	}
+	ch, err := o.Apply(action, s.db.now(), restockOnRefund)
+	if err != nil || !ch.Changed {
+		return false, err
+	}
+	if ch.Restock {
+		if err := restock(ctx, tx, o); err != nil {
+			return false, err
+		}
+	}
+	if err := updateOrderStatus(ctx, tx, o); err != nil {
+		return false, err
+	}
+	if action.Event() == "" {
+		return true, nil
+	}
+	_, _, err = s.db.raise(ctx, tx, occurrence{
+		storeID: o.StoreID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
+		event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
+	})
+	return err == nil, err
+}
+
+// restock gives every line of o back to its product's stock, in tx.
+// Products are updated in ascending id order, as orders lock them, so a
+// change and an order never wait for each other in a cycle.
+func restock(ctx context.Context, tx *txn, o *msgcenter.Order) error {
+	lines := make([]msgcenter.CartItem, len(o.Items))
+	for i, it := range o.Items {
+		lines[i] = msgcenter.CartItem{ProductID: it.ProductID, Quantity: it.Quantity}
+	}
+	ids, qty := cartProducts(lines)
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock + $1 WHERE store_id = $2 AND id = $3`,
+			qty[id], o.StoreID, id); err != nil {
+			return fmt.Errorf("sqlstore: give back stock: %w", err)
+		}
+	}
+	return nil
 }
