@@ -2,6 +2,7 @@ package msgcenter
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,24 @@ type FailedCheckout struct {
 	Reason        string            `json:"reason"`
 	MicrositeLink string            `json:"-"`
 	CreatedAt     time.Time         `json:"created_at"`
+}
+
+// FailureSummary sums up why a checkout could not become an order, for
+// FailedCheckout.Reason: "items: out_of_stock, inactive", each line's
+// reason once, in the lines' order; "" when no line failed.
+func FailureSummary(unprocessed []UnprocessedItem) string {
+	var kinds []string
+	seen := map[UnprocessedReason]bool{}
+	for _, u := range unprocessed {
+		if !seen[u.Reason] {
+			seen[u.Reason] = true
+			kinds = append(kinds, string(u.Reason))
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	return "items: " + strings.Join(kinds, ", ")
 }
 
 // OrderFlowService runs the order flow's state changes. Each change that

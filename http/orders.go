@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // listHandler serves GET on a store's collection: {key: [...]}.
@@ -155,18 +156,17 @@ func (s *Server) handleOrderCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // orderFailureBody is the 409 answer of a checkout that could not become an
-// order: the usual error shape, naming every unprocessed product.
+// order: the usual error shape, naming every unprocessed product and why,
+// in the API's English ("Kopi Susu (out of stock)").
 func orderFailureBody(f *msgcenter.FailedCheckout) map[string]any {
+	en := i18n.For(msgcenter.LanguageEnglish)
 	names := make([]string, 0, len(f.Unprocessed))
 	for _, u := range f.Unprocessed {
-		names = append(names, u.Name+" ("+strings.ReplaceAll(u.Reason, "_", " ")+")")
+		names = append(names, en.ProductName(u)+" ("+en.Unprocessed(u.Reason)+")")
 	}
 	msg := "The order could not be created."
 	if len(names) > 0 {
 		msg = "The order could not be created: " + strings.Join(names, ", ") + "."
-	}
-	if f.Reason != "" && len(names) == 0 {
-		msg = "The order could not be created: " + f.Reason + "."
 	}
 	var body errorBody
 	body.Error.Code = msgcenter.ECONFLICT

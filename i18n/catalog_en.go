@@ -345,4 +345,6 @@ var english = map[string]string{
 	"admin.order.cancel_refund":   "Cancel and refund",
 	"admin.location.restock":      "Return items to stock when an order is refunded",
 	"admin.location.restock_hint": "Cancelling an order always returns its items to stock. Turn this off if refunded items do not go back on sale.",
+	"render.more_items":           "…and %d more items",
+	"render.more_item":            "…and 1 more item",
 }

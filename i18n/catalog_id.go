@@ -345,4 +345,6 @@ var indonesian = map[string]string{
 	"admin.order.cancel_refund":   "Batalkan dan kembalikan dana",
 	"admin.location.restock":      "Kembalikan stok barang saat dana pesanan dikembalikan",
 	"admin.location.restock_hint": "Membatalkan pesanan selalu mengembalikan stok barangnya. Matikan jika barang yang dananya dikembalikan tidak dijual lagi.",
+	"render.more_items":           "…dan %d produk lainnya",
+	"render.more_item":            "…dan 1 produk lainnya",
 }

@@ -13,13 +13,6 @@ import (
 
 var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
 
-// Reasons of an unprocessed cart line.
-const (
-	unprocessedUnknown    = "unknown"
-	unprocessedInactive   = "inactive"
-	unprocessedOutOfStock = "out_of_stock"
-)
-
 // OrderFlowService runs the order flow's state changes; each one that raises
 // an event records the event's delivery, and enqueues its job, in the
 // change's transaction.
@@ -102,14 +95,14 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int6
 	if err != nil {
 		return nil, nil, err
 	}
-	items, unprocessed, reasons, err := s.takeItems(ctx, tx, storeID, req)
+	items, unprocessed, err := s.takeItems(ctx, tx, storeID, req)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(reasons) > 0 {
+	if len(unprocessed) > 0 {
 		fc := &msgcenter.FailedCheckout{
 			StoreID: storeID, RoomID: c.roomID, CustomerName: c.name,
-			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
+			Items: items, Unprocessed: unprocessed, Reason: msgcenter.FailureSummary(unprocessed), CreatedAt: now,
 		}
 		if err := s.failCheckout(ctx, tx, fc, c.checkout, now); err != nil {
 			return nil, nil, err
@@ -164,31 +157,32 @@ func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID i
 
 // takeItems takes the stock of req's lines and prices them, or, when the
 // order cannot be placed as asked, takes nothing and says why: the lines
-// that were fine, the unprocessed ones with their reason, and the reasons
-// of the failure ("items: out_of_stock"). A line naming a product the store
-// does not have is EINVALID (unknownProducts): the request's mistake, not a
-// failed order. req's methods were validated before.
+// that were fine and the unprocessed ones, each with its reason (a stock
+// issue or a product no longer sold, the causes of Order Failed). A line
+// naming a product the store does not have is EINVALID (unknownProducts):
+// the request's mistake, not a failed order. req's methods were validated
+// before.
 func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest) (
-	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string, err error) {
+	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, err error) {
 	// The usual order takes its stock in one statement; an order that
 	// cannot be placed as asked reads its products to say why.
 	products, reserved, err := s.reserveStock(ctx, tx, storeID, req.Items)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if !reserved {
 		if products, err = s.lockProducts(ctx, tx, storeID, req.Items); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	if err := unknownProducts(req.Items, products); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	items, unprocessed, reasons = classifyItems(req.Items, products)
-	if reserved && len(reasons) > 0 {
-		return nil, nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
+	items, unprocessed = classifyItems(req.Items, products)
+	if reserved && len(unprocessed) > 0 {
+		return nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", msgcenter.FailureSummary(unprocessed))
 	}
-	return items, unprocessed, reasons, nil
+	return items, unprocessed, nil
 }
 
 // insertPlacedOrder numbers o, gives it its token, inserts it, completes
@@ -264,26 +258,24 @@ func (s *OrderFlowService) lockProducts(ctx context.Context, tx *txn, storeID in
 }
 
 // classifyItems splits cart lines into the order's items, priced now, and
-// the unprocessed ones with their reason; reasons sums up the failure for
-// the failed checkout ("items: out_of_stock"), empty when every line is fine.
+// the unprocessed ones with their reason, none when every line is fine.
 // Lines of one product share its stock.
-func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Product) (items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string) {
+func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Product) (items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem) {
 	items, unprocessed = []msgcenter.OrderItem{}, []msgcenter.UnprocessedItem{}
 	left := make(map[int64]int, len(products))
 	for id, p := range products {
 		left[id] = p.Stock
 	}
-	var kinds []string
 	for _, line := range lines {
 		p, ok := products[line.ProductID]
-		reason := ""
+		var reason msgcenter.UnprocessedReason
 		switch {
 		case !ok:
-			reason = unprocessedUnknown
+			reason = msgcenter.UnprocessedUnknown
 		case !p.Active:
-			reason = unprocessedInactive
+			reason = msgcenter.UnprocessedInactive
 		case line.Quantity > left[p.ID]:
-			reason = unprocessedOutOfStock
+			reason = msgcenter.UnprocessedOutOfStock
 		}
 		if reason == "" {
 			left[p.ID] -= line.Quantity
@@ -295,14 +287,8 @@ func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Pro
 			u.Name, u.UnitPrice = p.Name, p.Price
 		}
 		unprocessed = append(unprocessed, u)
-		if !slices.Contains(kinds, reason) {
-			kinds = append(kinds, reason)
-		}
 	}
-	if len(kinds) > 0 {
-		reasons = append(reasons, "items: "+strings.Join(kinds, ", "))
-	}
-	return items, unprocessed, reasons
+	return items, unprocessed
 }
 
 // cartProducts returns the distinct products of lines in ascending id

@@ -241,9 +241,11 @@ func testGoldenPlacedAndPaid(t *testing.T, dbURL string) {
 func testGoldenFailed(t *testing.T, dbURL string) {
 	sh := MustRunMainWith(t, dbURL, func(c *main.Config) { c.PublicURL = "https://shop.example.com/" }).NewShop("Toko Kopi Senja")
 	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Roti), map[string]any{"stock": 0}, nil)
+	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Kopi), map[string]any{"active": false}, nil)
 	resp, body := sh.Do("POST", "/api/v1/stores/"+sh.Store+"/orders", sh.Token, sh.orderBody(sh.WARoom))
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), "Roti Bakar") {
-		t.Fatalf("order with an out-of-stock item: %d %s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusConflict ||
+		!strings.Contains(string(body), `"The order could not be created: Kopi Susu (no longer sold), Roti Bakar (out of stock)."`) {
+		t.Fatalf("order with an inactive and an out-of-stock item: %d %s", resp.StatusCode, body)
 	}
 	ds := sh.WaitStoreDeliveries(1)
 	if len(ds) != 1 || ds[0].Event != "order_failed" || ds[0].Status != "sent" {
@@ -254,8 +256,8 @@ func testGoldenFailed(t *testing.T, dbURL string) {
 		t.Fatalf("room got %d messages", len(out))
 	}
 	want := "Hi Budi, we're sorry — your order at Toko Kopi Senja could not be created.\n\n" +
-		"These products could not be processed:\n1 x Roti Bakar — Rp\u00a018.000\n\n" +
-		"They may be out of stock or no longer available. Tap the button below to shop again and choose other products."
+		"These products could not be processed:\n2 x Kopi Susu — no longer sold\n1 x Roti Bakar — out of stock\n\n" +
+		"Tap the button below to shop again and choose other products."
 	if out[0].Text != want {
 		t.Errorf("order_failed text =\n%q\nwant\n%q", out[0].Text, want)
 	}
