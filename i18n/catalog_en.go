@@ -347,4 +347,8 @@ var english = map[string]string{
 	"admin.location.restock_hint": "Cancelling an order always returns its items to stock. Turn this off if refunded items do not go back on sale.",
 	"render.more_items":           "…and %d more items",
 	"render.more_item":            "…and 1 more item",
+	"checkout.fix_below":          "Some details need a fix: see below.",
+	"checkout.bad_delivery":       "Choose one of these delivery methods.",
+	"checkout.bad_payment":        "Choose one of these payment methods.",
+	"checkout.bad_line":           "Line %d of the cart is not a product of this store.",
 }

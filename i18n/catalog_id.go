@@ -347,4 +347,8 @@ var indonesian = map[string]string{
 	"admin.location.restock_hint": "Membatalkan pesanan selalu mengembalikan stok barangnya. Matikan jika barang yang dananya dikembalikan tidak dijual lagi.",
 	"render.more_items":           "…dan %d produk lainnya",
 	"render.more_item":            "…dan 1 produk lainnya",
+	"checkout.fix_below":          "Ada data yang perlu diperbaiki: lihat di bawah.",
+	"checkout.bad_delivery":       "Pilih salah satu metode pengiriman ini.",
+	"checkout.bad_payment":        "Pilih salah satu metode pembayaran ini.",
+	"checkout.bad_line":           "Baris %d keranjang bukan produk toko ini.",
 }
