@@ -95,4 +95,3 @@ func firstOrderID(t *testing.T, sh *Shop) int64 {
 	}
 	return os.Orders[0].ID
 }
-
