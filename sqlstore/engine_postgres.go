@@ -41,7 +41,7 @@ func (e *postgresEngine) forUpdate(of string) string {
 }
 
 // withTx runs fn in a transaction of its own.
-func (e *postgresEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, []int64) error) error {
+func (e *postgresEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, TxJobs) error) error {
 	sqlTx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)

@@ -32,7 +32,7 @@ func (db *DB) raise(ctx context.Context, tx *txn, o occurrence) (int64, bool, er
 	if err != nil || !created {
 		return id, created, err
 	}
-	tx.jobs = append(tx.jobs, id)
+	tx.jobs.Deliveries = append(tx.jobs.Deliveries, id)
 	return id, true, nil
 }
 

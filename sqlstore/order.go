@@ -167,12 +167,12 @@ func loadOrderItems(ctx context.Context, q querier, orders []*msgcenter.Order) e
 func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO orders (store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
-			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`,
 		o.StoreID, o.Number, o.Token, nullInt64(o.RoomID), nullInt64(o.CheckoutID), o.CustomerName, o.CustomerPhone, o.Address,
 		o.DeliveryMethod, o.DeliveryFee, o.ServiceFee, o.Subtotal, o.GrandTotal, o.PaymentMethod, string(o.Status),
-		o.CreatedAt, o.PaidAt, o.UpdatedAt,
+		o.CreatedAt, o.PaidAt, o.UpdatedAt, o.ReleaseAt,
 	).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert order: %w", err)

@@ -54,23 +54,20 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 		return nil, nil, err
 	}
 	// The store, and the room of an order without a checkout, are read
-	// before the transaction, on the read handle: stores and rooms are never
-	// deleted and a room's store never changes, and on SQLite this takes
-	// reads off the one writer. The store is checked first, so its absence
-	// is the error an unknown store gets whatever else is wrong.
-	if err := storeExists(ctx, s.db.q, storeID); err != nil {
+	// before the transaction, in one statement on the read handle: stores
+	// and rooms are never deleted and a room's store never changes, and on
+	// SQLite this takes reads off the one writer. The store is checked
+	// first, so its absence is the error an unknown store gets whatever
+	// else is wrong.
+	room, err := orderStoreRoom(ctx, s.db.q, storeID, req)
+	if err != nil {
 		return nil, nil, err
-	}
-	var pre *preRoom
-	if req.CheckoutID == nil {
-		pre = &preRoom{}
-		pre.room, pre.err = orderRoom(ctx, s.db.q, storeID, req, nil)
 	}
 	var order *msgcenter.Order
 	var failed *msgcenter.FailedCheckout
-	err := s.db.withTx(ctx, func(tx *txn) error {
+	err = s.db.withTx(ctx, func(tx *txn) error {
 		var err error
-		order, failed, err = s.placeOrder(ctx, tx, storeID, req, pre)
+		order, failed, err = s.placeOrder(ctx, tx, storeID, req, room)
 		return err
 	})
 	if err != nil {
@@ -79,11 +76,37 @@ func (s *OrderFlowService) PlaceOrder(ctx context.Context, storeID int64, req *m
 	return order, failed, nil
 }
 
-// preRoom is an order's room read before its transaction, and the error
-// of that read.
-type preRoom struct {
-	room *msgcenter.Room
-	err  error
+// orderStoreRoom answers ENOTFOUND for an unknown store and returns, in
+// the same statement, the room an order comes from when known before its
+// transaction: the request's, or the latest room of the customer's phone
+// when the request may join one by phone (RoomByPhone) and has no
+// checkout; else nil: an order of a checkout without a room of its own
+// comes from the checkout's room, read with the checkout in the order's
+// transaction (orderCustomer).
+func orderStoreRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Room, error) {
+	args := []any{storeID}
+	roomID := "NULL"
+	switch {
+	case req.RoomID != nil:
+		args, roomID = append(args, *req.RoomID), "$2"
+	case req.RoomByPhone && req.CustomerPhone != "" && req.CheckoutID == nil:
+		args = append(args, req.CustomerPhone)
+		roomID = `(SELECT id FROM rooms WHERE store_id = $1 AND customer_phone = $2 ORDER BY last_inbound_at DESC, id DESC LIMIT 1)`
+	}
+	var r nullRoomRow
+	err := q.QueryRowContext(ctx, `SELECT `+roomColumns+` FROM stores s
+		LEFT JOIN rooms r ON r.store_id = s.id AND r.id = `+roomID+`
+		LEFT JOIN channels c ON c.id = r.channel_id
+		WHERE s.id = $1`, args...).Scan(r.dest()...)
+	if err == sql.ErrNoRows {
+		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: find store and room: %w", err)
+	}
+	if r.id.Valid || req.RoomID == nil {
+		return r.value(), nil
+	}
+	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Room not found.")
 }
 
 // orderCustomer is who an order is for: its checkout, room and customer.
@@ -93,12 +116,13 @@ type orderCustomer struct {
 	name, phone string
 }
 
-// placeOrder places req in tx; pre is its room when read beforehand.
-func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
+// placeOrder places req in tx; room is its room when read beforehand
+// (orderStoreRoom).
+func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, room *msgcenter.Room) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
 	// The store's row is locked only once the products are
 	// (nextOrderNumber), so concurrent orders never deadlock.
-	c, err := s.orderCustomer(ctx, tx, storeID, req, pre)
+	c, err := s.orderCustomer(ctx, tx, storeID, req, room)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -133,24 +157,23 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int6
 	return o, nil, nil
 }
 
-// orderCustomer finds req's checkout, locked, and its room (pre when read
+// orderCustomer finds req's checkout, locked, and its room (room when read
 // beforehand), and the customer's name and phone: as asked, else the room's.
-func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, pre *preRoom) (orderCustomer, error) {
+func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, room *msgcenter.Room) (orderCustomer, error) {
 	c := orderCustomer{name: req.CustomerName, phone: req.CustomerPhone}
-	var err error
 	if req.CheckoutID != nil {
+		var err error
 		if c.checkout, err = findCheckout(ctx, tx, storeID, *req.CheckoutID, s.db.forUpdate()); err != nil {
 			return c, err
 		}
+		if room == nil {
+			if room, err = findRoom(ctx, tx, storeID, c.checkout.RoomID, ""); err != nil {
+				return c, err
+			}
+		}
 	}
-	var room *msgcenter.Room
-	if pre != nil {
-		room, err = pre.room, pre.err
-	} else {
-		room, err = orderRoom(ctx, tx, storeID, req, c.checkout)
-	}
-	if err != nil || room == nil {
-		return c, err
+	if room == nil {
+		return c, nil
 	}
 	c.roomID = &room.ID
 	if c.name == "" {
@@ -194,22 +217,26 @@ func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64
 // insertPlacedOrder numbers o, gives it its token, inserts it, completes
 // its checkout and raises order_placed.
 func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *msgcenter.Order, checkout *msgcenter.Checkout) error {
-	var err error
 	// The number is taken only by an order that is placed, once its
 	// products are locked; the store's row then stays locked until the
 	// transaction ends, so numbers are given in commit order without gaps.
-	if o.Number, err = nextOrderNumber(ctx, tx, o.StoreID); err != nil {
+	number, hold, err := nextOrderNumber(ctx, tx, o.StoreID)
+	if err != nil {
 		return err
 	}
 	if o.Token, err = randomToken(); err != nil {
 		return err
 	}
+	// Unpaid, the order holds its stock until its release time, its
+	// creation plus the store's hold, written with it; its release job is
+	// asked for in its transaction, so the order and the job commit or
+	// vanish together.
+	releaseAt := o.CreatedAt.Add(hold)
+	o.Number, o.ReleaseAt = number, &releaseAt
 	if err := insertOrder(ctx, tx, o); err != nil {
 		return err
 	}
-	if err := s.holdStock(ctx, tx, o); err != nil {
-		return err
-	}
+	tx.jobs.Releases = append(tx.jobs.Releases, Release{OrderID: o.ID, At: releaseAt})
 	if checkout != nil {
 		if err := setCheckoutStatus(ctx, tx, o.StoreID, checkout.ID, msgcenter.CheckoutCompleted, o.CreatedAt); err != nil {
 			return err
@@ -220,26 +247,6 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 		event: msgcenter.EventOrderPlaced, roomID: o.RoomID, kind: msgcenter.KindAutomation,
 	})
 	return err
-}
-
-// orderRoom resolves the room an order comes from: the request's, the
-// checkout's, the latest room of the customer's phone when the request may
-// join one by phone (RoomByPhone), or none (nil).
-func orderRoom(ctx context.Context, q querier, storeID int64, req *msgcenter.OrderRequest, checkout *msgcenter.Checkout) (*msgcenter.Room, error) {
-	switch {
-	case req.RoomID != nil:
-		return findRoom(ctx, q, storeID, *req.RoomID, "")
-	case checkout != nil:
-		return findRoom(ctx, q, storeID, checkout.RoomID, "")
-	case req.RoomByPhone && req.CustomerPhone != "":
-		rooms, err := findRooms(ctx, q, `WHERE r.store_id = $1 AND r.customer_phone = $2 ORDER BY r.last_inbound_at DESC, r.id DESC LIMIT 1`,
-			storeID, req.CustomerPhone)
-		if err != nil || len(rooms) == 0 {
-			return nil, err
-		}
-		return rooms[0], nil
-	}
-	return nil, nil
 }
 
 // lockProducts reads the store's products named by items, locking them in
@@ -374,17 +381,19 @@ func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID in
 	return nil, false, nil
 }
 
-// nextOrderNumber takes the store's next order number. The update locks the
-// store's row, so numbers are given in commit order without gaps.
-func nextOrderNumber(ctx context.Context, tx *txn, storeID int64) (int64, error) {
-	var n int64
-	err := tx.QueryRowContext(ctx, `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq`, storeID).Scan(&n)
+// nextOrderNumber takes the store's next order number, and reads the
+// store's unpaid hold. The update locks the store's row, so numbers are
+// given in commit order without gaps.
+func nextOrderNumber(ctx context.Context, tx *txn, storeID int64) (int64, time.Duration, error) {
+	var n, holdSeconds int64
+	err := tx.QueryRowContext(ctx, `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq, unpaid_hold_seconds`,
+		storeID).Scan(&n, &holdSeconds)
 	if err == sql.ErrNoRows {
-		return 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+		return 0, 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
 	} else if err != nil {
-		return 0, fmt.Errorf("sqlstore: next order number: %w", err)
+		return 0, 0, fmt.Errorf("sqlstore: next order number: %w", err)
 	}
-	return n, nil
+	return n, time.Duration(holdSeconds) * time.Second, nil
 }
 
 // failCheckout records fc with a fresh microsite link for its room, raises
