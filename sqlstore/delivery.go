@@ -324,9 +324,9 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 }
 
 // updateRecorded applies the results of items to their messages still
-// queued, in one statement whose values are chosen by id (and one more for
-// the sent time of those sent), and returns the updated messages' tries
-// counted with this one. The update's time, and the sent time, is now.
+// queued, in one statement whose values are chosen by id, and returns the
+// updated messages' tries counted with this one. The update's time, and
+// the sent time of those sent, is now.
 func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.Time) (map[int64]int, error) {
 	args := []any{now, string(msgcenter.StatusQueued)}
 	arg := func(v any) string {
@@ -334,7 +334,7 @@ func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.T
 		return "$" + strconv.Itoa(len(args))
 	}
 	cases := map[string]*strings.Builder{}
-	columns := []string{"status", "reason", "text", "button_label", "button_url", "channel_id", "channel_type", "tried"}
+	columns := []string{"status", "reason", "text", "button_label", "button_url", "channel_id", "channel_type", "tried", "sent_at"}
 	for _, c := range columns {
 		cases[c] = &strings.Builder{}
 	}
@@ -348,42 +348,40 @@ func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.T
 		in.WriteString(id)
 		values := []string{arg(string(r.Status)), arg(string(r.Reason)), arg(r.Text), arg(r.ButtonLabel), arg(r.ButtonURL),
 			"CAST(" + arg(nullInt64(r.ChannelID)) + " AS BIGINT)", arg(string(r.ChannelType)), "CAST(" + arg(it.tried) + " AS INTEGER)"}
-		for k, c := range columns {
+		for k, c := range columns[:len(columns)-1] {
 			fmt.Fprintf(cases[c], " WHEN %s THEN %s", id, values[k])
+		}
+		// A message sent was sent at the update's time; another keeps
+		// its sent time (the ELSE below).
+		if r.Status == msgcenter.StatusSent {
+			fmt.Fprintf(cases["sent_at"], " WHEN %s THEN %s", id, arg(now))
 		}
 	}
 	set := func(c string) string { return "CASE id" + cases[c].String() + " END" }
+	sentAt := "sent_at"
+	if cases["sent_at"].Len() > 0 {
+		sentAt = "CASE id" + cases["sent_at"].String() + " ELSE sent_at END"
+	}
 	rows, err := tx.QueryContext(ctx, `UPDATE deliveries
 		SET status = `+set("status")+`, reason = `+set("reason")+`, text = `+set("text")+`,
 			button_label = `+set("button_label")+`, button_url = `+set("button_url")+`, channel_id = `+set("channel_id")+`,
-			channel_type = `+set("channel_type")+`, updated_at = $1, tries = tries + `+set("tried")+`
+			channel_type = `+set("channel_type")+`, updated_at = $1, tries = tries + `+set("tried")+`, sent_at = `+sentAt+`
 		WHERE id IN (`+in.String()+`) AND status = $2
-		RETURNING id, tries, status`, args...)
+		RETURNING id, tries`, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	tries := make(map[int64]int, len(items))
-	var sent []any
 	for rows.Next() {
 		var id int64
 		var n int
-		var status string
-		if err := rows.Scan(&id, &n, &status); err != nil {
-			rows.Close()
+		if err := rows.Scan(&id, &n); err != nil {
 			return nil, err
 		}
 		tries[id] = n
-		if status == string(msgcenter.StatusSent) {
-			sent = append(sent, id)
-		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(sent) == 0 {
-		return tries, err
-	}
-	// The messages sent were sent at the update's time.
-	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET sent_at = updated_at WHERE id IN (`+placeholders(1, len(sent))+`)`, sent...)
-	return tries, err
+	return tries, rows.Err()
 }
 
 // insertAttempts inserts attempts, six values each, in one statement.
