@@ -227,7 +227,7 @@ func runMember(tx *sql.Tx, m *groupMember) error {
 				m.panicked = p
 			}
 		}()
-		t := &txn{Tx: tx}
+		t := &txn{Tx: tx, pipe: eachStmt(tx)}
 		m.err = m.fn(t)
 		m.jobs = t.jobs
 	}()

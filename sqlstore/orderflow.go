@@ -233,7 +233,8 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 	// vanish together.
 	releaseAt := o.CreatedAt.Add(hold)
 	o.Number, o.ReleaseAt = number, &releaseAt
-	if err := insertOrder(ctx, tx, o); err != nil {
+	items, err := insertOrder(ctx, tx, o)
+	if err != nil {
 		return err
 	}
 	tx.jobs.Releases = append(tx.jobs.Releases, Release{OrderID: o.ID, At: releaseAt})
@@ -242,10 +243,11 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 			return err
 		}
 	}
+	// The items go with the message, in one round trip on PostgreSQL.
 	_, _, err = s.db.raise(ctx, tx, occurrence{
 		storeID: o.StoreID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
 		event: msgcenter.EventOrderPlaced, roomID: o.RoomID, kind: msgcenter.KindAutomation,
-	})
+	}, items...)
 	return err
 }
 

@@ -128,6 +128,64 @@ type engine interface {
 type txn struct {
 	*sql.Tx
 	jobs TxJobs
+	// pipe runs statements in the transaction in order, as the engine
+	// can at least cost (pipeline).
+	pipe func(ctx context.Context, stmts []stmt) error
+}
+
+// stmt is one statement of a pipeline: what it does, for its error ("insert
+// order items"), its SQL, its arguments, and, when set, what reads its rows.
+type stmt struct {
+	what  string
+	query string
+	args  []any
+	rows  func(rows rowReader) error
+}
+
+// rowReader is the rows of one statement of a pipeline, on either engine.
+type rowReader interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// pipeline runs stmts in tx, in order, as one would one after another,
+// and returns the first error, naming its statement, after which none
+// runs. On PostgreSQL they
+// go to the server together and come back together, in one round trip;
+// SQLite, in the process, runs them one by one. Statements whose inputs do
+// not depend on each other's results are sent this way.
+func (tx *txn) pipeline(ctx context.Context, stmts ...stmt) error {
+	return tx.pipe(ctx, stmts)
+}
+
+// eachStmt runs stmts in tx one after the other: the pipeline of SQLite.
+func eachStmt(tx *sql.Tx) func(ctx context.Context, stmts []stmt) error {
+	return func(ctx context.Context, stmts []stmt) error {
+		for _, st := range stmts {
+			if err := runStmt(ctx, tx, st); err != nil {
+				return fmt.Errorf("sqlstore: %s: %w", st.what, err)
+			}
+		}
+		return nil
+	}
+}
+
+func runStmt(ctx context.Context, tx *sql.Tx, st stmt) error {
+	if st.rows == nil {
+		_, err := tx.ExecContext(ctx, st.query, st.args...)
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, st.query, st.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := st.rows(rows); err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 // Open connects to the database named by url and applies the migrations it
