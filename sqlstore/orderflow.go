@@ -120,17 +120,25 @@ type orderCustomer struct {
 // (orderStoreRoom).
 func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, room *msgcenter.Room) (*msgcenter.Order, *msgcenter.FailedCheckout, error) {
 	now := s.db.now()
-	// The store's row is locked only once the products are
-	// (nextOrderNumber), so concurrent orders never deadlock.
 	c, err := s.orderCustomer(ctx, tx, storeID, req, room)
 	if err != nil {
 		return nil, nil, err
 	}
-	items, unprocessed, reasons, err := s.takeItems(ctx, tx, storeID, req)
+	// The order's number is taken in the pipeline of its stock, after it:
+	// the store's row is locked only once the products are, so concurrent
+	// orders never deadlock, in the same round trip.
+	var number orderNumber
+	items, unprocessed, reasons, err := s.takeItems(ctx, tx, storeID, req, number.take(storeID))
 	if err != nil {
 		return nil, nil, err
 	}
+	if !number.found {
+		return nil, nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
+	}
 	if len(reasons) > 0 {
+		if err := number.giveBack(ctx, tx, storeID); err != nil {
+			return nil, nil, err
+		}
 		fc := &msgcenter.FailedCheckout{
 			StoreID: storeID, RoomID: c.roomID, CustomerName: c.name,
 			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
@@ -151,7 +159,7 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int6
 		o.Subtotal += it.LineTotal()
 	}
 	o.GrandTotal = o.Subtotal + o.DeliveryFee + o.ServiceFee
-	if err := s.insertPlacedOrder(ctx, tx, o, c.checkout); err != nil {
+	if err := s.insertPlacedOrder(ctx, tx, o, c.checkout, number); err != nil {
 		return nil, nil, err
 	}
 	return o, nil, nil
@@ -190,12 +198,13 @@ func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID i
 // that were fine, the unprocessed ones with their reason, and the reasons
 // of the failure ("items: out_of_stock"). A line naming a product the store
 // does not have is EINVALID (unknownProducts): the request's mistake, not a
-// failed order. req's methods were validated before.
-func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest) (
+// failed order. req's methods were validated before. then runs in the
+// pipeline of the stock's statement, after it, whatever its outcome.
+func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, then ...stmt) (
 	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string, err error) {
 	// The usual order takes its stock in one statement; an order that
 	// cannot be placed as asked reads its products to say why.
-	products, reserved, err := s.reserveStock(ctx, tx, storeID, req.Items)
+	products, reserved, err := s.reserveStock(ctx, tx, storeID, req.Items, then...)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -216,14 +225,8 @@ func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64
 
 // insertPlacedOrder numbers o, gives it its token, inserts it, completes
 // its checkout and raises order_placed.
-func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *msgcenter.Order, checkout *msgcenter.Checkout) error {
-	// The number is taken only by an order that is placed, once its
-	// products are locked; the store's row then stays locked until the
-	// transaction ends, so numbers are given in commit order without gaps.
-	number, hold, err := nextOrderNumber(ctx, tx, o.StoreID)
-	if err != nil {
-		return err
-	}
+func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *msgcenter.Order, checkout *msgcenter.Checkout, number orderNumber) error {
+	var err error
 	if o.Token, err = randomToken(); err != nil {
 		return err
 	}
@@ -231,8 +234,8 @@ func (s *OrderFlowService) insertPlacedOrder(ctx context.Context, tx *txn, o *ms
 	// creation plus the store's hold, written with it; its release job is
 	// asked for in its transaction, so the order and the job commit or
 	// vanish together.
-	releaseAt := o.CreatedAt.Add(hold)
-	o.Number, o.ReleaseAt = number, &releaseAt
+	releaseAt := o.CreatedAt.Add(number.hold)
+	o.Number, o.ReleaseAt = number.n, &releaseAt
 	items, err := insertOrder(ctx, tx, o)
 	if err != nil {
 		return err
@@ -334,7 +337,8 @@ func cartProducts(lines []msgcenter.CartItem) (ids []int64, qty map[int64]int) {
 // their lines (lines of one product share its stock), and returns them as
 // they were before. Otherwise it takes nothing and reports false. Rows are
 // locked in ascending id order on PostgreSQL, as lockProducts locks them.
-func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID int64, lines []msgcenter.CartItem) (map[int64]*msgcenter.Product, bool, error) {
+// then runs in the statement's pipeline, after it.
+func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID int64, lines []msgcenter.CartItem, then ...stmt) (map[int64]*msgcenter.Product, bool, error) {
 	ids, qty := cartProducts(lines)
 	args := []any{storeID}
 	var when, in strings.Builder
@@ -346,29 +350,29 @@ func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID in
 		}
 		fmt.Fprintf(&in, "$%d", 2*i+2)
 	}
-	rows, err := tx.QueryContext(ctx, `
-		UPDATE products AS p SET stock = p.stock - w.q
-		FROM (SELECT id AS pid, CASE id`+when.String()+` END AS q FROM products
-			WHERE store_id = $1 AND id IN (`+in.String()+`) ORDER BY id`+s.db.forUpdate()+`) AS w
-		WHERE p.id = w.pid AND p.active AND p.stock >= w.q
-		RETURNING id, name, price, stock, created_at`, args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
-	}
 	products := make(map[int64]*msgcenter.Product, len(ids))
-	for rows.Next() {
-		p := &msgcenter.Product{StoreID: storeID, Active: true}
-		if err := rows.Scan(&p.ID, &p.Name, &p.Price, &p.Stock, &p.CreatedAt); err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
-		}
-		p.Stock += qty[p.ID]
-		p.CreatedAt = p.CreatedAt.UTC()
-		products[p.ID] = p
+	take := stmt{what: "take stock", query: `
+		UPDATE products AS p SET stock = p.stock - w.q
+		FROM (SELECT id AS pid, CASE id` + when.String() + ` END AS q FROM products
+			WHERE store_id = $1 AND id IN (` + in.String() + `) ORDER BY id` + s.db.forUpdate() + `) AS w
+		WHERE p.id = w.pid AND p.active AND p.stock >= w.q
+		RETURNING id, name, price, stock, created_at`,
+		args: args,
+		rows: func(rows rowReader) error {
+			for rows.Next() {
+				p := &msgcenter.Product{StoreID: storeID, Active: true}
+				if err := rows.Scan(&p.ID, &p.Name, &p.Price, &p.Stock, &p.CreatedAt); err != nil {
+					return err
+				}
+				p.Stock += qty[p.ID]
+				p.CreatedAt = p.CreatedAt.UTC()
+				products[p.ID] = p
+			}
+			return nil
+		},
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("sqlstore: take stock: %w", err)
+	if err := tx.pipeline(ctx, append([]stmt{take}, then...)...); err != nil {
+		return nil, false, err
 	}
 	if len(products) == len(ids) {
 		return products, true, nil
@@ -383,19 +387,39 @@ func (s *OrderFlowService) reserveStock(ctx context.Context, tx *txn, storeID in
 	return nil, false, nil
 }
 
-// nextOrderNumber takes the store's next order number, and reads the
-// store's unpaid hold. The update locks the store's row, so numbers are
-// given in commit order without gaps.
-func nextOrderNumber(ctx context.Context, tx *txn, storeID int64) (int64, time.Duration, error) {
-	var n, holdSeconds int64
-	err := tx.QueryRowContext(ctx, `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq, unpaid_hold_seconds`,
-		storeID).Scan(&n, &holdSeconds)
-	if err == sql.ErrNoRows {
-		return 0, 0, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
-	} else if err != nil {
-		return 0, 0, fmt.Errorf("sqlstore: next order number: %w", err)
+// orderNumber is the store's next order number, taken for an order, and
+// the store's unpaid hold, read with it.
+type orderNumber struct {
+	n     int64
+	hold  time.Duration
+	found bool // the store was found
+}
+
+// take returns the statement that takes the store's next order number into
+// n and reads its hold. The update locks the store's row until the
+// transaction ends, so numbers are given in commit order without gaps.
+func (n *orderNumber) take(storeID int64) stmt {
+	return stmt{what: "next order number", query: `UPDATE stores SET order_seq = order_seq + 1 WHERE id = $1 RETURNING order_seq, unpaid_hold_seconds`,
+		args: []any{storeID},
+		rows: func(rows rowReader) error {
+			if !rows.Next() {
+				return nil
+			}
+			var holdSeconds int64
+			n.found = true
+			err := rows.Scan(&n.n, &holdSeconds)
+			n.hold = time.Duration(holdSeconds) * time.Second
+			return err
+		}}
+}
+
+// giveBack gives the number back, for an order that is not placed: the
+// store's row is still locked, so the next order takes it.
+func (n *orderNumber) giveBack(ctx context.Context, tx *txn, storeID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE stores SET order_seq = order_seq - 1 WHERE id = $1`, storeID); err != nil {
+		return fmt.Errorf("sqlstore: give back order number: %w", err)
 	}
-	return n, time.Duration(holdSeconds) * time.Second, nil
+	return nil
 }
 
 // failCheckout records fc with a fresh microsite link for its room, raises
