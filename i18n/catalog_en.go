@@ -338,4 +338,13 @@ var english = map[string]string{
 	"admin.mc.versions":                 "Versions",
 	"admin.mc.revert":                   "Revert to default",
 	"admin.mc.loading":                  "Loading…",
+
+	// The order's story (issue 20): cancel with refund, restock on refund,
+	// why a product could not be ordered, a message's shortened product list.
+	"admin.order.refunded":        "Refunded",
+	"admin.order.cancel_refund":   "Cancel and refund",
+	"admin.location.restock":      "Return items to stock when an order is refunded",
+	"admin.location.restock_hint": "Cancelling an order always returns its items to stock. Turn this off if refunded items do not go back on sale.",
+	"render.more_items":           "…and %d more items",
+	"render.more_item":            "…and 1 more item",
 }

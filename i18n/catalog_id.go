@@ -338,4 +338,13 @@ var indonesian = map[string]string{
 	"admin.mc.versions":                 "Versi",
 	"admin.mc.revert":                   "Kembalikan ke bawaan",
 	"admin.mc.loading":                  "Memuat…",
+
+	// The order's story (issue 20): cancel with refund, restock on refund,
+	// why a product could not be ordered, a message's shortened product list.
+	"admin.order.refunded":        "Dana dikembalikan",
+	"admin.order.cancel_refund":   "Batalkan dan kembalikan dana",
+	"admin.location.restock":      "Kembalikan stok barang saat dana pesanan dikembalikan",
+	"admin.location.restock_hint": "Membatalkan pesanan selalu mengembalikan stok barangnya. Matikan jika barang yang dananya dikembalikan tidak dijual lagi.",
+	"render.more_items":           "…dan %d produk lainnya",
+	"render.more_item":            "…dan 1 produk lainnya",
 }
