@@ -24,12 +24,12 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Config holds what the server needs; cmd fills it.
 type Config struct {
-	Addr         string
-	PublicURL    *url.URL
+	Addr      string
+	PublicURL *url.URL
 	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
 	// button may have; empty accepts the public URL and
 	// render.SpecCTABase (render.CTABases).
-	CTABaseURLs []string
+	CTABaseURLs  []string
 	Logger       *slog.Logger
 	Now          func() time.Time
 	MaxBodyBytes int64
