@@ -24,18 +24,18 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // Config holds what the server needs; cmd fills it.
 type Config struct {
-	Addr      string
-	PublicURL *url.URL
-	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
-	// button may have; empty accepts the public URL and
-	// render.SpecCTABase (render.CTABases).
-	CTABaseURLs  []string
+	Addr         string
+	PublicURL    *url.URL
 	Logger       *slog.Logger
 	Now          func() time.Time
 	MaxBodyBytes int64
 	// Limits are the per-client rate limits of sign-in, webhooks and
 	// customer pages; the zero value limits nothing (serve sets defaults).
 	Limits Limits
+	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
+	// button may have; empty accepts the public URL and
+	// render.SpecCTABase (render.CTABases).
+	CTABaseURLs []string
 
 	Users    msgcenter.UserService
 	Stores   msgcenter.StoreService
