@@ -6,7 +6,8 @@ import (
 )
 
 // ClickDedupeWindow is how long a repeated custom-button click (same room,
-// agent and payload) is taken for a retry of the first and sends nothing.
+// agent and payload) is taken for a retry of the first and sends nothing,
+// unless the first click's message failed.
 const ClickDedupeWindow = 30 * time.Second
 
 // MicrositeLinkTTL is how long a personalised microsite link stays valid.
@@ -45,7 +46,8 @@ type ButtonClick struct {
 	Payload []byte
 }
 
-// Click statuses answered to the webhook.
+// What a click did: raised a new message (whose outcome the webhook then
+// reports), or nothing, being a retry of a recent click.
 const (
 	ClickSent      = "sent"
 	ClickDuplicate = "duplicate"
@@ -53,7 +55,8 @@ const (
 
 // ClickResult is what a click did.
 type ClickResult struct {
-	// Status is ClickSent or ClickDuplicate (a retry within the window).
+	// Status is ClickSent (a new message was raised) or ClickDuplicate (a
+	// retry within the window of a click whose message has not failed).
 	Status     string
 	DeliveryID int64
 	RoomID     int64
@@ -80,7 +83,7 @@ type CustomButtonService interface {
 	// Click handles one webhook call: it checks the secret in constant time
 	// (ENOTFOUND for an unknown store or a wrong secret, alike), finds or
 	// creates the room, and unless the same click came within
-	// ClickDedupeWindow, creates a personalised microsite link and raises
+	// ClickDedupeWindow and its message has not failed, creates a personalised microsite link and raises
 	// share_microsite_url in one transaction. EINVALID when the room cannot
 	// be found nor created (no channel of its type).
 	Click(ctx context.Context, storeID int64, secret string, c *ButtonClick) (*ClickResult, error)
