@@ -10,6 +10,9 @@ import (
 // unless the first click's message failed.
 const ClickDedupeWindow = 30 * time.Second
 
+// MaxCustomButtonLabel is the longest label an admin may give the button.
+const MaxCustomButtonLabel = 100
+
 // MicrositeLinkTTL is how long a personalised microsite link stays valid.
 const MicrositeLinkTTL = 7 * 24 * time.Hour
 
@@ -20,8 +23,10 @@ type CustomButton struct {
 	// Secret is the last path segment of the webhook URL: 32 random bytes in
 	// unpadded base64url. It is never shown except inside the URL.
 	Secret string
-	// Label is the button's label name on the omnichannel: the store name.
-	Label string
+	// Label is the button's label name on the omnichannel: the store name,
+	// following a rename, unless the admin set one (LabelSetByAdmin).
+	Label           string
+	LabelSetByAdmin bool
 	// AutoCreated reports whether the provider created the button with the
 	// current URL; when false the admin follows the manual steps.
 	AutoCreated bool
@@ -72,6 +77,17 @@ type CustomButtonService interface {
 
 	// FindCustomButton returns the store's button, ENOTFOUND when it has none.
 	FindCustomButton(ctx context.Context, storeID int64) (*CustomButton, error)
+
+	// SetCustomButtonLabel sets the label the admin chose for the store's
+	// button, or with "" makes it follow the store name again, and asks the
+	// provider to update the button. EINVALID for a label longer than
+	// MaxCustomButtonLabel or that is not plain text.
+	SetCustomButtonLabel(ctx context.Context, st *Store, label string) (*CustomButton, error)
+
+	// FollowStoreName gives a button whose label the admin did not set the
+	// store's current name, after a rename, and asks the provider to update
+	// it. A button the admin named, or already named so, is left alone.
+	FollowStoreName(ctx context.Context, st *Store) (*CustomButton, error)
 
 	// RotateCustomButton gives the store a new secret, so the old URL stops
 	// working, and asks the provider to re-create the button with it.

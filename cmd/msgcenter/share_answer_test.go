@@ -45,3 +45,45 @@ func testShareClickFailedThenRetried(t *testing.T, dbURL string) {
 		t.Fatalf("the room got %+v, want the microsite link once", out)
 	}
 }
+
+func TestShareButtonLabel(t *testing.T) {
+	runEngineCases(t, []engineCase{{"FollowsRenameUnlessAdminSet", testShareButtonLabel}})
+}
+
+// testShareButtonLabel renames the store: the button (here and on the
+// sandbox omnichannel) follows, until the admin names it; clearing the
+// admin's label follows the store again.
+func testShareButtonLabel(t *testing.T, dbURL string) {
+	sh := MustRunMain(t, dbURL).NewShop("Toko Kopi Senja")
+	store := "/api/v1/stores/" + sh.Store
+	label := func(l string) customButton {
+		t.Helper()
+		var b customButton
+		sh.MustJSON(200, "PUT", store+"/message-center/share_microsite_url/custom-button", map[string]string{"label": l}, &b)
+		return b
+	}
+	expect := func(what, want string) {
+		t.Helper()
+		if b := sh.CustomButton(); b.Label != want {
+			t.Errorf("%s: label %q, want %q", what, b.Label, want)
+		}
+		if bs := sh.SandboxButtons(); len(bs) != 1 || bs[0].Label != want {
+			t.Errorf("%s: the omnichannel's button %+v, want label %q", what, bs, want)
+		}
+	}
+	sh.MustJSON(200, "PATCH", store, map[string]string{"name": "Warung Bu Sri 🍜"}, nil)
+	expect("after a rename", "Warung Bu Sri 🍜")
+	if b := label("Kirim Katalog"); b.Label != "Kirim Katalog" {
+		t.Fatalf("admin label answered %+v", b)
+	}
+	sh.MustJSON(200, "PATCH", store, map[string]string{"name": "Warung Bu Sri"}, nil)
+	expect("a rename after the admin's label", "Kirim Katalog")
+	if b := label(""); b.Label != "Warung Bu Sri" {
+		t.Fatalf("cleared label answered %+v", b)
+	}
+	expect("after clearing the label", "Warung Bu Sri")
+	resp, out := sh.Do("PUT", store+"/message-center/share_microsite_url/custom-button", sh.Token, map[string]string{"label": strings.Repeat("x", 101)})
+	if resp.StatusCode != 422 || !strings.Contains(string(out), `"label"`) {
+		t.Fatalf("a 101-character label: %d %s, want 422 naming label", resp.StatusCode, out)
+	}
+}
