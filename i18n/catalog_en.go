@@ -363,6 +363,7 @@ var english = map[string]string{
 	"admin.mc.preview_hide":       "Hide preview",
 	"js.invalid_title":            "This draft cannot be previewed yet",
 	"js.invalid_fallback_title":   "The fallback cannot be previewed yet",
+	"js.field.header":             "Header",
 	"js.fix_below":                "Fix the marked fields; the preview updates as you type.",
 	"js.cb_label_saved":           "Label saved.",
 	"js.cb_label_follows":         "The label follows the store name again.",

@@ -363,6 +363,7 @@ var indonesian = map[string]string{
 	"admin.mc.preview_hide":       "Sembunyikan pratinjau",
 	"js.invalid_title":            "Draf ini belum dapat dipratinjau",
 	"js.invalid_fallback_title":   "Fallback belum dapat dipratinjau",
+	"js.field.header":             "Header",
 	"js.fix_below":                "Perbaiki kolom yang ditandai; pratinjau diperbarui saat Anda mengetik.",
 	"js.cb_label_saved":           "Label disimpan.",
 	"js.cb_label_follows":         "Label kembali mengikuti nama toko.",
