@@ -115,7 +115,10 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 		d := time.Duration(n) * time.Minute
 		upd.IncompleteDelay = &d
 		st := storeFrom(r.Context())
-		_, err = s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, upd)
+		var updated *msgcenter.Store
+		if updated, err = s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, upd); err == nil {
+			s.followStoreName(r.Context(), updated)
+		}
 	}
 	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
 		p, perr := s.newLocationPage(r)

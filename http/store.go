@@ -102,5 +102,6 @@ func (s *Server) handleStoreUpdate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.followStoreName(r.Context(), updated)
 	writeJSON(w, http.StatusOK, newStoreJSON(updated))
 }
