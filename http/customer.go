@@ -91,6 +91,10 @@ type orderPage struct {
 
 	ReceiptAvailable                 bool
 	OrderURL, ReceiptURL, ReceiptPDF string
+
+	// Sample marks a store's sample page (the button of a test message):
+	// the page says so at its top and offers no PDF.
+	Sample bool
 }
 
 // itemLine is one item of an order page.

@@ -338,4 +338,12 @@ var english = map[string]string{
 	"admin.mc.versions":                 "Versions",
 	"admin.mc.revert":                   "Revert to default",
 	"admin.mc.loading":                  "Loading…",
+
+	// What each person is told is so: test messages and the sample pages
+	// their buttons open, what was sent about an order, how to pay, the
+	// messages' triggers and statuses, and the error pages.
+	"test.marker":      "[TEST]",
+	"sample.title":     "Sample",
+	"sample.banner":    "Sample page: this is how your customers see this page. The order on it is made up for a test message.",
+	"sample.not_found": "There is no such sample page.",
 }

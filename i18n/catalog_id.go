@@ -338,4 +338,12 @@ var indonesian = map[string]string{
 	"admin.mc.versions":                 "Versi",
 	"admin.mc.revert":                   "Kembalikan ke bawaan",
 	"admin.mc.loading":                  "Memuat…",
+
+	// What each person is told is so: test messages and the sample pages
+	// their buttons open, what was sent about an order, how to pay, the
+	// messages' triggers and statuses, and the error pages.
+	"test.marker":      "[UJI COBA]",
+	"sample.title":     "Contoh",
+	"sample.banner":    "Halaman contoh: beginilah pelanggan Anda melihat halaman ini. Pesanan di sini dibuat untuk pesan uji coba.",
+	"sample.not_found": "Halaman contoh itu tidak ada.",
 }
