@@ -29,6 +29,9 @@ type locationPage struct {
 	Languages                                []option
 	Fields                                   map[string]string
 	Integration                              *integrationSection
+
+	// BankTransfer is the store's bank transfer instructions.
+	BankTransfer string
 }
 
 // option is one choice of a select.
@@ -48,6 +51,7 @@ func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
 	lp := &locationPage{
 		adminPage: p, Name: st.Name, Address: st.Address, TimeZone: st.TimeZone, Language: string(st.Language),
 		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(),
+		BankTransfer: st.BankTransferInstructions,
 	}
 	if lp.Integration, err = s.integrationFor(r); err != nil {
 		return nil, err
@@ -83,6 +87,8 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 	name, address, tz := f.Get("name"), f.Get("address"), f.Get("time_zone")
 	lang := msgcenter.Language(f.Get("language"))
 	upd := msgcenter.StoreUpdate{Name: &name, Address: &address, TimeZone: &tz, Language: &lang}
+	bank := f.Get("bank_transfer_instructions")
+	upd.BankTransferInstructions = &bank
 	delay := strings.TrimSpace(f.Get("order_incomplete_delay_minutes"))
 	var err error
 	if n, perr := strconv.Atoi(delay); perr != nil {
@@ -102,6 +108,7 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Name, p.Address, p.TimeZone, p.Language, p.Delay = name, address, tz, string(lang), delay
+		p.BankTransfer = bank
 		if tz != "" && !slices.Contains(p.TimeZones, tz) {
 			p.TimeZones = append([]string{tz}, p.TimeZones...)
 		}

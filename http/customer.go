@@ -92,6 +92,10 @@ type orderPage struct {
 	ReceiptAvailable                 bool
 	OrderURL, ReceiptURL, ReceiptPDF string
 
+	// Story is what the order's chat was sent and how to pay it; empty on
+	// the receipt.
+	Story orderStory
+
 	// Sample marks a store's sample page (the button of a test message):
 	// the page says so at its top and offers no PDF.
 	Sample bool
@@ -156,6 +160,11 @@ func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newOrderPage(st, o, "order.details")
+	var err error
+	if p.Story, err = s.newOrderStory(r.Context(), st, o); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if err := s.pages.render(w, http.StatusOK, "order.html", p); err != nil {
 		s.Error(w, r, err)
 	}

@@ -27,10 +27,13 @@ type storeInput struct {
 	Language               *msgcenter.Language `json:"language"`
 	IncompleteDelayMinutes *int                `json:"order_incomplete_delay_minutes"`
 	UnpaidHoldMinutes      *int                `json:"unpaid_hold_minutes"`
+
+	BankTransferInstructions *string `json:"bank_transfer_instructions"`
 }
 
 func (in storeInput) update() msgcenter.StoreUpdate {
-	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language}
+	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language,
+		BankTransferInstructions: in.BankTransferInstructions}
 	if in.IncompleteDelayMinutes != nil {
 		d := minutes(*in.IncompleteDelayMinutes)
 		upd.IncompleteDelay = &d
