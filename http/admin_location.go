@@ -70,7 +70,7 @@ func (s *Server) handleLocationPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("saved") != "" {
-		p.Notice = "Location saved."
+		p.Notice = p.T("admin.location.saved")
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_location.html", p)
 }
@@ -112,8 +112,9 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 		if tz != "" && !slices.Contains(p.TimeZones, tz) {
 			p.TimeZones = append([]string{tz}, p.TimeZones...)
 		}
-		p.Fields = msgcenter.ErrorFields(err)
-		p.Problem = msgcenter.ErrorMessage(err) + " Check the fields marked below."
+		lang := msgcenter.Language(p.Lang)
+		p.Fields = i18n.TranslateFields(lang, msgcenter.ErrorFields(err))
+		p.Problem = i18n.Translate(lang, msgcenter.ErrorMessage(err)) + " " + p.T("admin.check_fields")
 		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_location.html", p)
 		return
 	}

@@ -263,8 +263,8 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 	return dp, nil
 }
 
-// actionDone are the notices after an order action.
-var actionDone = map[string]string{"pay": "Order marked paid.", "cancel": "Order cancelled.", "refund": "Order refunded."}
+// actionDone are the catalogue keys of the notices after an order action.
+var actionDone = map[string]string{"pay": "admin.order.done_pay", "cancel": "admin.order.done_cancel", "refund": "admin.order.done_refund"}
 
 func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
 	p, err := s.orderDetail(r)
@@ -272,7 +272,9 @@ func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	p.Notice = actionDone[r.URL.Query().Get("done")]
+	if key, ok := actionDone[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.T(key)
+	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_order.html", p)
 }
 
@@ -298,7 +300,7 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 				s.Error(w, r, perr)
 				return
 			}
-			p.Problem = msgcenter.ErrorMessage(err)
+			p.Problem = i18n.Translate(msgcenter.Language(p.Lang), msgcenter.ErrorMessage(err))
 			s.renderAdmin(w, r, errorStatus(err), "admin_order.html", p)
 			return
 		}

@@ -62,6 +62,7 @@ func (s *Server) customerOrder(w http.ResponseWriter, r *http.Request, token str
 		s.Error(w, r, err)
 		return nil, nil, false
 	}
+	setPageStore(r.Context(), st)
 	return st, o, true
 }
 

@@ -49,7 +49,7 @@ func (s *Server) handleSamplePage(w http.ResponseWriter, r *http.Request) {
 	case msgcenter.SampleReceiptPage:
 		p, name = s.newOrderPage(st, s.sampleOrder(st, msgcenter.OrderPaid), "receipt.title"), "receipt.html"
 	default:
-		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "%s", i18n.For(lang).T("sample.not_found")))
+		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
 		return
 	}
 	p.Sample, p.HoldNote = true, ""
