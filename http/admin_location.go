@@ -31,6 +31,9 @@ type locationPage struct {
 	Languages   []option
 	Fields      map[string]string
 	Integration *integrationSection
+
+	// BankTransfer is the store's bank transfer instructions.
+	BankTransfer string
 }
 
 // option is one choice of a select.
@@ -50,6 +53,7 @@ func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
 	lp := &locationPage{
 		adminPage: p, Name: st.Name, Address: st.Address, TimeZone: st.TimeZone, Language: string(st.Language),
 		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(), Restock: "0",
+		BankTransfer: st.BankTransferInstructions,
 	}
 	if st.RestockOnRefund() {
 		lp.Restock = "1"
@@ -71,7 +75,7 @@ func (s *Server) handleLocationPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("saved") != "" {
-		p.Notice = "Location saved."
+		p.Notice = p.T("admin.location.saved")
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_location.html", p)
 }
@@ -88,6 +92,8 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 	name, address, tz := f.Get("name"), f.Get("address"), f.Get("time_zone")
 	lang := msgcenter.Language(f.Get("language"))
 	upd := msgcenter.StoreUpdate{Name: &name, Address: &address, TimeZone: &tz, Language: &lang}
+	bank := f.Get("bank_transfer_instructions")
+	upd.BankTransferInstructions = &bank
 	delay := strings.TrimSpace(f.Get("order_incomplete_delay_minutes"))
 	// The checkbox sends "1" after its hidden "0": the last value holds.
 	restock := ""
@@ -115,7 +121,10 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 		d := time.Duration(n) * time.Minute
 		upd.IncompleteDelay = &d
 		st := storeFrom(r.Context())
-		_, err = s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, upd)
+		var updated *msgcenter.Store
+		if updated, err = s.Stores.UpdateStore(r.Context(), st.OwnerID, st.ID, upd); err == nil {
+			s.followStoreName(r.Context(), updated)
+		}
 	}
 	if msgcenter.ErrorCode(err) == msgcenter.EINVALID {
 		p, perr := s.newLocationPage(r)
@@ -127,11 +136,13 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 		if restock == "0" || restock == "1" {
 			p.Restock = restock
 		}
+		p.BankTransfer = bank
 		if tz != "" && !slices.Contains(p.TimeZones, tz) {
 			p.TimeZones = append([]string{tz}, p.TimeZones...)
 		}
-		p.Fields = msgcenter.ErrorFields(err)
-		p.Problem = msgcenter.ErrorMessage(err) + " Check the fields marked below."
+		lang := msgcenter.Language(p.Lang)
+		p.Fields = i18n.TranslateFields(lang, msgcenter.ErrorFields(err))
+		p.Problem = i18n.Translate(lang, msgcenter.ErrorMessage(err)) + " " + p.T("admin.check_fields")
 		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_location.html", p)
 		return
 	}

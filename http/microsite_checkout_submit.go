@@ -106,11 +106,11 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 
 // formErrors is a refused order as the checkout form shows it, in lang: the
 // fields the form offers as choices (the methods, the cart's lines) say
-// what to do beside them, each line by its place in the cart; the others
-// keep their message.
+// what to do beside them, each line by its place in the cart; the others,
+// and the message, are the domain's English told in lang (i18n.Translate).
 func formErrors(err error, lang msgcenter.Language) (string, map[string]string) {
 	t := i18n.For(lang).T
-	msg, fields := msgcenter.ErrorMessage(err), map[string]string{}
+	msg, fields := i18n.Translate(lang, msgcenter.ErrorMessage(err)), map[string]string{}
 	var lines []int
 	said := false // a field in lang's words: the message says so too
 	for name, text := range msgcenter.ErrorFields(err) {
@@ -124,7 +124,7 @@ func formErrors(err error, lang msgcenter.Language) (string, map[string]string) 
 			n, _ := strconv.Atoi(strings.TrimPrefix(name[:strings.IndexByte(name, ']')], "items["))
 			lines = append(lines, n+1)
 		default:
-			fields[name] = text
+			fields[name] = i18n.Translate(lang, text)
 		}
 	}
 	if len(lines) > 0 {

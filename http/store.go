@@ -31,11 +31,13 @@ type storeInput struct {
 	IncompleteDelayMinutes *int                `json:"order_incomplete_delay_minutes"`
 	UnpaidHoldMinutes      *int                `json:"unpaid_hold_minutes"`
 	RestockOnRefund        *bool               `json:"restock_on_refund"`
+
+	BankTransferInstructions *string `json:"bank_transfer_instructions"`
 }
 
 func (in storeInput) update() msgcenter.StoreUpdate {
 	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language,
-		RestockOnRefund: in.RestockOnRefund}
+		RestockOnRefund: in.RestockOnRefund, BankTransferInstructions: in.BankTransferInstructions}
 	if in.IncompleteDelayMinutes != nil {
 		d := minutes(*in.IncompleteDelayMinutes)
 		upd.IncompleteDelay = &d
@@ -102,5 +104,6 @@ func (s *Server) handleStoreUpdate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	s.followStoreName(r.Context(), updated)
 	writeJSON(w, http.StatusOK, newStoreJSON(updated))
 }

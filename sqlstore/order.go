@@ -163,22 +163,22 @@ func loadOrderItems(ctx context.Context, q querier, orders []*msgcenter.Order) e
 	return nil
 }
 
-// insertOrder stores o and its items; o gets its id.
-func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
+// insertOrder stores o, which gets its id, and returns the statement that
+// inserts its items, one for all lines (an order has at most 100), for the
+// caller to run with its next ones (txn.pipeline).
+func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) ([]stmt, error) {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO orders (store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
-			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`,
 		o.StoreID, o.Number, o.Token, nullInt64(o.RoomID), nullInt64(o.CheckoutID), o.CustomerName, o.CustomerPhone, o.Address,
 		o.DeliveryMethod, o.DeliveryFee, o.ServiceFee, o.Subtotal, o.GrandTotal, o.PaymentMethod, string(o.Status),
-		o.CreatedAt, o.PaidAt, o.UpdatedAt,
+		o.CreatedAt, o.PaidAt, o.UpdatedAt, o.ReleaseAt,
 	).Scan(&o.ID)
 	if err != nil {
-		return fmt.Errorf("sqlstore: insert order: %w", err)
+		return nil, fmt.Errorf("sqlstore: insert order: %w", err)
 	}
-
-	// One statement for all lines: an order has at most 100.
 	const cols = 6
 	values := make([]string, 0, len(o.Items))
 	args := make([]any, 0, cols*len(o.Items))
@@ -187,17 +187,11 @@ func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 		args = append(args, o.ID, i+1, it.ProductID, it.Name, it.Quantity, it.UnitPrice)
 	}
 	if len(values) == 0 {
-		return nil
+		return nil, nil
 	}
-	_, err = tx.ExecContext(ctx, `
+	return []stmt{{what: "insert order items", query: `
 		INSERT INTO order_items (order_id, line, product_id, name, quantity, unit_price)
-		VALUES `+strings.Join(values, ", "),
-		args...,
-	)
-	if err != nil {
-		return fmt.Errorf("sqlstore: insert order items: %w", err)
-	}
-	return nil
+		VALUES ` + strings.Join(values, ", "), args: args}}, nil
 }
 
 // updateOrderStatus writes o's status and times.

@@ -15,17 +15,36 @@ import (
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
-// enqueueRecorder is a fake Enqueuer that records the ids it is given and
-// checks that each is visible, queued, in the transaction it is given.
+// enqueueRecorder is a fake Enqueuer that records the ids of messages it
+// is given, checking that each is visible, queued, in the transaction it
+// is given, and the release jobs of the orders, checking that each order
+// is visible in it with the job's release time.
 type enqueueRecorder struct {
-	mu      sync.Mutex
-	ids     []int64
-	missing []int64
-	err     error
+	mu       sync.Mutex
+	ids      []int64
+	missing  []int64
+	releases map[int64]time.Time
+	err      error
 }
 
-func (r *enqueueRecorder) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (r *enqueueRecorder) EnqueueTx(ctx context.Context, tx *sql.Tx, jobs sqlstore.TxJobs) error {
+	ids := jobs.Deliveries
 	var missing []int64
+	for _, rel := range jobs.Releases {
+		var at sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT release_at FROM orders WHERE id = $1`, rel.OrderID).Scan(&at); err != nil ||
+			!at.Valid || !at.Time.Equal(rel.At) {
+			missing = append(missing, -rel.OrderID)
+		}
+	}
+	r.mu.Lock()
+	if r.releases == nil {
+		r.releases = map[int64]time.Time{}
+	}
+	for _, rel := range jobs.Releases {
+		r.releases[rel.OrderID] = rel.At
+	}
+	r.mu.Unlock()
 	for _, id := range ids {
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM deliveries WHERE id = $1`, id).Scan(&status); err != nil || status != "queued" {
@@ -46,11 +65,19 @@ func (r *enqueueRecorder) take(tb testing.TB) []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.missing) > 0 {
-		tb.Fatalf("Enqueue got ids %v that its transaction does not hold as queued", r.missing)
+		tb.Fatalf("Enqueue got ids %v that its transaction does not hold as queued (negative: orders without that release time)", r.missing)
 	}
 	ids := r.ids
 	r.ids = nil
 	return ids
+}
+
+// release returns when the release job of the order is due, zero when
+// none was enqueued.
+func (r *enqueueRecorder) release(orderID int64) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.releases[orderID]
 }
 
 func (r *enqueueRecorder) fail(err error) {

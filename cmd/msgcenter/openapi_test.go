@@ -212,6 +212,8 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "POST", mc+"/order_paid/preview", map[string]any{"type": "custom", "body": "Paid {{order_id}}", "button_label": "Receipt"})
 	must(202, "POST", mc+"/order_placed/test", map[string]any{"room_id": sh.IGRoom})
 	must(200, "POST", mc+"/share_microsite_url/custom-button/rotate", nil)
+	must(200, "PUT", mc+"/share_microsite_url/custom-button", map[string]any{"label": "Kirim Katalog"})
+	must(422, "PUT", mc+"/share_microsite_url/custom-button", map[string]any{"label": "two\nlines"})
 
 	must(200, "GET", st+"/products", nil)
 	p := id(must(201, "POST", st+"/products", map[string]any{"name": "Es Teh", "price": 8000, "stock": 10}))
