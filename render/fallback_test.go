@@ -80,14 +80,14 @@ func TestFindTemplate(t *testing.T) {
 	})
 }
 
-func TestFallbackLanguage(t *testing.T) {
+func TestMessageLanguage(t *testing.T) {
 	c := msgcenter.DefaultMessageConfig(1, msgcenter.EventOrderPaid)
 	c.Language = msgcenter.LanguageEnglish
-	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageEnglish {
+	if got := render.MessageLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageEnglish {
 		t.Errorf("default message: %q, want the message's language", got)
 	}
 	c.Type = msgcenter.MessageTypeCustom
-	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageIndonesian {
+	if got := render.MessageLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageIndonesian {
 		t.Errorf("custom message: %q, want the store's language", got)
 	}
 }

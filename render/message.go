@@ -122,7 +122,8 @@ func Content(c *msgcenter.MessageConfig) (body, buttonLabel string) {
 	return c.Body, c.ButtonLabel
 }
 
-// RenderMessage renders the message c sends for d: its text, held to
+// RenderMessage renders the message c sends for d, its placeholders in
+// MessageLanguage (c's language when d has no StoreLanguage): its text, held to
 // msgcenter.MaxBodyLength characters by the length rule (Fit), its
 // plain-text button label and the button's link (ButtonURL). It returns
 // EINVALID when the body uses placeholders that event does not have (field
@@ -152,8 +153,12 @@ func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 		}
 		label = c.ButtonLabel
 	}
+	lang := c.Language
+	if d.StoreLanguage.Valid() {
+		lang = MessageLanguage(c, d.StoreLanguage)
+	}
 	return &Message{
-		Text:   Fit(t, NewValues(d, c.Language), msgcenter.MaxBodyLength),
+		Text:   Fit(t, NewValues(d, lang), msgcenter.MaxBodyLength),
 		Button: Button{Label: label, URL: ButtonURL(c.Event, d)},
 	}, nil
 }
