@@ -13,8 +13,8 @@
 // even without product lines is cut to the limit, ending with "…".
 //
 // A line of {{order.unprocessed_products}} names why its product could not
-// be ordered, in the message's language ("1 x Es Teh — out of stock"); the
-// words are the i18n catalogues'.
+// be ordered ("1 x Es Teh — out of stock"), in MessageLanguage like every
+// placeholder; the words are the i18n catalogues'.
 package render
 
 import (
