@@ -64,7 +64,8 @@ type FallbackMessage struct {
 }
 
 // RenderFallback fills tpl with the bindings of c's fallback and the values
-// of d, in MessageLanguage. The preview uses it too, so what the admin sees
+// of d, in MessageLanguage, its product lists shortened as Fit shortens them
+// when the filled body would pass msgcenter.MaxTemplateBodyLength. The preview uses it too, so what the admin sees
 // is what is sent. The dynamic URL button's link is built on the template's
 // own base URL, as WhatsApp builds it.
 func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig, storeLanguage msgcenter.Language, d *Data) *FallbackMessage {
@@ -73,6 +74,12 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 		fb = &msgcenter.FallbackConfig{}
 	}
 	values := NewValues(d, MessageLanguage(c, storeLanguage))
+	// The filled body is held to WhatsApp's limit by the product lists'
+	// part of the length rule (Fit); a template cannot be cut.
+	values, _, _ = fitLists(values, msgcenter.MaxTemplateBodyLength, func(v *Values) string {
+		params, _ := FallbackParams(tpl, fb, v)
+		return tpl.Fill(params)
+	})
 	params, suffix := FallbackParams(tpl, fb, values)
 	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
 		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}
