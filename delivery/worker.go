@@ -238,7 +238,7 @@ func (s *Service) record(ctx context.Context, work *msgcenter.DeliveryWork, res 
 // data gathers the values of the message's placeholders and button.
 func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.Data {
 	st := w.Store
-	d := &render.Data{StoreName: st.Name, Currency: st.Currency, BaseURL: s.cfg.PublicURL}
+	d := &render.Data{StoreName: st.Name, StoreLanguage: st.Language, Currency: st.Currency, BaseURL: s.cfg.PublicURL}
 	if w.Room != nil {
 		d.CustomerName = w.Room.CustomerName
 	}
@@ -262,7 +262,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		}
 		d.Items = renderItems(fc.Items)
 		for _, u := range fc.Unprocessed {
-			d.Unprocessed = append(d.Unprocessed, render.Item{Name: u.Name, Quantity: u.Quantity, UnitPrice: u.UnitPrice})
+			d.Unprocessed = append(d.Unprocessed, render.Item{Name: u.Name, Quantity: u.Quantity, UnitPrice: u.UnitPrice, Reason: u.Reason})
 		}
 		for _, it := range fc.Items {
 			d.ProductSubtotal += it.LineTotal()

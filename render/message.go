@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -121,10 +122,12 @@ func Content(c *msgcenter.MessageConfig) (body, buttonLabel string) {
 	return c.Body, c.ButtonLabel
 }
 
-// RenderMessage renders the message c sends for d: its text, its plain-text
-// button label and the button's link (ButtonURL). It returns EINVALID when
-// the body uses placeholders that event does not have (field "body") or the
-// label contains any (field "button_label").
+// RenderMessage renders the message c sends for d, its placeholders in
+// MessageLanguage (c's language when d has no StoreLanguage): its text, held to
+// msgcenter.MaxBodyLength characters by the length rule (Fit), its
+// plain-text button label and the button's link (ButtonURL). It returns
+// EINVALID when the body uses placeholders that event does not have (field
+// "body") or the label contains any (field "button_label").
 func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 	if d == nil {
 		d = &Data{}
@@ -150,8 +153,12 @@ func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 		}
 		label = c.ButtonLabel
 	}
+	lang := c.Language
+	if d.StoreLanguage.Valid() {
+		lang = MessageLanguage(c, d.StoreLanguage)
+	}
 	return &Message{
-		Text:   t.Render(NewValues(d, c.Language)),
+		Text:   Fit(t, NewValues(d, lang), msgcenter.MaxBodyLength),
 		Button: Button{Label: label, URL: ButtonURL(c.Event, d)},
 	}, nil
 }
@@ -175,4 +182,79 @@ func ButtonURL(event msgcenter.Event, d *Data) string {
 		return msgcenter.JoinURL(d.BaseURL, d.ReceiptPath)
 	}
 	return ""
+}
+
+// Fit renders t with v within limit characters, by the one length rule of
+// rendered messages:
+//
+//  1. A text within the limit is sent as it is.
+//  2. Otherwise every product list ({{order.products}},
+//     {{order.unprocessed_products}}) keeps its first lines, as many as let
+//     the whole text fit, the same number for each list, and ends with a
+//     line saying how many it left out: "…and 38 more items" ("…dan 38
+//     produk lainnya"). The order page the button opens lists them all.
+//  3. Should the text not fit even with no product line (a body near the
+//     limit with long names), it is cut to limit-1 characters and ends
+//     with "…".
+//
+// Characters are Unicode code points, as the body's own limit counts them.
+func Fit(t *Template, v *Values, limit int) string {
+	_, text, ok := fitLists(v, limit, t.Render)
+	if ok {
+		return text
+	}
+	return cutText(text, limit)
+}
+
+// fitLists applies steps 1 and 2 of the length rule (Fit) to whatever text
+// makes of values: it returns v and its text when that is within limit,
+// else the v.Shorten with the most lines whose text is, and ok. When none
+// is, it returns v.Shorten(0), its text, and false.
+func fitLists(v *Values, limit int, text func(*Values) string) (*Values, string, bool) {
+	s := text(v)
+	if fits(s, limit) {
+		return v, s, true
+	}
+	// More lines make a longer text, so the largest count that fits is
+	// found by halving.
+	var (
+		best     *Values
+		bestText string
+	)
+	for lo, hi := 0, v.longestList()-1; lo <= hi; {
+		keep := (lo + hi) / 2
+		short := v.Shorten(keep)
+		if s := text(short); fits(s, limit) {
+			best, bestText = short, s
+			lo = keep + 1
+		} else {
+			hi = keep - 1
+		}
+	}
+	if best != nil {
+		return best, bestText, true
+	}
+	short := v.Shorten(0)
+	s = text(short)
+	return short, s, fits(s, limit)
+}
+
+// fits reports whether s has at most limit characters.
+func fits(s string, limit int) bool {
+	return len(s) <= limit || utf8.RuneCountInString(s) <= limit
+}
+
+// cutText returns the first limit-1 characters of s and "…".
+func cutText(s string, limit int) string {
+	if limit < 1 {
+		return ""
+	}
+	n := 0
+	for i := range s {
+		if n == limit-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }

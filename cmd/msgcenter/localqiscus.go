@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/internal/netguard"
@@ -103,8 +104,10 @@ func (l *localQiscus) isLocal(baseURL string) bool {
 }
 
 // configure gives the clients of sandbox apps an HTTP client that may reach
-// exactly this process's own listener, and no rate limit: the platform is
-// this process. Real apps keep the deployment's settings.
+// exactly this process's own listener, no rate limit, and a catalogue read
+// afresh each time (a template made in the sandbox's settings is offered at
+// once): the platform is this process. Real apps keep the deployment's
+// settings.
 func (l *localQiscus) configure(in *msgcenter.Integration, cfg *qiscus.Config) {
 	if !l.isLocal(in.BaseURL) {
 		return
@@ -119,4 +122,5 @@ func (l *localQiscus) configure(in *msgcenter.Integration, cfg *qiscus.Config) {
 	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
 	cfg.HTTPClient = client
 	cfg.RatePerSecond, cfg.Burst = math.Inf(1), 1
+	cfg.TemplateTTL = time.Nanosecond
 }

@@ -150,38 +150,55 @@ func (sh *Shop) P(room int64) int64 {
 	return 0
 }
 
-// PlatformChannelID returns the platform's id of one of the shop's msgcenter
-// channels.
-func (sh *Shop) PlatformChannelID(channel int64) int64 {
-	sh.tb.Helper()
+// PlatformChannelID returns the platform's id of one of the store's
+// msgcenter channels.
+func (a *App) PlatformChannelID(store string, channel int64) int64 {
+	a.tb.Helper()
 	var c struct {
 		Channels []struct {
 			ID         int64  `json:"id"`
 			ExternalID string `json:"external_id"`
 		} `json:"channels"`
 	}
-	sh.MustJSON(http.StatusOK, "GET", "/api/v1/stores/"+sh.Store+"/channels", nil, &c)
+	a.MustJSON(http.StatusOK, "GET", "/api/v1/stores/"+store+"/channels", nil, &c)
 	for _, ch := range c.Channels {
 		if ch.ID == channel {
 			id, err := strconv.ParseInt(ch.ExternalID, 10, 64)
 			if err != nil {
-				sh.tb.Fatalf("channel %d has no platform id", channel)
+				a.tb.Fatalf("channel %d has no platform id", channel)
 			}
 			return id
 		}
 	}
-	sh.tb.Fatal(fmt.Sprintf("channel %d not found", channel))
+	a.tb.Fatal(fmt.Sprintf("channel %d not found", channel))
 	return 0
 }
 
 // CreateTemplate adds tpl to the platform's channel behind its msgcenter
-// channel (tpl.ChannelID), as WhatsApp's review leaves it.
-func (sh *Shop) CreateTemplate(t *testing.T, tpl *msgcenter.WhatsAppTemplate) {
+// channel (tpl.ChannelID), as WhatsApp's review leaves it; tpl is not
+// changed.
+func (a *App) CreateTemplate(t *testing.T, store string, tpl *msgcenter.WhatsAppTemplate) {
 	t.Helper()
-	tpl.ChannelID = sh.PlatformChannelID(tpl.ChannelID)
-	if err := sh.Main.Sandbox.CreatePlatformTemplate(context.Background(), sh.StoreID, tpl); err != nil {
+	storeID, _ := strconv.ParseInt(store, 10, 64)
+	cp := *tpl
+	cp.ChannelID = a.PlatformChannelID(store, tpl.ChannelID)
+	if err := a.Main.Sandbox.CreatePlatformTemplate(context.Background(), storeID, &cp); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// PlatformChannelID returns the platform's id of one of the shop's msgcenter
+// channels.
+func (sh *Shop) PlatformChannelID(channel int64) int64 {
+	sh.tb.Helper()
+	return sh.App.PlatformChannelID(sh.Store, channel)
+}
+
+// CreateTemplate adds tpl to the platform's channel behind its msgcenter
+// channel (tpl.ChannelID).
+func (sh *Shop) CreateTemplate(t *testing.T, tpl *msgcenter.WhatsAppTemplate) {
+	t.Helper()
+	sh.App.CreateTemplate(t, sh.Store, tpl)
 }
 
 // TemplateMessages returns the templates the platform carried on the
