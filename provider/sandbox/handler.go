@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
@@ -59,6 +61,8 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 	mux.HandleFunc("GET /sandbox", h.rooms)
 	mux.HandleFunc("GET /sandbox/{$}", h.rooms)
 	mux.HandleFunc("GET /sandbox/rooms/{id}", h.room)
+	mux.HandleFunc("POST /sandbox/rooms", h.createRoom)
+	mux.HandleFunc("POST /sandbox/channels", h.createChannel)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/messages", h.postMessage)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/age", h.age)
 	mux.HandleFunc("POST /sandbox/rooms/{id}/messages/{mid}/status", h.markStatus)
@@ -185,12 +189,19 @@ func (h *handler) rooms(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	channels, err := h.visibleChannels(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	data := struct {
 		layout
-		Rooms  []roomView
-		Modes  []FaultMode
-		Stores []storeFaults
-	}{layout: layout{Title: "Sandbox omnichannel"}, Modes: FaultModes()}
+		Rooms        []roomView
+		Modes        []FaultMode
+		Stores       []storeFaults
+		Channels     []*channelOption
+		ChannelTypes []msgcenter.ChannelType
+	}{layout: layout{Title: "Sandbox omnichannel"}, Modes: FaultModes(), Channels: channels, ChannelTypes: msgcenter.ChannelTypes()}
 	for _, rm := range rms {
 		data.Rooms = append(data.Rooms, h.view(rm))
 	}
@@ -367,4 +378,89 @@ func (h *handler) error(w http.ResponseWriter, r *http.Request, err error) {
 		Fields  map[string]string
 	}{layout: layout{Title: http.StatusText(status)}, Status: status, Message: msgcenter.ErrorMessage(err), Fields: msgcenter.ErrorFields(err)}
 	h.render(w, r, status, "error.html", "layout", data)
+}
+
+// channelOption is a channel of a visible store's app, for the new-room form.
+type channelOption struct {
+	ID        int64
+	StoreID   int64
+	StoreName string
+	Type      msgcenter.ChannelType
+	Name      string
+}
+
+// visibleChannels lists the channels of the requester's stores' apps.
+func (h *handler) visibleChannels(r *http.Request) ([]*channelOption, error) {
+	all, ids, err := h.visible(r)
+	if err != nil {
+		return nil, err
+	}
+	where, args, none := storeFilter("c.store_id", all, ids)
+	if none {
+		return nil, nil
+	}
+	rows, err := h.p.db.QueryContext(r.Context(), `SELECT c.id, c.store_id, s.name, c.type, c.name
+		FROM sandbox_channels c JOIN stores s ON s.id = c.store_id`+where+` ORDER BY c.store_id, c.id LIMIT 1000`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: find channels: %w", err)
+	}
+	defer rows.Close()
+	var out []*channelOption
+	for rows.Next() {
+		c := &channelOption{}
+		var typ string
+		if err := rows.Scan(&c.ID, &c.StoreID, &c.StoreName, &typ, &c.Name); err != nil {
+			return nil, fmt.Errorf("sandbox: find channels: %w", err)
+		}
+		c.Type = msgcenter.ChannelType(typ)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// createChannel adds a channel to a visible store's app; msgcenter's channel
+// names it by the id the rooms page then shows.
+func (h *handler) createChannel(w http.ResponseWriter, r *http.Request) {
+	storeID, ok := h.storeForm(w, r)
+	if !ok {
+		return
+	}
+	c := &PlatformChannel{StoreID: storeID, Type: msgcenter.ChannelType(r.PostForm.Get("type")), Name: r.PostForm.Get("name"),
+		Phone: strings.TrimSpace(r.PostForm.Get("phone"))}
+	if err := h.p.CreateChannel(r.Context(), c); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sandbox", http.StatusSeeOther)
+}
+
+// createRoom is a new customer writing first on a channel of a visible
+// store's app: the room is opened and the message posted to msgcenter.
+func (h *handler) createRoom(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	channels, err := h.visibleChannels(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PostForm.Get("channel_id"), 10, 64)
+	i := slices.IndexFunc(channels, func(c *channelOption) bool { return c.ID == id })
+	if i < 0 {
+		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Channel not found."))
+		return
+	}
+	rm := &PlatformRoom{StoreID: channels[i].StoreID, ChannelID: id, CustomerName: r.PostForm.Get("customer_name"),
+		CustomerUserID: r.PostForm.Get("customer_user_id")}
+	if err := h.p.CreateRoom(r.Context(), rm); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if _, err := h.p.CustomerWrites(r.Context(), rm.StoreID, rm.ID, r.PostForm.Get("text")); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/sandbox/rooms/"+strconv.FormatInt(rm.ID, 10), http.StatusSeeOther)
 }

@@ -263,3 +263,48 @@ func TestHandler(t *testing.T) {
 		})
 	})
 }
+
+// TestHandler_NewChannelAndCustomer: the rooms page adds a channel to a
+// visible store's app and a customer who writes first, whose message is
+// posted to msgcenter's inbound webhook; another admin's store or channel
+// is as if it did not exist.
+func TestHandler_NewChannelAndCustomer(t *testing.T) {
+	t.Parallel()
+	sqltest.EachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := mustFixture(t, db)
+		sink, self := newHookSink(t)
+		f.p.SetSelf(func() string { return self.URL }, self.Client())
+		store := strconv.FormatInt(f.store, 10)
+		inbound := "/hooks/qiscus/" + store + "/inbound/sec"
+		if err := f.p.SetWebhooks(ctx, f.store, "http://msgcenter.example"+inbound, ""); err != nil {
+			t.Fatal(err)
+		}
+		h := f.p.Handler(sandbox.HandlerConfig{StoreIDs: func(r *http.Request) ([]int64, error) { return []int64{f.store}, nil }})
+
+		w := serve(t, h, "POST", "/sandbox/channels", url.Values{"store_id": {store}, "type": {"telegram"}, "name": {"Bot Toko"}})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("new channel: %d %s", w.Code, w.Body)
+		}
+		page := serve(t, h, "GET", "/sandbox", nil).Body.String()
+		m := regexp.MustCompile(`<option value="(\d+)">Kopi Senja · Bot Toko \(telegram, channel id \d+\)</option>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("the rooms page does not offer the new channel: %s", page)
+		}
+		w = serve(t, h, "POST", "/sandbox/rooms", url.Values{"channel_id": {m[1]}, "customer_name": {"Tono"}, "customer_user_id": {"tono_tg"}, "text": {"Halo"}})
+		if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/sandbox/rooms/") {
+			t.Fatalf("new customer: %d %s", w.Code, w.Body)
+		}
+		if posts := sink.got(inbound); len(posts) != 1 || !strings.Contains(string(posts[0]), `"name":"Tono"`) {
+			t.Fatalf("inbound posts %q, want Tono's message", posts)
+		}
+		other := strconv.FormatInt(f.other, 10)
+		if w := serve(t, h, "POST", "/sandbox/channels", url.Values{"store_id": {other}, "type": {"telegram"}, "name": {"x"}}); w.Code != http.StatusNotFound {
+			t.Errorf("a channel for another admin's store: %d, want 404", w.Code)
+		}
+		otherChannel := strconv.FormatInt(f.otherRoom.ChannelID, 10)
+		if w := serve(t, h, "POST", "/sandbox/rooms", url.Values{"channel_id": {otherChannel}, "text": {"x"}}); w.Code != http.StatusNotFound {
+			t.Errorf("a customer on another admin's channel: %d, want 404", w.Code)
+		}
+	})
+}
