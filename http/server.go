@@ -32,6 +32,10 @@ type Config struct {
 	// Limits are the per-client rate limits of sign-in, webhooks and
 	// customer pages; the zero value limits nothing (serve sets defaults).
 	Limits Limits
+	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
+	// button may have; empty accepts the public URL and
+	// render.SpecCTABase (render.CTABases).
+	CTABaseURLs []string
 
 	Users    msgcenter.UserService
 	Stores   msgcenter.StoreService
@@ -213,9 +217,7 @@ func (s *Server) routes() {
 	s.micrositeRoutes()
 	s.integrationRoutes()
 
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
-	})
+	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
 // Handler returns the root handler: request id, access log, metrics and

@@ -47,7 +47,7 @@ func (s *CommerceService) FindOrders(ctx context.Context, storeID int64, f msgce
 }
 
 const orderColumns = `id, store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
-	delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at`
+	delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at, refunded_at`
 
 // findOrder returns the one order matching where, with its items;
 // ENOTFOUND when there is none.
@@ -103,13 +103,13 @@ func scanOrder(rows *sql.Rows) (*msgcenter.Order, error) {
 type nullOrderRow struct {
 	id, storeID, number, roomID, checkoutID, deliveryFee, serviceFee, subtotal, grandTotal sql.NullInt64
 	token, customerName, customerPhone, address, deliveryMethod, paymentMethod, status     sql.NullString
-	createdAt, paidAt, updatedAt, releaseAt                                                sql.NullTime
+	createdAt, paidAt, updatedAt, releaseAt, refundedAt                                    sql.NullTime
 }
 
 func (r *nullOrderRow) dest() []any {
 	return []any{&r.id, &r.storeID, &r.number, &r.token, &r.roomID, &r.checkoutID, &r.customerName, &r.customerPhone, &r.address,
 		&r.deliveryMethod, &r.deliveryFee, &r.serviceFee, &r.subtotal, &r.grandTotal, &r.paymentMethod, &r.status,
-		&r.createdAt, &r.paidAt, &r.updatedAt, &r.releaseAt}
+		&r.createdAt, &r.paidAt, &r.updatedAt, &r.releaseAt, &r.refundedAt}
 }
 
 // value returns the order without its items, or nil when the join found none.
@@ -123,7 +123,7 @@ func (r *nullOrderRow) value() *msgcenter.Order {
 		DeliveryMethod: r.deliveryMethod.String, DeliveryFee: r.deliveryFee.Int64, ServiceFee: r.serviceFee.Int64,
 		Subtotal: r.subtotal.Int64, GrandTotal: r.grandTotal.Int64, PaymentMethod: r.paymentMethod.String,
 		Status: msgcenter.OrderStatus(r.status.String), CreatedAt: r.createdAt.Time.UTC(), PaidAt: timePtr(r.paidAt),
-		UpdatedAt: r.updatedAt.Time.UTC(), ReleaseAt: timePtr(r.releaseAt)}
+		UpdatedAt: r.updatedAt.Time.UTC(), ReleaseAt: timePtr(r.releaseAt), RefundedAt: timePtr(r.refundedAt)}
 }
 
 // loadOrderItems fills the items of orders, by line.
@@ -197,9 +197,9 @@ func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) ([]stmt, erro
 // updateOrderStatus writes o's status and times.
 func updateOrderStatus(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE orders SET status = $1, paid_at = $2, updated_at = $3
+		UPDATE orders SET status = $1, paid_at = $2, updated_at = $3, refunded_at = $6
 		WHERE store_id = $4 AND id = $5`,
-		string(o.Status), o.PaidAt, o.UpdatedAt, o.StoreID, o.ID,
+		string(o.Status), o.PaidAt, o.UpdatedAt, o.StoreID, o.ID, o.RefundedAt,
 	)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update order: %w", err)

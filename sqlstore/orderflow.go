@@ -13,13 +13,6 @@ import (
 
 var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
 
-// Reasons of an unprocessed cart line.
-const (
-	unprocessedUnknown    = "unknown"
-	unprocessedInactive   = "inactive"
-	unprocessedOutOfStock = "out_of_stock"
-)
-
 // OrderFlowService runs the order flow's state changes; each one that raises
 // an event records the event's delivery, and enqueues its job, in the
 // change's transaction.
@@ -128,20 +121,20 @@ func (s *OrderFlowService) placeOrder(ctx context.Context, tx *txn, storeID int6
 	// the store's row is locked only once the products are, so concurrent
 	// orders never deadlock, in the same round trip.
 	var number orderNumber
-	items, unprocessed, reasons, err := s.takeItems(ctx, tx, storeID, req, number.take(storeID))
+	items, unprocessed, err := s.takeItems(ctx, tx, storeID, req, number.take(storeID))
 	if err != nil {
 		return nil, nil, err
 	}
 	if !number.found {
 		return nil, nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Store not found.")
 	}
-	if len(reasons) > 0 {
+	if len(unprocessed) > 0 {
 		if err := number.giveBack(ctx, tx, storeID); err != nil {
 			return nil, nil, err
 		}
 		fc := &msgcenter.FailedCheckout{
 			StoreID: storeID, RoomID: c.roomID, CustomerName: c.name,
-			Items: items, Unprocessed: unprocessed, Reason: strings.Join(reasons, "; "), CreatedAt: now,
+			Items: items, Unprocessed: unprocessed, Reason: msgcenter.FailureSummary(unprocessed), CreatedAt: now,
 		}
 		if err := s.failCheckout(ctx, tx, fc, c.checkout, now); err != nil {
 			return nil, nil, err
@@ -195,32 +188,33 @@ func (s *OrderFlowService) orderCustomer(ctx context.Context, tx *txn, storeID i
 
 // takeItems takes the stock of req's lines and prices them, or, when the
 // order cannot be placed as asked, takes nothing and says why: the lines
-// that were fine, the unprocessed ones with their reason, and the reasons
-// of the failure ("items: out_of_stock"). A line naming a product the store
-// does not have is EINVALID (unknownProducts): the request's mistake, not a
-// failed order. req's methods were validated before. then runs in the
-// pipeline of the stock's statement, after it, whatever its outcome.
+// that were fine and the unprocessed ones, each with its reason (a stock
+// issue or a product no longer sold, the causes of Order Failed). A line
+// naming a product the store does not have is EINVALID (unknownProducts):
+// the request's mistake, not a failed order. req's methods were validated
+// before. then runs in the pipeline of the stock's statement, after it,
+// whatever its outcome.
 func (s *OrderFlowService) takeItems(ctx context.Context, tx *txn, storeID int64, req *msgcenter.OrderRequest, then ...stmt) (
-	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string, err error) {
+	items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, err error) {
 	// The usual order takes its stock in one statement; an order that
 	// cannot be placed as asked reads its products to say why.
 	products, reserved, err := s.reserveStock(ctx, tx, storeID, req.Items, then...)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if !reserved {
 		if products, err = s.lockProducts(ctx, tx, storeID, req.Items); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	if err := unknownProducts(req.Items, products); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	items, unprocessed, reasons = classifyItems(req.Items, products)
-	if reserved && len(reasons) > 0 {
-		return nil, nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", strings.Join(reasons, "; "))
+	items, unprocessed = classifyItems(req.Items, products)
+	if reserved && len(unprocessed) > 0 {
+		return nil, nil, fmt.Errorf("sqlstore: stock taken for an order that fails: %s", msgcenter.FailureSummary(unprocessed))
 	}
-	return items, unprocessed, reasons, nil
+	return items, unprocessed, nil
 }
 
 // insertPlacedOrder numbers o, gives it its token, inserts it, completes
@@ -276,26 +270,24 @@ func (s *OrderFlowService) lockProducts(ctx context.Context, tx *txn, storeID in
 }
 
 // classifyItems splits cart lines into the order's items, priced now, and
-// the unprocessed ones with their reason; reasons sums up the failure for
-// the failed checkout ("items: out_of_stock"), empty when every line is fine.
+// the unprocessed ones with their reason, none when every line is fine.
 // Lines of one product share its stock.
-func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Product) (items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem, reasons []string) {
+func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Product) (items []msgcenter.OrderItem, unprocessed []msgcenter.UnprocessedItem) {
 	items, unprocessed = []msgcenter.OrderItem{}, []msgcenter.UnprocessedItem{}
 	left := make(map[int64]int, len(products))
 	for id, p := range products {
 		left[id] = p.Stock
 	}
-	var kinds []string
 	for _, line := range lines {
 		p, ok := products[line.ProductID]
-		reason := ""
+		var reason msgcenter.UnprocessedReason
 		switch {
 		case !ok:
-			reason = unprocessedUnknown
+			reason = msgcenter.UnprocessedUnknown
 		case !p.Active:
-			reason = unprocessedInactive
+			reason = msgcenter.UnprocessedInactive
 		case line.Quantity > left[p.ID]:
-			reason = unprocessedOutOfStock
+			reason = msgcenter.UnprocessedOutOfStock
 		}
 		if reason == "" {
 			left[p.ID] -= line.Quantity
@@ -307,14 +299,8 @@ func classifyItems(lines []msgcenter.CartItem, products map[int64]*msgcenter.Pro
 			u.Name, u.UnitPrice = p.Name, p.Price
 		}
 		unprocessed = append(unprocessed, u)
-		if !slices.Contains(kinds, reason) {
-			kinds = append(kinds, reason)
-		}
 	}
-	if len(kinds) > 0 {
-		reasons = append(reasons, "items: "+strings.Join(kinds, ", "))
-	}
-	return items, unprocessed, reasons
+	return items, unprocessed
 }
 
 // cartProducts returns the distinct products of lines in ascending id
@@ -452,20 +438,27 @@ func (s *OrderFlowService) PayOrder(ctx context.Context, storeID, orderID int64)
 	return s.apply(ctx, storeID, orderID, msgcenter.ActionPay)
 }
 
-// CancelOrder cancels the store's placed or paid order; a cancelled order
-// is answered as it is. Returns ENOTFOUND, or ECONFLICT for a refunded order.
-func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
-	return s.apply(ctx, storeID, orderID, msgcenter.ActionCancel)
+// CancelOrder cancels the store's order and gives its items back to stock:
+// a placed order, or with refund a paid one, whose payment is refunded with
+// it (RefundedAt). A cancelled order is answered as it is. Returns
+// ENOTFOUND, or ECONFLICT (msgcenter.Order.Apply) for a paid order without
+// refund, refund of an unpaid order, or a refunded or expired order.
+func (s *OrderFlowService) CancelOrder(ctx context.Context, storeID, orderID int64, refund bool) (*msgcenter.Order, error) {
+	action := msgcenter.ActionCancel
+	if refund {
+		action = msgcenter.ActionCancelRefund
+	}
+	return s.apply(ctx, storeID, orderID, action)
 }
 
-// RefundOrder refunds the store's paid order; a refunded order is answered
-// as it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
+// RefundOrder refunds the store's paid order, giving its items back to
+// stock when the store restocks on refund; a refunded order is answered as
+// it is. Returns ENOTFOUND, or ECONFLICT for an order that is not paid.
 func (s *OrderFlowService) RefundOrder(ctx context.Context, storeID, orderID int64) (*msgcenter.Order, error) {
 	return s.apply(ctx, storeID, orderID, msgcenter.ActionRefund)
 }
 
-// apply locks the store's order and applies action to it; when that
-// changes the order it is written and raises the action's event, if any.
+// apply locks the store's order and changes it by action (change).
 func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, action msgcenter.OrderAction) (*msgcenter.Order, error) {
 	var o *msgcenter.Order
 	err := s.db.withTx(ctx, func(tx *txn) error {
@@ -473,23 +466,62 @@ func (s *OrderFlowService) apply(ctx context.Context, storeID, orderID int64, ac
 		if o, err = findOrder(ctx, tx, `WHERE store_id = $1 AND id = $2`+s.db.forUpdate(), storeID, orderID); err != nil {
 			return err
 		}
-		if changed, err := o.Apply(action, s.db.now()); err != nil || !changed {
-			return err
-		}
-		if err := updateOrderStatus(ctx, tx, o); err != nil {
-			return err
-		}
-		if action.Event() == "" {
-			return nil
-		}
-		_, _, err = s.db.raise(ctx, tx, occurrence{
-			storeID: storeID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
-			event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
-		})
+		_, err = s.change(ctx, tx, o, action)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// change applies action to o, read and locked in tx, by the one state
+// machine (msgcenter.Order.Apply) with the store's restock-on-refund
+// setting. When that changes o, in tx: its items go back to stock if the
+// change says so, o is written, and the action's event, if any, is raised.
+// A refused change returns Apply's error and writes nothing. It reports
+// whether o changed.
+func (s *OrderFlowService) change(ctx context.Context, tx *txn, o *msgcenter.Order, action msgcenter.OrderAction) (bool, error) {
+	var restockOnRefund bool
+	if err := tx.QueryRowContext(ctx, `SELECT restock_on_refund FROM stores WHERE id = $1`, o.StoreID).Scan(&restockOnRefund); err != nil {
+		return false, fmt.Errorf("sqlstore: find store's restock setting: %w", err)
+	}
+	ch, err := o.Apply(action, s.db.now(), restockOnRefund)
+	if err != nil || !ch.Changed {
+		return false, err
+	}
+	if ch.Restock {
+		if err := restock(ctx, tx, o); err != nil {
+			return false, err
+		}
+	}
+	if err := updateOrderStatus(ctx, tx, o); err != nil {
+		return false, err
+	}
+	if action.Event() == "" {
+		return true, nil
+	}
+	_, _, err = s.db.raise(ctx, tx, occurrence{
+		storeID: o.StoreID, subject: msgcenter.SubjectOrder, subjectID: o.ID, orderID: &o.ID,
+		event: action.Event(), roomID: o.RoomID, kind: msgcenter.KindAutomation,
+	})
+	return err == nil, err
+}
+
+// restock gives every line of o back to its product's stock, in tx.
+// Products are updated in ascending id order, as orders lock them, so a
+// change and an order never wait for each other in a cycle.
+func restock(ctx context.Context, tx *txn, o *msgcenter.Order) error {
+	lines := make([]msgcenter.CartItem, len(o.Items))
+	for i, it := range o.Items {
+		lines[i] = msgcenter.CartItem{ProductID: it.ProductID, Quantity: it.Quantity}
+	}
+	ids, qty := cartProducts(lines)
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock + $1 WHERE store_id = $2 AND id = $3`,
+			qty[id], o.StoreID, id); err != nil {
+			return fmt.Errorf("sqlstore: give back stock: %w", err)
+		}
+	}
+	return nil
 }
