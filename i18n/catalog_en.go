@@ -416,6 +416,7 @@ var english = map[string]string{
 	"error.title.500":           "Something went wrong",
 	"error.title.503":           "Not available right now",
 	"error.title.other":         "Error %d",
+	"error.text.404":            "The address may be mistyped, or the page is no longer there.",
 	"error.back_to_shop":        "Back to %s",
 	"admin.check_fields":        "Check the fields marked below.",
 	"admin.location.saved":      "Location saved.",

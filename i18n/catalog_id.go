@@ -416,6 +416,7 @@ var indonesian = map[string]string{
 	"error.title.500":           "Terjadi kesalahan",
 	"error.title.503":           "Sedang tidak tersedia",
 	"error.title.other":         "Kesalahan %d",
+	"error.text.404":            "Alamatnya mungkin salah ketik, atau halamannya sudah tidak ada.",
 	"error.back_to_shop":        "Kembali ke %s",
 	"admin.check_fields":        "Periksa kolom yang ditandai di bawah.",
 	"admin.location.saved":      "Lokasi disimpan.",
