@@ -162,8 +162,68 @@ type MessageConfigUpdate struct {
 	Body              *string         `json:"body"`
 	ButtonLabel       *string         `json:"button_label"`
 	AutomationEnabled *bool           `json:"automation_enabled"`
-	Fallback          *FallbackConfig `json:"fallback"`
+	Fallback          *FallbackUpdate `json:"fallback"`
 	Version           *int            `json:"version"`
+}
+
+// FallbackUpdate is a draft of the WhatsApp fallback: nil fields (absent or
+// null in JSON) keep their current value, so {"enabled": false} turns the
+// fallback off and keeps its template for when it is turned on again. An
+// empty list of variables unbinds them all, and an empty button binding
+// ({}) unbinds the button.
+type FallbackUpdate struct {
+	Enabled          *bool      `json:"enabled"`
+	ChannelID        *int64     `json:"channel_id"`
+	TemplateType     *string    `json:"template_type"`
+	TemplateCategory *string    `json:"template_category"`
+	TemplateName     *string    `json:"template_name"`
+	TemplateLanguage *string    `json:"template_language"`
+	Variables        *[]Binding `json:"variables"`
+	HeaderVariables  *[]Binding `json:"header_variables"`
+	Button           *Binding   `json:"button"`
+}
+
+// Apply returns a copy of fb (nil is the empty fallback) with u's fields set.
+func (u FallbackUpdate) Apply(fb *FallbackConfig) *FallbackConfig {
+	n := FallbackConfig{}
+	if fb != nil {
+		n = *fb
+		n.Variables = append([]Binding(nil), fb.Variables...)
+		n.HeaderVariables = append([]Binding(nil), fb.HeaderVariables...)
+		if fb.Button != nil {
+			b := *fb.Button
+			n.Button = &b
+		}
+	}
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	if u.Enabled != nil {
+		n.Enabled = *u.Enabled
+	}
+	if u.ChannelID != nil {
+		n.ChannelID = *u.ChannelID
+	}
+	set(&n.TemplateType, u.TemplateType)
+	set(&n.TemplateCategory, u.TemplateCategory)
+	set(&n.TemplateName, u.TemplateName)
+	set(&n.TemplateLanguage, u.TemplateLanguage)
+	if u.Variables != nil {
+		n.Variables = append([]Binding(nil), *u.Variables...)
+	}
+	if u.HeaderVariables != nil {
+		n.HeaderVariables = append([]Binding(nil), *u.HeaderVariables...)
+	}
+	if u.Button != nil {
+		b := *u.Button
+		n.Button = &b
+		if b == (Binding{}) {
+			n.Button = nil
+		}
+	}
+	return &n
 }
 
 // Apply returns a copy of c with u's fields set. Validate on the copy also
@@ -187,8 +247,7 @@ func (u MessageConfigUpdate) Apply(c *MessageConfig) *MessageConfig {
 		n.AutomationEnabled, n.automationGiven = *u.AutomationEnabled, true
 	}
 	if u.Fallback != nil {
-		fb := *u.Fallback
-		n.Fallback = &fb
+		n.Fallback = u.Fallback.Apply(c.Fallback)
 	}
 	if u.Version != nil {
 		n.Version = *u.Version

@@ -92,8 +92,9 @@ func TestMessageConfigUpdateApply(t *testing.T) {
 		cur := custom(msgcenter.EventOrderPlaced)
 		cur.Version = 3
 		lang, body := msgcenter.LanguageIndonesian, "Baru {{order_id}}"
+		nine := int64(9)
 		n := msgcenter.MessageConfigUpdate{Language: &lang, Body: &body, AutomationEnabled: ptr(false),
-			Fallback: &msgcenter.FallbackConfig{Enabled: true, ChannelID: 9}}.Apply(cur)
+			Fallback: &msgcenter.FallbackUpdate{Enabled: ptr(true), ChannelID: &nine}}.Apply(cur)
 		if n == cur || n.Language != lang || n.Body != body || n.AutomationEnabled || n.Fallback.ChannelID != 9 {
 			t.Fatalf("applied %+v", n)
 		}
@@ -115,9 +116,41 @@ func TestMessageConfigUpdateApply(t *testing.T) {
 		}
 	})
 	t.Run("ErrFallbackOnShare", func(t *testing.T) {
-		n := msgcenter.MessageConfigUpdate{Fallback: &msgcenter.FallbackConfig{}}.Apply(msgcenter.DefaultMessageConfig(1, msgcenter.EventShareMicrositeURL))
+		n := msgcenter.MessageConfigUpdate{Fallback: &msgcenter.FallbackUpdate{}}.Apply(msgcenter.DefaultMessageConfig(1, msgcenter.EventShareMicrositeURL))
 		if got := msgcenter.ErrorFields(n.Validate()); got["fallback"] != "is available on order_placed and order_paid only" {
 			t.Errorf("fields %v", got)
+		}
+	})
+}
+
+func TestFallbackUpdateApply(t *testing.T) {
+	ptr := func(b bool) *bool { return &b }
+	cur := &msgcenter.FallbackConfig{Enabled: true, ChannelID: 4, TemplateType: msgcenter.TemplateType24Hour,
+		TemplateCategory: msgcenter.CategoryUtility, TemplateName: "order_update", TemplateLanguage: "id",
+		Variables: []msgcenter.Binding{{Placeholder: "customer.name"}}, Button: &msgcenter.Binding{Placeholder: "order.details_path"}}
+	t.Run("AbsentFieldsKeepTheirValue", func(t *testing.T) {
+		n := msgcenter.FallbackUpdate{Enabled: ptr(false)}.Apply(cur)
+		want := *cur
+		want.Enabled = false
+		if n.Enabled || n.TemplateName != "order_update" || n.ChannelID != 4 || len(n.Variables) != 1 || n.Button == nil ||
+			n.TemplateLanguage != want.TemplateLanguage || n.TemplateType != want.TemplateType || n.TemplateCategory != want.TemplateCategory {
+			t.Fatalf("applied %+v, want %+v", n, want)
+		}
+		n.Variables[0].Text, n.Button.Placeholder = "changed", "changed"
+		if cur.Variables[0].Text != "" || cur.Button.Placeholder != "order.details_path" || !cur.Enabled {
+			t.Errorf("the current fallback changed through the copy: %+v", cur)
+		}
+	})
+	t.Run("GivenFieldsSet", func(t *testing.T) {
+		name, vars := "receipt", []msgcenter.Binding{}
+		n := msgcenter.FallbackUpdate{TemplateName: &name, Variables: &vars, Button: &msgcenter.Binding{}}.Apply(cur)
+		if n.TemplateName != "receipt" || len(n.Variables) != 0 || n.Button != nil || !n.Enabled || n.ChannelID != 4 {
+			t.Errorf("applied %+v", n)
+		}
+	})
+	t.Run("OnNone", func(t *testing.T) {
+		if n := (msgcenter.FallbackUpdate{Enabled: ptr(true)}).Apply(nil); !n.Enabled || n.TemplateName != "" {
+			t.Errorf("applied %+v", n)
 		}
 	})
 }

@@ -6,8 +6,12 @@ import (
 )
 
 // ClickDedupeWindow is how long a repeated custom-button click (same room,
-// agent and payload) is taken for a retry of the first and sends nothing.
+// agent and payload) is taken for a retry of the first and sends nothing,
+// unless the first click's message failed.
 const ClickDedupeWindow = 30 * time.Second
+
+// MaxCustomButtonLabel is the longest label an admin may give the button.
+const MaxCustomButtonLabel = 100
 
 // MicrositeLinkTTL is how long a personalised microsite link stays valid.
 const MicrositeLinkTTL = 7 * 24 * time.Hour
@@ -19,8 +23,10 @@ type CustomButton struct {
 	// Secret is the last path segment of the webhook URL: 32 random bytes in
 	// unpadded base64url. It is never shown except inside the URL.
 	Secret string
-	// Label is the button's label name on the omnichannel: the store name.
-	Label string
+	// Label is the button's label name on the omnichannel: the store name,
+	// following a rename, unless the admin set one (LabelSetByAdmin).
+	Label           string
+	LabelSetByAdmin bool
 	// AutoCreated reports whether the provider created the button with the
 	// current URL; when false the admin follows the manual steps.
 	AutoCreated bool
@@ -45,7 +51,8 @@ type ButtonClick struct {
 	Payload []byte
 }
 
-// Click statuses answered to the webhook.
+// What a click did: raised a new message (whose outcome the webhook then
+// reports), or nothing, being a retry of a recent click.
 const (
 	ClickSent      = "sent"
 	ClickDuplicate = "duplicate"
@@ -53,7 +60,8 @@ const (
 
 // ClickResult is what a click did.
 type ClickResult struct {
-	// Status is ClickSent or ClickDuplicate (a retry within the window).
+	// Status is ClickSent (a new message was raised) or ClickDuplicate (a
+	// retry within the window of a click whose message has not failed).
 	Status     string
 	DeliveryID int64
 	RoomID     int64
@@ -70,6 +78,17 @@ type CustomButtonService interface {
 	// FindCustomButton returns the store's button, ENOTFOUND when it has none.
 	FindCustomButton(ctx context.Context, storeID int64) (*CustomButton, error)
 
+	// SetCustomButtonLabel sets the label the admin chose for the store's
+	// button, or with "" makes it follow the store name again, and asks the
+	// provider to update the button. EINVALID for a label longer than
+	// MaxCustomButtonLabel or that is not plain text.
+	SetCustomButtonLabel(ctx context.Context, st *Store, label string) (*CustomButton, error)
+
+	// FollowStoreName gives a button whose label the admin did not set the
+	// store's current name, after a rename, and asks the provider to update
+	// it. A button the admin named, or already named so, is left alone.
+	FollowStoreName(ctx context.Context, st *Store) (*CustomButton, error)
+
 	// RotateCustomButton gives the store a new secret, so the old URL stops
 	// working, and asks the provider to re-create the button with it.
 	RotateCustomButton(ctx context.Context, st *Store) (*CustomButton, error)
@@ -80,7 +99,7 @@ type CustomButtonService interface {
 	// Click handles one webhook call: it checks the secret in constant time
 	// (ENOTFOUND for an unknown store or a wrong secret, alike), finds or
 	// creates the room, and unless the same click came within
-	// ClickDedupeWindow, creates a personalised microsite link and raises
+	// ClickDedupeWindow and its message has not failed, creates a personalised microsite link and raises
 	// share_microsite_url in one transaction. EINVALID when the room cannot
 	// be found nor created (no channel of its type).
 	Click(ctx context.Context, storeID int64, secret string, c *ButtonClick) (*ClickResult, error)

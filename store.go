@@ -32,8 +32,12 @@ type Store struct {
 	Language        Language      `json:"language"`
 	IncompleteDelay time.Duration `json:"-"`
 	UnpaidHold      time.Duration `json:"-"`
-	OwnerID         int64         `json:"owner_id"`
-	CreatedAt       time.Time     `json:"created_at"`
+	// RefundKeepsStock: a refunded order's items stay out of stock (the
+	// store's restock_on_refund is off). By default a refund gives them
+	// back, as a cancel always does (Order.Apply).
+	RefundKeepsStock bool      `json:"-"`
+	OwnerID          int64     `json:"owner_id"`
+	CreatedAt        time.Time `json:"created_at"`
 
 	// BankTransferInstructions tell a customer who pays by bank transfer
 	// how to pay (bank, account number and holder, what to write as the
@@ -45,6 +49,10 @@ type Store struct {
 // MaxBankTransferInstructions is the longest Store.BankTransferInstructions,
 // in characters.
 const MaxBankTransferInstructions = 1000
+
+// RestockOnRefund reports whether refunding an order gives its items back
+// to stock: the store's restock_on_refund, true unless the admin turned it off.
+func (s *Store) RestockOnRefund() bool { return !s.RefundKeepsStock }
 
 // Validate checks the fields an admin sets.
 func (s *Store) Validate() error {
@@ -97,6 +105,7 @@ type StoreUpdate struct {
 	Language        *Language
 	IncompleteDelay *time.Duration
 	UnpaidHold      *time.Duration
+	RestockOnRefund *bool
 
 	BankTransferInstructions *string
 }
@@ -120,6 +129,9 @@ func (u StoreUpdate) Apply(s *Store) {
 	}
 	if u.UnpaidHold != nil {
 		s.UnpaidHold = *u.UnpaidHold
+	}
+	if u.RestockOnRefund != nil {
+		s.RefundKeepsStock = !*u.RestockOnRefund
 	}
 	if u.BankTransferInstructions != nil {
 		s.BankTransferInstructions = strings.TrimSpace(*u.BankTransferInstructions)

@@ -18,13 +18,17 @@ import (
 // (placeholders, limits, versions) live in the API's code only.
 type messageCenterPage struct {
 	*adminPage
-	Tabs         []eventTab
-	Config       *msgcenter.MessageConfig
-	Event        msgcenter.Event
-	EventTitle   string
-	Automatic    bool
-	Placeholders []render.Placeholder
-	Languages    []option
+	Tabs       []eventTab
+	Config     *msgcenter.MessageConfig
+	Event      msgcenter.Event
+	EventTitle string
+	// TriggerType and TriggerText say what sends the tab's message, as the
+	// spec's table of events gives them: "Automatic" or "Manual (triggered
+	// by agent)", and when.
+	TriggerType, TriggerText string
+	Automatic                bool
+	Placeholders             []render.Placeholder
+	Languages                []option
 	// API is the event's Message Center endpoint for the page's script.
 	API string
 	// Defaults are the built-in texts, which Custom starts from when empty.
@@ -85,6 +89,7 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		LabelCount: utf8.RuneCountInString(c.ButtonLabel),
 		MaxBodyLen: msgcenter.MaxBodyLength, MaxLabelLen: msgcenter.MaxButtonLabelLength,
 	}
+	mp.TriggerType, mp.TriggerText = eventTrigger(event, msgcenter.Language(p.Lang))
 	mp.StoreAPI = "/api/v1/stores/" + strconv.FormatInt(st.ID, 10)
 	names, err := json.Marshal(msgcenter.ChannelTitles())
 	if err != nil {
@@ -122,4 +127,15 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 		mp.Preview = msg
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_messagecenter.html", mp)
+}
+
+// eventTrigger returns what sends event's message, type and description, in
+// lang: the spec's table of events, from the catalogues.
+func eventTrigger(e msgcenter.Event, lang msgcenter.Language) (kind, text string) {
+	t := i18n.For(lang).T
+	kind = t("trigger.manual")
+	if e.Automatic() {
+		kind = t("trigger.automatic")
+	}
+	return kind, t("trigger." + string(e))
 }

@@ -217,7 +217,9 @@ type orderDetailPage struct {
 	Subtotal, DeliveryFee, ServiceFee, Total  string
 	DeliveryMethod, PaymentMethod             string
 	Summary                                   messageSummary
-	CanPay, CanCancel, CanRefund              bool
+	RefundedAt                                string
+	CanPay, CanCancel, CanCancelRefund        bool
+	CanRefund                                 bool
 	ActionURL                                 string
 }
 
@@ -249,13 +251,18 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
 		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Summary:        newMessageSummary(st, ds, lang),
-		CanPay:         o.Status == msgcenter.OrderPlaced,
-		CanCancel:      o.Status == msgcenter.OrderPlaced || o.Status == msgcenter.OrderPaid,
-		CanRefund:      o.Status == msgcenter.OrderPaid,
-		ActionURL:      storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
+		// The order's state machine decides what is offered.
+		CanPay:          o.Can(msgcenter.ActionPay),
+		CanCancel:       o.Can(msgcenter.ActionCancel),
+		CanCancelRefund: o.Can(msgcenter.ActionCancelRefund),
+		CanRefund:       o.Can(msgcenter.ActionRefund),
+		ActionURL:       storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
 	}
 	if o.PaidAt != nil {
 		dp.PaidAt = receipt.FormatTime(*o.PaidAt, st.TimeZone, lang)
+	}
+	if o.RefundedAt != nil {
+		dp.RefundedAt = receipt.FormatTime(*o.RefundedAt, st.TimeZone, lang)
 	}
 	for _, it := range o.Items {
 		dp.Items = append(dp.Items, itemLine{Name: it.Name, Quantity: it.Quantity, UnitPrice: money(it.UnitPrice), Total: money(it.LineTotal())})
@@ -289,7 +296,8 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 			case "pay":
 				_, err = s.Orders.PayOrder(r.Context(), st.ID, id)
 			case "cancel":
-				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id)
+				// A paid order's cancel button says it refunds (refund=1).
+				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id, r.PostFormValue("refund") == "1")
 			case "refund":
 				_, err = s.Orders.RefundOrder(r.Context(), st.ID, id)
 			}

@@ -36,13 +36,19 @@ func (s *Server) checkFallback(ctx context.Context, st *msgcenter.Store, c *msgc
 			return nil, err
 		}
 	}
-	return render.CheckFallback(c, ch, tpl, s.publicLink("")), nil
+	return render.CheckFallback(c, ch, tpl, s.ctaBases()), nil
 }
 
-// templateJSON is a template with whether it may serve as fallback.
+// ctaBases are the CTA base URLs this deployment accepts on a fallback
+// template's button.
+func (s *Server) ctaBases() []string { return render.CTABases(s.CTABaseURLs, s.publicLink("")) }
+
+// templateJSON is a template with its variable counts and whether it may
+// serve as fallback (render.UsableForFallback, the save's own rule).
 type templateJSON struct {
 	*msgcenter.WhatsAppTemplate
 	Variables         int  `json:"variables"`
+	HeaderVariables   int  `json:"header_variables"`
 	UsableForFallback bool `json:"usable_for_fallback"`
 }
 
@@ -60,6 +66,7 @@ func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []templateJSON{}
+	bases := s.ctaBases()
 	for _, ch := range channels {
 		list, err := p.Templates(r.Context(), st.ID, ch.ID)
 		if err != nil {
@@ -67,11 +74,12 @@ func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, t := range list {
+			usable := render.UsableForFallback(t, bases)
 			if (q.Get("type") != "" && t.Type != q.Get("type")) || (q.Get("category") != "" && t.Category != q.Get("category")) ||
-				(q.Get("language") != "" && t.Language != q.Get("language")) || (q.Get("usable") == "fallback" && !t.UsableForFallback()) {
+				(q.Get("language") != "" && t.Language != q.Get("language")) || (q.Get("usable") == "fallback" && !usable) {
 				continue
 			}
-			out = append(out, templateJSON{WhatsAppTemplate: t, Variables: t.Variables(), UsableForFallback: t.UsableForFallback()})
+			out = append(out, templateJSON{WhatsAppTemplate: t, Variables: t.Variables(), HeaderVariables: t.HeaderVariables(), UsableForFallback: usable})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"templates": out})

@@ -203,10 +203,11 @@ func (s *Server) revertedConfig(r *http.Request, event msgcenter.Event, version 
 	})
 }
 
-// previewJSON is a draft as the customer would see it, and its fallback.
+// previewJSON is a draft as the customer would see it, and its fallback
+// with every button of its template.
 type previewJSON struct {
 	*render.Message
-	Fallback *render.Message `json:"fallback,omitempty"`
+	Fallback *render.FallbackMessage `json:"fallback,omitempty"`
 }
 
 func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Request) {
@@ -232,7 +233,7 @@ func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Reque
 
 // previewFallback renders the chosen fallback template with the sample
 // order, exactly as the worker fills it; nil when no template is chosen.
-func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig, sample *render.Data) (*render.Message, error) {
+func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *msgcenter.MessageConfig, sample *render.Data) (*render.FallbackMessage, error) {
 	fb := c.Fallback
 	if fb == nil || fb.TemplateName == "" || fb.ChannelID == 0 {
 		return nil, nil
@@ -247,7 +248,7 @@ func (s *Server) previewFallback(ctx context.Context, st *msgcenter.Store, c *ms
 	} else if err != nil {
 		return nil, err
 	}
-	return &render.RenderFallback(tpl, c, st.Language, sample).Message, nil
+	return render.RenderFallback(tpl, c, st.Language, sample), nil
 }
 
 func (s *Server) handlePlaceholders(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ func (s *Server) micrositeRoutes() {
 	if s.CustomButtons != nil {
 		s.handle("POST /hooks/omnichannel/{store}/custom-button/{secret}", s.handleCustomButtonWebhook)
 		s.handle("POST /api/v1/stores/{store}/message-center/"+string(msgcenter.EventShareMicrositeURL)+"/custom-button/rotate", s.apiStore(s.handleCustomButtonRotate))
+		s.handle("PUT /api/v1/stores/{store}/message-center/"+string(msgcenter.EventShareMicrositeURL)+"/custom-button", s.apiStore(s.handleCustomButtonLabel))
 		s.handle("GET /api/v1/stores/{store}/message-center/"+string(msgcenter.EventShareMicrositeURL)+"/custom-button/unplaced-clicks", s.apiStore(s.handleUnplacedClicks))
 	}
 	if s.Microsite != nil && s.Commerce != nil && s.Orders != nil {

@@ -13,10 +13,12 @@ import (
 // the message center: its URL, label, whether the provider created it, and
 // the spec's manual steps with the URL in them.
 type customButtonJSON struct {
-	URL         string   `json:"url"`
-	Label       string   `json:"label"`
-	AutoCreated bool     `json:"auto_created"`
-	ManualSteps []string `json:"manual_steps"`
+	URL   string `json:"url"`
+	Label string `json:"label"`
+	// LabelSetByAdmin is false while the label follows the store name.
+	LabelSetByAdmin bool     `json:"label_set_by_admin"`
+	AutoCreated     bool     `json:"auto_created"`
+	ManualSteps     []string `json:"manual_steps"`
 }
 
 // manualSteps are the spec's steps to set the button up by hand, in lang.
@@ -30,11 +32,16 @@ func manualSteps(url string, lang msgcenter.Language) []string {
 
 // customButton returns the store's button, setting it up first when the
 // store has none (stores made before the button existed, or whose set-up
-// failed at creation), its manual steps in lang.
+// failed at creation) and renaming it after the store when its label, not
+// the admin's, is not the store's name (a rename the set-up after it missed),
+// its manual steps in lang.
 func (s *Server) customButton(ctx context.Context, st *msgcenter.Store, lang msgcenter.Language) (*customButtonJSON, error) {
 	b, err := s.CustomButtons.FindCustomButton(ctx, st.ID)
 	if msgcenter.ErrorCode(err) == msgcenter.ENOTFOUND {
 		b, err = s.CustomButtons.SetupCustomButton(ctx, st)
+	}
+	if err == nil && !b.LabelSetByAdmin && b.Label != st.Name {
+		b, err = s.CustomButtons.FollowStoreName(ctx, st)
 	}
 	if err != nil {
 		return nil, err
@@ -43,7 +50,7 @@ func (s *Server) customButton(ctx context.Context, st *msgcenter.Store, lang msg
 }
 
 func newCustomButtonJSON(url string, b *msgcenter.CustomButton, lang msgcenter.Language) *customButtonJSON {
-	return &customButtonJSON{URL: url, Label: b.Label, AutoCreated: b.AutoCreated, ManualSteps: manualSteps(url, lang)}
+	return &customButtonJSON{URL: url, Label: b.Label, LabelSetByAdmin: b.LabelSetByAdmin, AutoCreated: b.AutoCreated, ManualSteps: manualSteps(url, lang)}
 }
 
 // withCustomButton returns the message center's entries with the custom
@@ -84,6 +91,43 @@ func (s *Server) setupCustomButton(ctx context.Context, st *msgcenter.Store) {
 func (s *Server) handleCustomButtonRotate(w http.ResponseWriter, r *http.Request) {
 	st := storeFrom(r.Context())
 	b, err := s.CustomButtons.RotateCustomButton(r.Context(), st)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newCustomButtonJSON(s.CustomButtons.CustomButtonURL(b), b, adminLang(r, userFrom(r.Context()))))
+}
+
+// followStoreName renames a store's custom button after the store, unless
+// its admin named the button. A failure is logged, not answered: the store
+// was renamed, and the Message Center renames the button when next shown.
+func (s *Server) followStoreName(ctx context.Context, st *msgcenter.Store) {
+	if s.CustomButtons == nil {
+		return
+	}
+	if _, err := s.CustomButtons.FollowStoreName(ctx, st); err != nil {
+		s.Logger.Error("custom button rename", slog.Int64("store", st.ID), slog.Any("err", err))
+	}
+}
+
+// handleCustomButtonLabel answers PUT …/share_microsite_url/custom-button:
+// {"label": "…"} names the button, {"label": ""} makes it follow the store
+// name again; the provider is asked to update it.
+func (s *Server) handleCustomButtonLabel(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Label *string `json:"label"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if in.Label == nil {
+		s.Error(w, r, msgcenter.Invalid("Give the label.", map[string]string{
+			"label": `is required: the button's label, or "" to follow the store name`}))
+		return
+	}
+	st := storeFrom(r.Context())
+	b, err := s.CustomButtons.SetCustomButtonLabel(r.Context(), st, *in.Label)
 	if err != nil {
 		s.Error(w, r, err)
 		return

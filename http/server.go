@@ -32,6 +32,10 @@ type Config struct {
 	// Limits are the per-client rate limits of sign-in, webhooks and
 	// customer pages; the zero value limits nothing (serve sets defaults).
 	Limits Limits
+	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
+	// button may have; empty accepts the public URL and
+	// render.SpecCTABase (render.CTABases).
+	CTABaseURLs []string
 
 	Users    msgcenter.UserService
 	Stores   msgcenter.StoreService

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -10,8 +11,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/provider/qiscus"
 )
 
@@ -245,7 +248,96 @@ func (s *Server) handleCustomButtonWebhook(w http.ResponseWriter, r *http.Reques
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": res.Status, "delivery_id": res.DeliveryID, "room_id": res.RoomID})
+	ans, err := s.clickAnswer(r.Context(), storeID, res)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// clickOutcomeWait bounds how long the button's webhook waits for its
+// message to be sent or to fail before it answers that it is queued.
+const clickOutcomeWait = 5 * time.Second
+
+// clickAnswerJSON is the custom button webhook's answer: what happened to
+// the message, said so the agent who clicked can read it.
+type clickAnswerJSON struct {
+	// Status is the message's status (sent, failed, or queued when it has
+	// not gone out within clickOutcomeWait), or duplicate for a retry of a
+	// click whose message is queued or sent, which sends nothing new.
+	Status string `json:"status"`
+	// MessageStatus is the status of the message the click is answered
+	// with: the new one, or the first click's for a duplicate.
+	MessageStatus msgcenter.DeliveryStatus `json:"message_status"`
+	Reason        msgcenter.Reason         `json:"reason,omitempty"`
+	ReasonText    string                   `json:"reason_text,omitempty"`
+	// Message says it in a sentence, in the store's language.
+	Message    string `json:"message"`
+	DeliveryID int64  `json:"delivery_id"`
+	RoomID     int64  `json:"room_id"`
+}
+
+// clickAnswer waits, at most clickOutcomeWait, for the click's message to
+// leave the queue, and says what became of it. The message is sent by the
+// delivery workers (of any process), so the wait reads its row.
+func (s *Server) clickAnswer(ctx context.Context, storeID int64, res *msgcenter.ClickResult) (*clickAnswerJSON, error) {
+	st, err := s.Stores.FindStoreByID(ctx, storeID)
+	if err != nil {
+		return nil, err
+	}
+	t := i18n.For(st.Language).T
+	d, err := s.awaitOutcome(ctx, storeID, res.DeliveryID)
+	if err != nil {
+		return nil, err
+	}
+	ans := &clickAnswerJSON{Status: string(d.Status), MessageStatus: d.Status, Reason: d.Reason, DeliveryID: res.DeliveryID, RoomID: res.RoomID}
+	if d.Reason != "" {
+		ans.ReasonText = d.Reason.Text(st.Language)
+	}
+	switch {
+	case res.Status == msgcenter.ClickDuplicate && d.Status == msgcenter.StatusSent:
+		ans.Status, ans.Message = msgcenter.ClickDuplicate, t("click.duplicate_sent")
+	case res.Status == msgcenter.ClickDuplicate && d.Status == msgcenter.StatusQueued:
+		ans.Status, ans.Message = msgcenter.ClickDuplicate, t("click.duplicate_queued")
+	case d.Status == msgcenter.StatusSent:
+		ans.Message = t("click.sent")
+	case d.Status == msgcenter.StatusFailed:
+		// A duplicate whose first message failed meanwhile is told so too.
+		ans.Message = t("click.failed", ans.ReasonText)
+	case d.Reason != "":
+		ans.Message = t("click.queued_because", ans.ReasonText)
+	default:
+		ans.Message = t("click.queued")
+	}
+	return ans, nil
+}
+
+// awaitOutcome reads the message until it is no longer queued, or
+// clickOutcomeWait has passed (then it is answered as it is).
+func (s *Server) awaitOutcome(ctx context.Context, storeID, deliveryID int64) (*msgcenter.Delivery, error) {
+	wait, cancel := context.WithTimeout(ctx, clickOutcomeWait)
+	defer cancel()
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	var last *msgcenter.Delivery
+	for {
+		d, err := s.Deliveries.FindDelivery(wait, storeID, deliveryID)
+		switch {
+		case err != nil && last != nil && wait.Err() != nil:
+			return last, nil
+		case err != nil:
+			return nil, err
+		case d.Status != msgcenter.StatusQueued:
+			return d, nil
+		}
+		last = d
+		select {
+		case <-wait.Done():
+			return last, nil
+		case <-tick.C:
+		}
+	}
 }
 
 // keepUnplaced keeps a click that cannot be placed in a room and answers

@@ -14,6 +14,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/mock"
 )
 
 // fuzzButtons is the custom button of store 5 with secret fuzzSecret; Click
@@ -87,7 +88,13 @@ func FuzzCustomButtonPayload(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	buttons := &fuzzButtons{}
-	srv, err := http.NewServer(http.Config{CustomButtons: buttons})
+	srv, err := http.NewServer(http.Config{CustomButtons: buttons,
+		Stores: &mock.StoreService{FindStoreByIDFn: func(_ context.Context, id int64) (*msgcenter.Store, error) {
+			return &msgcenter.Store{ID: id, Name: "Toko", Language: msgcenter.LanguageEnglish}, nil
+		}},
+		Deliveries: &mock.DeliveryService{FindDeliveryFn: func(_ context.Context, storeID, id int64) (*msgcenter.Delivery, error) {
+			return &msgcenter.Delivery{ID: id, StoreID: storeID, Status: msgcenter.StatusSent}, nil
+		}}})
 	if err != nil {
 		f.Fatal(err)
 	}

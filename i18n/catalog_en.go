@@ -338,6 +338,43 @@ var english = map[string]string{
 	"admin.mc.revert":                   "Revert to default",
 	"admin.mc.loading":                  "Loading…",
 
+	// The order's story (issue 20): cancel with refund, restock on refund,
+	// why a product could not be ordered, a message's shortened product list.
+	"admin.order.refunded":        "Refunded",
+	"admin.order.cancel_refund":   "Cancel and refund",
+	"admin.location.restock":      "Return items to stock when an order is refunded",
+	"admin.location.restock_hint": "Cancelling an order always returns its items to stock. Turn this off if refunded items do not go back on sale.",
+	"render.more_items":           "…and %d more items",
+	"render.more_item":            "…and 1 more item",
+	// Fallback, custom button and the automatic tabs' triggers (Message
+	// Center), and the custom button webhook's answer to the agent.
+	"click.sent":                  "The microsite link was sent to the customer.",
+	"click.failed":                "The microsite link was not sent: %s Click again once this is solved; for an expired WhatsApp session, once the customer has written.",
+	"click.queued":                "The microsite link is queued and goes out shortly.",
+	"click.queued_because":        "The microsite link is queued, not sent yet: %s",
+	"click.duplicate_sent":        "This click repeats one made moments ago, whose link was sent: nothing more was sent.",
+	"click.duplicate_queued":      "This click repeats one made moments ago, whose link is still queued: nothing more was sent.",
+	"trigger.manual":              "Manual (triggered by agent)",
+	"trigger.automatic":           "Automatic",
+	"trigger.share_microsite_url": "Sends a message containing the microsite link that agents can manually generate and send to customers via Omnichannel.",
+	"trigger.order_failed":        "Sends a message when an order cannot be created due to stock issues, product unavailability, or checkout errors.",
+	"trigger.order_incomplete":    "Sends a message when a customer starts checkout via WhatsApp but hasn’t completed the required delivery or payment details.",
+	"trigger.order_placed":        "Sends a message after the customer successfully completes checkout and the order is created.",
+	"trigger.order_paid":          "Sends a message when the customer’s payment has been confirmed or manually marked as paid.",
+	"admin.mc.trigger":            "Trigger",
+	"admin.mc.cb_label":           "Label Name",
+	"admin.mc.cb_label_hint":      "The button's label in Omnichannel. Leave it empty to follow the store name, also after a rename.",
+	"admin.mc.cb_label_follows":   "Follows the store name.",
+	"admin.mc.cb_label_save":      "Save label",
+	"admin.mc.preview_show":       "Show preview",
+	"admin.mc.preview_hide":       "Hide preview",
+	"js.invalid_title":            "This draft cannot be previewed yet",
+	"js.invalid_fallback_title":   "The fallback cannot be previewed yet",
+	"js.field.header":             "Header",
+	"js.fix_below":                "Fix the marked fields; the preview updates as you type.",
+	"js.cb_label_saved":           "Label saved.",
+	"js.cb_label_follows":         "The label follows the store name again.",
+	"js.cb_label_not_saved":       "The label was not saved: %s",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.

@@ -338,6 +338,43 @@ var indonesian = map[string]string{
 	"admin.mc.revert":                   "Kembalikan ke bawaan",
 	"admin.mc.loading":                  "Memuat…",
 
+	// The order's story (issue 20): cancel with refund, restock on refund,
+	// why a product could not be ordered, a message's shortened product list.
+	"admin.order.refunded":        "Dana dikembalikan",
+	"admin.order.cancel_refund":   "Batalkan dan kembalikan dana",
+	"admin.location.restock":      "Kembalikan stok barang saat dana pesanan dikembalikan",
+	"admin.location.restock_hint": "Membatalkan pesanan selalu mengembalikan stok barangnya. Matikan jika barang yang dananya dikembalikan tidak dijual lagi.",
+	"render.more_items":           "…dan %d produk lainnya",
+	"render.more_item":            "…dan 1 produk lainnya",
+	// Fallback, custom button and the automatic tabs' triggers (Message
+	// Center), and the custom button webhook's answer to the agent.
+	"click.sent":                  "Tautan microsite telah dikirim ke pelanggan.",
+	"click.failed":                "Tautan microsite tidak terkirim: %s Klik lagi setelah masalahnya selesai; untuk sesi WhatsApp yang kedaluwarsa, setelah pelanggan menulis.",
+	"click.queued":                "Tautan microsite sedang dalam antrean dan segera terkirim.",
+	"click.queued_because":        "Tautan microsite masih dalam antrean, belum terkirim: %s",
+	"click.duplicate_sent":        "Klik ini mengulang klik beberapa saat lalu yang tautannya sudah terkirim: tidak ada yang dikirim lagi.",
+	"click.duplicate_queued":      "Klik ini mengulang klik beberapa saat lalu yang tautannya masih dalam antrean: tidak ada yang dikirim lagi.",
+	"trigger.manual":              "Manual (dipicu oleh agen)",
+	"trigger.automatic":           "Otomatis",
+	"trigger.share_microsite_url": "Mengirim pesan berisi tautan microsite yang dapat dibuat dan dikirim agen secara manual ke pelanggan melalui Omnichannel.",
+	"trigger.order_failed":        "Mengirim pesan ketika pesanan tidak dapat dibuat karena masalah stok, produk tidak tersedia, atau kesalahan checkout.",
+	"trigger.order_incomplete":    "Mengirim pesan ketika pelanggan memulai checkout melalui WhatsApp tetapi belum melengkapi detail pengiriman atau pembayaran.",
+	"trigger.order_placed":        "Mengirim pesan setelah pelanggan berhasil menyelesaikan checkout dan pesanan dibuat.",
+	"trigger.order_paid":          "Mengirim pesan ketika pembayaran pelanggan telah dikonfirmasi atau ditandai lunas secara manual.",
+	"admin.mc.trigger":            "Pemicu",
+	"admin.mc.cb_label":           "Nama Label",
+	"admin.mc.cb_label_hint":      "Label tombol di Omnichannel. Kosongkan agar mengikuti nama toko, juga setelah nama toko diubah.",
+	"admin.mc.cb_label_follows":   "Mengikuti nama toko.",
+	"admin.mc.cb_label_save":      "Simpan label",
+	"admin.mc.preview_show":       "Tampilkan pratinjau",
+	"admin.mc.preview_hide":       "Sembunyikan pratinjau",
+	"js.invalid_title":            "Draf ini belum dapat dipratinjau",
+	"js.invalid_fallback_title":   "Fallback belum dapat dipratinjau",
+	"js.field.header":             "Header",
+	"js.fix_below":                "Perbaiki kolom yang ditandai; pratinjau diperbarui saat Anda mengetik.",
+	"js.cb_label_saved":           "Label disimpan.",
+	"js.cb_label_follows":         "Label kembali mengikuti nama toko.",
+	"js.cb_label_not_saved":       "Label tidak disimpan: %s",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.

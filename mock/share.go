@@ -18,6 +18,19 @@ type CustomButtonService struct {
 	KeepUnplacedClickFn  func(ctx context.Context, storeID int64, payload []byte, reason string) (*msgcenter.UnplacedClick, error)
 	RotateCustomButtonFn func(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error)
 	SetupCustomButtonFn  func(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error)
+
+	SetCustomButtonLabelFn func(ctx context.Context, st *msgcenter.Store, label string) (*msgcenter.CustomButton, error)
+	FollowStoreNameFn      func(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error)
+}
+
+// SetCustomButtonLabel calls SetCustomButtonLabelFn.
+func (s *CustomButtonService) SetCustomButtonLabel(ctx context.Context, st *msgcenter.Store, label string) (*msgcenter.CustomButton, error) {
+	return s.SetCustomButtonLabelFn(ctx, st, label)
+}
+
+// FollowStoreName calls FollowStoreNameFn.
+func (s *CustomButtonService) FollowStoreName(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
+	return s.FollowStoreNameFn(ctx, st)
 }
 
 // Click calls ClickFn.

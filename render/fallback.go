@@ -42,20 +42,30 @@ func FallbackLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Langua
 
 // FallbackMessage is a fallback template filled for one message: what the
 // provider is sent (Params, ButtonSuffix) and what the customer reads.
+// Message.Button is the button the delivery records: the dynamic URL
+// button, else the template's first static URL button.
 type FallbackMessage struct {
 	Message
+	// Buttons are every button of the template, in its order, as the
+	// customer sees them: a URL button with its link (a static one as
+	// approved, a dynamic one on its own base with the suffix), a phone
+	// button with a tel: link, a quick reply with its label alone. Static
+	// buttons are part of the approved template: WhatsApp shows them
+	// without any parameter in the message.
+	Buttons []Button `json:"buttons,omitempty"`
 	// Params fill the template's {{1}}…{{n}}, flattened as WhatsApp requires.
-	Params []string
+	Params []string `json:"-"`
 	// HeaderParams fill a text header's own {{1}}…{{n}}, numbered apart
 	// from the body's as WhatsApp numbers them.
-	HeaderParams []string
+	HeaderParams []string `json:"-"`
 	// ButtonSuffix completes the dynamic URL button; "" when there is none.
-	ButtonSuffix string
+	ButtonSuffix string `json:"-"`
 }
 
 // RenderFallback fills tpl with the bindings of c's fallback and the values
 // of d, in FallbackLanguage. The preview uses it too, so what the admin sees
-// is what is sent. Button is set when tpl has a dynamic URL button.
+// is what is sent. The dynamic URL button's link is built on the template's
+// own base URL, as WhatsApp builds it.
 func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig, storeLanguage msgcenter.Language, d *Data) *FallbackMessage {
 	fb := c.Fallback
 	if fb == nil {
@@ -65,8 +75,27 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 	params, suffix := FallbackParams(tpl, fb, values)
 	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
 		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}
-	if _, b := tpl.DynamicButton(); b != nil {
-		m.Button = Button{Label: b.Text, URL: b.Link(suffix)}
+	_, dyn := tpl.DynamicButton()
+	chosen := false
+	for i := range tpl.Buttons {
+		b := &tpl.Buttons[i]
+		out := Button{Label: b.Text}
+		switch b.Type {
+		case msgcenter.ButtonURL:
+			if b.Dynamic {
+				out.URL = b.Link(suffix)
+			} else {
+				out.URL = b.URL
+			}
+			if b == dyn || (dyn == nil && !chosen) {
+				m.Button, chosen = out, true
+			}
+		case msgcenter.ButtonPhone:
+			if b.Phone != "" {
+				out.URL = "tel:" + b.Phone
+			}
+		}
+		m.Buttons = append(m.Buttons, out)
 	}
 	return m
 }
@@ -124,13 +153,83 @@ func PathPlaceholders(e msgcenter.Event) []string {
 	return out
 }
 
+// SpecCTABase is the base URL the spec asks a fallback template's CTA
+// button to be created with; by default it is accepted beside the public URL.
+const SpecCTABase = "https://shop.qiscus.com/"
+
+// CTABases returns the base URLs a fallback template's dynamic URL button
+// may have: the deployment's configured list, or when it sets none the
+// public URL and SpecCTABase, as the spec says.
+func CTABases(configured []string, publicBase string) []string {
+	if len(configured) > 0 {
+		return configured
+	}
+	if sameBase(publicBase, SpecCTABase) {
+		return []string{SpecCTABase}
+	}
+	return []string{publicBase, SpecCTABase}
+}
+
+// TemplateProblems returns why tpl cannot serve as a WhatsApp fallback,
+// keyed by the fallback field the admin chose it with; none when it can.
+// bases are the CTA base URLs the deployment accepts (CTABases). It is the
+// one rule of both the template list the fallback offers (UsableForFallback)
+// and the save (CheckFallback), so the list offers exactly what the save
+// accepts; what the admin binds (variables, the button's path) is checked by
+// CheckFallback alone.
+func TemplateProblems(tpl *msgcenter.WhatsAppTemplate, bases []string) map[string]string {
+	fields := map[string]string{}
+	name := strconv.Quote(tpl.Name)
+	if tpl.Status != msgcenter.TemplateApproved {
+		fields["fallback.template_name"] = "template " + name + " is " + tpl.Status + ": only approved templates can be used"
+	}
+	if !msgcenter.FallbackCategoryAllowed(tpl.Category) {
+		fields["fallback.template_category"] = "template " + name + " is in category " + tpl.Category + ", which cannot be used for fallback"
+	}
+	if !slices.Contains(msgcenter.TemplateTypes(), tpl.Type) {
+		fields["fallback.template_type"] = "template " + name + " is of type " + strconv.Quote(tpl.Type) + ": only " +
+			strings.Join(msgcenter.TemplateTypes(), " or ") + " templates can be used"
+	}
+	dynamic := 0
+	for _, b := range tpl.Buttons {
+		if b.Type == msgcenter.ButtonURL && b.Dynamic {
+			dynamic++
+		}
+	}
+	_, btn := tpl.DynamicButton()
+	switch {
+	case dynamic > 1:
+		fields["fallback.button"] = "template " + name + " has " + strconv.Itoa(dynamic) + " dynamic URL buttons: a fallback fills one"
+	case btn != nil && !slices.ContainsFunc(bases, func(b string) bool { return sameBase(btn.URL, b) }):
+		fields["fallback.button"] = "the template's CTA button base URL " + strconv.Quote(btn.URL) + " is not accepted: create the template with " +
+			quoteAll(bases, " or ") + " as its button's base URL, so the button opens the order pages"
+	}
+	return fields
+}
+
+// UsableForFallback reports whether tpl may be chosen for a WhatsApp
+// fallback: TemplateProblems finds nothing. The API's template list
+// (usable=fallback) and the editor offer exactly these.
+func UsableForFallback(tpl *msgcenter.WhatsAppTemplate, bases []string) bool {
+	return len(TemplateProblems(tpl, bases)) == 0
+}
+
+// quoteAll lists quoted strings joined by sep.
+func quoteAll(ss []string, sep string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, sep)
+}
+
 // CheckFallback checks c's fallback, when enabled, against the channel it
 // names (nil when the store has no channel by that id), the template found
-// there by FindTemplate (nil when there is none) and the public base URL the
-// order pages are served under. It returns field errors keyed
+// there by FindTemplate (nil when there is none) and the CTA base URLs the
+// deployment accepts (CTABases). It returns field errors keyed
 // "fallback.<field>", none for a disabled fallback, which is kept as the
 // admin left it.
-func CheckFallback(c *msgcenter.MessageConfig, ch *msgcenter.Channel, tpl *msgcenter.WhatsAppTemplate, publicBase string) map[string]string {
+func CheckFallback(c *msgcenter.MessageConfig, ch *msgcenter.Channel, tpl *msgcenter.WhatsAppTemplate, bases []string) map[string]string {
 	fields := map[string]string{}
 	if !c.FallbackEnabled() {
 		return fields
@@ -146,27 +245,24 @@ func CheckFallback(c *msgcenter.MessageConfig, ch *msgcenter.Channel, tpl *msgce
 	if !msgcenter.FallbackCategoryAllowed(fb.TemplateCategory) {
 		fields["fallback.template_category"] = "must be Marketing or Utility: Authentication, Marketing Flow, Marketing Carousel and Utility Flow templates cannot be used for fallback"
 	}
-	switch {
-	case tpl == nil:
+	if tpl == nil {
 		fields["fallback.template_name"] = "no template " + strconv.Quote(fb.TemplateName) + " in language " + strconv.Quote(fb.TemplateLanguage) + " on this channel"
 		return fields
-	case tpl.Status != msgcenter.TemplateApproved:
-		fields["fallback.template_name"] = "template " + strconv.Quote(tpl.Name) + " is " + tpl.Status + ": only approved templates can be used"
-	case !msgcenter.FallbackCategoryAllowed(tpl.Category):
-		fields["fallback.template_category"] = "template " + strconv.Quote(tpl.Name) + " is in category " + tpl.Category + ", which cannot be used for fallback"
-	case tpl.Category != fb.TemplateCategory || tpl.Type != fb.TemplateType:
+	}
+	problems := TemplateProblems(tpl, bases)
+	for k, v := range problems {
+		fields[k] = v
+	}
+	if len(problems) == 0 && (tpl.Category != fb.TemplateCategory || tpl.Type != fb.TemplateType) {
 		fields["fallback.template_name"] = "template " + strconv.Quote(tpl.Name) + " is a " + tpl.Type + " in category " + tpl.Category + ", not as chosen"
 	}
 	checkBindings(fields, "fallback.variables", fb.Variables, tpl.Variables(), c.Event)
 	checkBindings(fields, "fallback.header_variables", fb.HeaderVariables, tpl.HeaderVariables(), c.Event)
 	if _, btn := tpl.DynamicButton(); btn != nil {
-		allowed := PathPlaceholders(c.Event)
-		switch {
-		case fb.Button == nil || !slices.Contains(allowed, fb.Button.Placeholder):
-			fields["fallback.button"] = "bind the CTA button's variable to {{" + strings.Join(allowed, "}} or {{") + "}}"
-		case !sameBase(btn.URL, publicBase):
-			fields["fallback.button"] = "the template's button base URL " + strconv.Quote(btn.URL) + " must be this service's public URL " +
-				strconv.Quote(publicBase) + " so the button opens the order pages"
+		if _, ok := fields["fallback.button"]; !ok {
+			if allowed := PathPlaceholders(c.Event); fb.Button == nil || !slices.Contains(allowed, fb.Button.Placeholder) {
+				fields["fallback.button"] = "bind the CTA button's variable to {{" + strings.Join(allowed, "}} or {{") + "}}"
+			}
 		}
 	}
 	return fields

@@ -135,10 +135,84 @@ func TestRenderFallback(t *testing.T) {
 		c := fallbackConfig()
 		c.Fallback.Variables = []msgcenter.Binding{{Text: "Kak\n  Budi"}}
 		m := render.RenderFallback(tpl, c, msgcenter.LanguageIndonesian, d)
-		if !slices.Equal(m.Params, []string{"Kak; Budi", ""}) || m.Button != (render.Button{}) || m.ButtonSuffix != "" {
+		if !slices.Equal(m.Params, []string{"Kak; Budi", ""}) || m.Button != (render.Button{}) || m.ButtonSuffix != "" || m.Buttons != nil {
 			t.Errorf("got %+v", m)
 		}
 	})
+	t.Run("StaticButtonsShown", func(t *testing.T) {
+		tpl := orderUpdate()
+		tpl.Buttons = []msgcenter.TemplateButton{
+			{Type: msgcenter.ButtonURL, Text: "Visit Website", URL: "https://kopi.example/"},
+			{Type: msgcenter.ButtonURL, Text: "Lihat", URL: render.SpecCTABase, Dynamic: true},
+			{Type: msgcenter.ButtonPhone, Text: "Call us", Phone: "+62221234"},
+			{Type: msgcenter.ButtonQuickReply, Text: "Stop"},
+		}
+		m := render.RenderFallback(tpl, fallbackConfig(), msgcenter.LanguageIndonesian, d)
+		want := []render.Button{{Label: "Visit Website", URL: "https://kopi.example/"},
+			{Label: "Lihat", URL: render.SpecCTABase + "receipt/abc123"}, {Label: "Call us", URL: "tel:+62221234"}, {Label: "Stop"}}
+		if !slices.Equal(m.Buttons, want) {
+			t.Errorf("buttons %+v, want %+v", m.Buttons, want)
+		}
+		// The recorded button is the dynamic one, built on the template's own base.
+		if m.Button != want[1] {
+			t.Errorf("button %+v, want %+v", m.Button, want[1])
+		}
+		tpl.Buttons = tpl.Buttons[:1]
+		c := fallbackConfig()
+		c.Fallback.Button = nil
+		if m := render.RenderFallback(tpl, c, msgcenter.LanguageIndonesian, d); m.Button != want[0] || m.ButtonSuffix != "" {
+			t.Errorf("a static button alone: %+v, suffix %q", m.Button, m.ButtonSuffix)
+		}
+	})
+}
+
+func TestCTABases(t *testing.T) {
+	if got := render.CTABases(nil, publicBase); !slices.Equal(got, []string{publicBase, render.SpecCTABase}) {
+		t.Errorf("default: %q", got)
+	}
+	if got := render.CTABases(nil, "https://SHOP.qiscus.com"); !slices.Equal(got, []string{render.SpecCTABase}) {
+		t.Errorf("public URL is the spec's: %q", got)
+	}
+	if got := render.CTABases([]string{"https://a.example/"}, publicBase); !slices.Equal(got, []string{"https://a.example/"}) {
+		t.Errorf("configured: %q", got)
+	}
+}
+
+func TestTemplateProblems(t *testing.T) {
+	bases := render.CTABases(nil, publicBase)
+	for _, tc := range []struct {
+		name   string
+		change func(*msgcenter.WhatsAppTemplate)
+		want   map[string]string
+	}{
+		{"Usable", func(*msgcenter.WhatsAppTemplate) {}, map[string]string{}},
+		{"SpecBase", func(t *msgcenter.WhatsAppTemplate) { t.Buttons[0].URL = "https://shop.qiscus.com" }, map[string]string{}},
+		{"StaticButtonAnywhere", func(t *msgcenter.WhatsAppTemplate) {
+			t.Buttons = []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "Visit", URL: "https://kopi.example/"}}
+		}, map[string]string{}},
+		{"ErrStatus", func(t *msgcenter.WhatsAppTemplate) { t.Status = msgcenter.TemplatePending },
+			map[string]string{"fallback.template_name": `template "order_update" is pending: only approved templates can be used`}},
+		{"ErrCategory", func(t *msgcenter.WhatsAppTemplate) { t.Category = msgcenter.CategoryUtilityFlow },
+			map[string]string{"fallback.template_category": `template "order_update" is in category Utility Flow, which cannot be used for fallback`}},
+		{"ErrType", func(t *msgcenter.WhatsAppTemplate) { t.Type = "Story" },
+			map[string]string{"fallback.template_type": `template "order_update" is of type "Story": only 24-Hour Message or Broadcast Message templates can be used`}},
+		{"ErrBase", func(t *msgcenter.WhatsAppTemplate) { t.Buttons[0].URL = "https://elsewhere.example/" },
+			map[string]string{"fallback.button": `the template's CTA button base URL "https://elsewhere.example/" is not accepted: create the template with "https://shop.example.com/" or "https://shop.qiscus.com/" as its button's base URL, so the button opens the order pages`}},
+		{"ErrTwoDynamicButtons", func(t *msgcenter.WhatsAppTemplate) { t.Buttons = append(t.Buttons, t.Buttons[0]) },
+			map[string]string{"fallback.button": `template "order_update" has 2 dynamic URL buttons: a fallback fills one`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tpl := orderUpdate()
+			tc.change(tpl)
+			got := render.TemplateProblems(tpl, bases)
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("problems\n%v, want\n%v", got, tc.want)
+			}
+			if render.UsableForFallback(tpl, bases) != (len(tc.want) == 0) {
+				t.Errorf("UsableForFallback disagrees with TemplateProblems")
+			}
+		})
+	}
 }
 
 func TestPathPlaceholders(t *testing.T) {
@@ -152,14 +226,14 @@ func TestPathPlaceholders(t *testing.T) {
 
 func TestCheckFallback(t *testing.T) {
 	t.Run("Valid", func(t *testing.T) {
-		if got := render.CheckFallback(fallbackConfig(), whatsApp, orderUpdate(), "https://SHOP.example.com"); len(got) != 0 {
+		if got := render.CheckFallback(fallbackConfig(), whatsApp, orderUpdate(), []string{"https://SHOP.example.com"}); len(got) != 0 {
 			t.Errorf("fields %v", got)
 		}
 	})
 	t.Run("DisabledIsNotChecked", func(t *testing.T) {
 		c := fallbackConfig()
 		c.Fallback.Enabled, c.Fallback.TemplateType = false, "nonsense"
-		if got := render.CheckFallback(c, nil, nil, publicBase); len(got) != 0 {
+		if got := render.CheckFallback(c, nil, nil, render.CTABases(nil, publicBase)); len(got) != 0 {
 			t.Errorf("fields %v", got)
 		}
 	})
@@ -208,12 +282,12 @@ func TestCheckFallback(t *testing.T) {
 		}, map[string]string{"fallback.button": "bind the CTA button's variable to {{order.details_path}} or {{order.receipt_path}}"}},
 		{"ErrButtonBase", func(_ *msgcenter.MessageConfig, _ **msgcenter.Channel, tpl **msgcenter.WhatsAppTemplate) {
 			(*tpl).Buttons[0].URL = "https://elsewhere.example/"
-		}, map[string]string{"fallback.button": `the template's button base URL "https://elsewhere.example/" must be this service's public URL "https://shop.example.com/" so the button opens the order pages`}},
+		}, map[string]string{"fallback.button": `the template's CTA button base URL "https://elsewhere.example/" is not accepted: create the template with "https://shop.example.com/" or "https://shop.qiscus.com/" as its button's base URL, so the button opens the order pages`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, ch, tpl := fallbackConfig(), whatsApp, orderUpdate()
 			tc.change(c, &ch, &tpl)
-			if got := render.CheckFallback(c, ch, tpl, publicBase); !maps.Equal(got, tc.want) {
+			if got := render.CheckFallback(c, ch, tpl, render.CTABases(nil, publicBase)); !maps.Equal(got, tc.want) {
 				t.Errorf("fields\n%v, want\n%v", got, tc.want)
 			}
 		})

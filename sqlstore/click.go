@@ -19,8 +19,8 @@ import (
 // Click handles one call of the store's custom-button webhook in one
 // transaction that first locks the store's button row: the secret is
 // checked in constant time, then a click of the same key within
-// msgcenter.ClickDedupeWindow (by the DB clock) is answered as a duplicate
-// with the first click's delivery; otherwise the room is found or created,
+// msgcenter.ClickDedupeWindow (by the DB clock) whose message has not failed
+// is answered as a duplicate with the first click's delivery; otherwise the room is found or created,
 // a personalised microsite link is made for it, the click is recorded and
 // share_microsite_url is raised, its job enqueued in the same transaction.
 // The lock makes the check and the insert atomic across processes: on
@@ -49,11 +49,14 @@ func (s *CustomButtonService) Click(ctx context.Context, storeID int64, secret s
 
 		var deliveryID sql.NullInt64
 		var roomID int64
+		// A click whose message failed is no reason to drop the next: the
+		// agent clicks again once the customer has written, and expects a send.
 		err = tx.QueryRowContext(ctx, `
-			SELECT delivery_id, room_id FROM button_clicks
-			WHERE store_id = $1 AND click_key = $2 AND created_at > $3
-			ORDER BY id DESC LIMIT 1`,
-			storeID, key, now.Add(-msgcenter.ClickDedupeWindow)).Scan(&deliveryID, &roomID)
+			SELECT c.delivery_id, c.room_id FROM button_clicks c
+			LEFT JOIN deliveries d ON d.store_id = c.store_id AND d.id = c.delivery_id
+			WHERE c.store_id = $1 AND c.click_key = $2 AND c.created_at > $3 AND COALESCE(d.status, '') <> $4
+			ORDER BY c.id DESC LIMIT 1`,
+			storeID, key, now.Add(-msgcenter.ClickDedupeWindow), string(msgcenter.StatusFailed)).Scan(&deliveryID, &roomID)
 		if err == nil {
 			res = &msgcenter.ClickResult{Status: msgcenter.ClickDuplicate, DeliveryID: deliveryID.Int64, RoomID: roomID}
 			return nil

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -107,8 +109,9 @@ func (s *CustomButtonService) RotateCustomButton(ctx context.Context, st *msgcen
 }
 
 // ensure asks the provider to create or update the button with b's URL and
-// records whether it did. The update is guarded by the secret, so a rotation
-// that happened meanwhile is not marked created with a stale URL.
+// label and records whether it did. The update is guarded by the secret and
+// the label, so a rotation or a relabelling that happened meanwhile is not
+// marked created with a stale URL or label.
 func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b *msgcenter.CustomButton) (*msgcenter.CustomButton, error) {
 	if s.Buttons == nil {
 		return b, nil
@@ -116,7 +119,7 @@ func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b
 	p, err := s.Buttons(ctx, st.ID)
 	ok := false
 	if err == nil {
-		ok, err = p.EnsureCustomButton(ctx, st.ID, st.Name, s.CustomButtonURL(b))
+		ok, err = p.EnsureCustomButton(ctx, st.ID, b.Label, s.CustomButtonURL(b))
 	}
 	if err != nil {
 		s.logger().WarnContext(ctx, "custom button: the provider could not create it; the admin can follow the manual steps",
@@ -127,12 +130,69 @@ func (s *CustomButtonService) ensure(ctx context.Context, st *msgcenter.Store, b
 		return b, nil
 	}
 	now := s.db.now()
-	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, label = $1, updated_at = $2 WHERE store_id = $3 AND secret = $4`,
-		st.Name, now, st.ID, b.Secret)
+	_, err = s.db.db.ExecContext(ctx, `UPDATE custom_buttons SET auto_created = TRUE, updated_at = $1 WHERE store_id = $2 AND secret = $3 AND label = $4`,
+		now, st.ID, b.Secret, b.Label)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: mark custom button created: %w", err)
 	}
 	return s.FindCustomButton(ctx, st.ID)
+}
+
+// SetCustomButtonLabel stores the admin's label ("" follows the store name
+// again) and asks the provider to update the button. An unchanged label is
+// not sent to the provider again.
+func (s *CustomButtonService) SetCustomButtonLabel(ctx context.Context, st *msgcenter.Store, label string) (*msgcenter.CustomButton, error) {
+	label = strings.TrimSpace(label)
+	switch {
+	case !msgcenter.PlainText(label) || strings.ContainsAny(label, "\r\n\t"):
+		return nil, msgcenter.Invalid("The label is not valid.", map[string]string{"label": "must be one line of plain text"})
+	case utf8.RuneCountInString(label) > msgcenter.MaxCustomButtonLabel:
+		return nil, msgcenter.Invalid("The label is not valid.", map[string]string{
+			"label": "must be at most " + strconv.Itoa(msgcenter.MaxCustomButtonLabel) + " characters"})
+	}
+	if label == "" {
+		return s.relabel(ctx, st, st.Name, false, true)
+	}
+	return s.relabel(ctx, st, label, true, true)
+}
+
+// FollowStoreName gives a button the admin did not name the store's name.
+func (s *CustomButtonService) FollowStoreName(ctx context.Context, st *msgcenter.Store) (*msgcenter.CustomButton, error) {
+	return s.relabel(ctx, st, st.Name, false, false)
+}
+
+// relabel sets the store's button label; byAdmin records who chose it.
+// Unless force, a label the admin set is kept. The provider is asked to
+// update the button when the label changed, or it was never created.
+func (s *CustomButtonService) relabel(ctx context.Context, st *msgcenter.Store, label string, byAdmin, force bool) (*msgcenter.CustomButton, error) {
+	if _, err := s.SetupCustomButton(ctx, st); err != nil {
+		return nil, err
+	}
+	var changed bool
+	err := s.db.withTx(ctx, func(tx *txn) error {
+		b, err := findCustomButton(ctx, tx, st.ID, s.db.forUpdate())
+		if err != nil {
+			return err
+		}
+		if (!force && b.LabelSetByAdmin) || (b.Label == label && b.LabelSetByAdmin == byAdmin) {
+			return nil
+		}
+		changed = b.Label != label
+		_, err = tx.ExecContext(ctx, `UPDATE custom_buttons SET label = $1, label_set_by_admin = $2, updated_at = $3 WHERE store_id = $4`,
+			label, byAdmin, s.db.now(), st.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: relabel custom button: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.FindCustomButton(ctx, st.ID)
+	if err != nil || (!changed && b.AutoCreated) {
+		return b, err
+	}
+	return s.ensure(ctx, st, b)
 }
 
 func (s *CustomButtonService) logger() *slog.Logger {
@@ -145,8 +205,8 @@ func (s *CustomButtonService) logger() *slog.Logger {
 // findCustomButton reads the store's button; lock is "" or a locking clause.
 func findCustomButton(ctx context.Context, q querier, storeID int64, lock string) (*msgcenter.CustomButton, error) {
 	b := &msgcenter.CustomButton{}
-	err := q.QueryRowContext(ctx, `SELECT store_id, secret, label, auto_created, updated_at FROM custom_buttons WHERE store_id = $1`+lock,
-		storeID).Scan(&b.StoreID, &b.Secret, &b.Label, &b.AutoCreated, &b.UpdatedAt)
+	err := q.QueryRowContext(ctx, `SELECT store_id, secret, label, label_set_by_admin, auto_created, updated_at FROM custom_buttons WHERE store_id = $1`+lock,
+		storeID).Scan(&b.StoreID, &b.Secret, &b.Label, &b.LabelSetByAdmin, &b.AutoCreated, &b.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "The store has no custom button yet.")
 	} else if err != nil {

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/qiscus/msgcenter"
 	mchttp "github.com/qiscus/msgcenter/http"
+	"github.com/qiscus/msgcenter/render"
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
@@ -106,6 +109,7 @@ var serveBindings = []envBinding{
 	{"qiscus-base-url", "QISCUS_BASE_URL", false},
 	{"qiscus-rate", "QISCUS_RATE_PER_SECOND", false},
 	{"qiscus-hosts", "MSGCENTER_QISCUS_HOSTS", false},
+	{"cta-base-urls", "MSGCENTER_CTA_BASE_URLS", false},
 	{"role", "MSGCENTER_ROLE", false},
 	{"rate-signin", "MSGCENTER_RATE_SIGNIN", false},
 	{"rate-webhooks", "MSGCENTER_RATE_WEBHOOKS", false},
@@ -125,6 +129,7 @@ var serveSecrets = []string{"MSGCENTER_SECRET_KEY", "QISCUS_SECRET_KEY", "MSGCEN
 type serveFlags struct {
 	db, addr, publicURL, provider, role         string
 	qiscusAppID, qiscusBaseURL, qiscusHosts     string
+	ctaBaseURLs                                 string
 	rateSignIn, rateWebhooks, ratePublic        string
 	logLevel, logFormat, metricsAddr, adminMail string
 	demo, trustProxy                            bool
@@ -159,6 +164,7 @@ func newServeFlags(stderr io.Writer) (*flag.FlagSet, *serveFlags) {
 	fs.StringVar(&f.qiscusBaseURL, "qiscus-base-url", "https://multichannel.qiscus.com", "the Qiscus API")
 	fs.Float64Var(&f.qiscusRate, "qiscus-rate", 20, "requests per second to each Qiscus app, per process: with N processes set it to the app's limit ÷ N")
 	fs.StringVar(&f.qiscusHosts, "qiscus-hosts", "", "comma-separated hosts (host or host:port) a store's Qiscus connection may name besides the public Qiscus hosts; they may be private, such as a local sandbox")
+	fs.StringVar(&f.ctaBaseURLs, "cta-base-urls", "", "comma-separated base URLs a WhatsApp fallback template's CTA button may have (default: the public URL and "+render.SpecCTABase+")")
 	fs.StringVar(&f.role, "role", RoleAll, "what this process does: all, http (answers HTTP, works no jobs) or worker (works jobs, serves only /healthz and /metrics)")
 	fs.StringVar(&f.rateSignIn, "rate-signin", def.SignIn.String(), "sign-in attempts per client IP: N/unit[:burst], unit s, m or h; 0 disables")
 	fs.StringVar(&f.rateWebhooks, "rate-webhooks", def.Webhooks.String(), "webhook calls per client IP, N/unit[:burst]; 0 disables")
@@ -223,6 +229,9 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 			c.QiscusHosts = append(c.QiscusHosts, h)
 		}
 	}
+	if c.CTABaseURLs, err = parseCTABaseURLs(f.ctaBaseURLs); err != nil {
+		return Config{}, fmt.Errorf("%s %w", src.name("cta-base-urls"), err)
+	}
 	c.Limits = mchttp.Limits{TrustProxy: f.trustProxy}
 	for _, l := range []struct {
 		flag string
@@ -234,6 +243,23 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 		}
 	}
 	return c, nil
+}
+
+// parseCTABaseURLs reads --cta-base-urls: comma-separated absolute http(s)
+// URLs, each given a trailing slash; "" keeps the default (nil).
+func parseCTABaseURLs(list string) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("%q: each base must be an absolute http(s) URL without query, such as %s", s, render.SpecCTABase)
+		}
+		out = append(out, msgcenter.PublicBase(u.String()))
+	}
+	return out, nil
 }
 
 // check refuses settings that parse but make no sense, naming their source.

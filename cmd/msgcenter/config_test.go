@@ -24,6 +24,7 @@ var envSamples = map[string]struct{ good, bad string }{
 	"retry-max":       {"20m", "0s"},
 	"max-wait":        {"2h", "forever"},
 	"qiscus-hosts":    {"sandbox.local:8080", ""},
+	"cta-base-urls":   {"https://shop.qiscus.com/", "shop.qiscus.com"},
 	"job-timeout":     {"15s", "-1s"},
 	"rescue-after":    {"2m", "1s"},
 	"requeue-after":   {"5m", "x"},

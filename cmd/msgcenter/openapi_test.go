@@ -212,6 +212,8 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "POST", mc+"/order_paid/preview", map[string]any{"type": "custom", "body": "Paid {{order_id}}", "button_label": "Receipt"})
 	must(202, "POST", mc+"/order_placed/test", map[string]any{"room_id": sh.IGRoom})
 	must(200, "POST", mc+"/share_microsite_url/custom-button/rotate", nil)
+	must(200, "PUT", mc+"/share_microsite_url/custom-button", map[string]any{"label": "Kirim Katalog"})
+	must(422, "PUT", mc+"/share_microsite_url/custom-button", map[string]any{"label": "two\nlines"})
 
 	must(200, "GET", st+"/products", nil)
 	p := id(must(201, "POST", st+"/products", map[string]any{"name": "Es Teh", "price": 8000, "stock": 10}))
@@ -234,6 +236,10 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "POST", fmt.Sprintf("%s/orders/%d/refund", st, o), nil)
 	o2 := id(must(201, "POST", st+"/orders", sh.orderBody(sh.IGRoom)))
 	must(200, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o2), nil)
+	o3 := id(must(201, "POST", st+"/orders", sh.orderBody(sh.IGRoom)))
+	must(200, "POST", fmt.Sprintf("%s/orders/%d/pay", st, o3), nil)
+	must(409, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o3), map[string]any{"refund": false})
+	must(200, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o3), map[string]any{"refund": true})
 	ds := must(200, "GET", st+"/deliveries?event=order_placed", nil)
 	var list struct {
 		Deliveries []struct {

@@ -70,6 +70,10 @@ type Config struct {
 	// name besides the public Qiscus API hosts; they may be private (the
 	// local sandbox).
 	QiscusHosts []string
+	// CTABaseURLs are the base URLs a WhatsApp fallback template's CTA
+	// button may have (--cta-base-urls); empty accepts the public URL and
+	// https://shop.qiscus.com/.
+	CTABaseURLs []string
 	// QiscusRate is each Qiscus app's request rate from this process.
 	QiscusRate float64
 	// QiscusBreakerCooldown is how long a Qiscus app's circuit breaker stays
@@ -216,6 +220,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+	// The local Qiscus posts its webhooks to this process's own listener
+	// only, never to a host a store names.
+	m.Sandbox.SetSelf(m.HTTP.URL, nil)
 
 	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
 		return err
@@ -270,6 +277,7 @@ func (m *Main) newHTTP(svc services, providers msgcenter.Providers, integrations
 	m.HTTP, err = mchttp.NewServer(mchttp.Config{
 		Addr:          c.Addr,
 		PublicURL:     public,
+		CTABaseURLs:   c.CTABaseURLs,
 		Logger:        c.Logger,
 		Now:           c.Now,
 		Limits:        c.Limits,

@@ -25,7 +25,8 @@ function T(key, ...args) {
   const body = $("mc-body"), label = $("mc-label"), lang = $("mc-language");
   const automation = $("mc-automation");
   const save = $("mc-save"), cancel = $("mc-cancel"), status = $("mc-status");
-  const pvText = $("pv-text"), pvButton = $("pv-button"), pvError = $("pv-error"), pvBubble = $("pv-bubble");
+  const pvText = $("pv-text"), pvButton = $("pv-button"), pvChat = $("pv-chat");
+  const pvInvalid = $("pv-invalid"), pvProblems = $("pv-problems");
   const storeApi = form.dataset.storeApi;
 
   const chars = (s) => Array.from(s).length;
@@ -58,13 +59,14 @@ function T(key, ...args) {
   // WhatsApp Fallback state: the saved configuration, normalised so that
   // what the API answers after a save compares equal to what was sent.
   const fbSection = $("fb");
+  const normBindings = (xs) => (xs || []).map((v) => (v && v.placeholder ? { placeholder: v.placeholder } : { text: (v && v.text) || "" }));
   const normFallback = (x) => {
     x = x || {};
     return {
       enabled: !!x.enabled, channel_id: Number(x.channel_id) || 0,
       template_type: x.template_type || "", template_category: x.template_category || "",
       template_name: x.template_name || "", template_language: x.template_language || "",
-      variables: (x.variables || []).map((v) => (v && v.placeholder ? { placeholder: v.placeholder } : { text: (v && v.text) || "" })),
+      variables: normBindings(x.variables), header_variables: normBindings(x.header_variables),
       button: x.button && x.button.placeholder ? { placeholder: x.button.placeholder } : null,
     };
   };
@@ -102,8 +104,17 @@ function T(key, ...args) {
   function clearErrors() {
     form.querySelectorAll(".field-error").forEach((p) => { p.hidden = true; p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-    pvError.hidden = true;
-    pvError.textContent = "";
+  }
+
+  // A fallback field is marked invalid only once the admin has left it or
+  // pressed Save: choosing a template must not turn its empty variables red.
+  const touched = new Set();
+  let submitted = false, lastErr = null;
+  const isFallbackKey = (k) => k === "fallback" || k.startsWith("fallback.");
+  function shown(k) {
+    if (!isFallbackKey(k) || submitted || touched.has(k)) return true;
+    // The count of variables is shown once any of them was left.
+    return /^fallback\.(header_)?variables$/.test(k) && [...touched].some((t) => t.startsWith(k + "."));
   }
 
   const fieldInput = {
@@ -118,39 +129,60 @@ function T(key, ...args) {
     "fallback.template_name": T("js.field.template_name"), "fallback.template_language": T("js.field.language"),
     "fallback.variables": T("js.field.variables"), "fallback.button": T("js.field.button"),
   };
-  const varField = (k) => /^fallback\.variables\.(\d+)$/.exec(k);
+  const varField = (k) => /^fallback\.(header_)?variables\.(\d+)$/.exec(k);
+  const varPrefix = (m) => (m[1] ? "fb-hvar-" : "fb-var-");
   function fieldName(k) {
     const m = varField(k);
-    return m ? T("js.field.variable", m[1]) : fieldNames[k] || k;
+    if (m) return (m[1] ? T("js.field.header") + " " : "") + T("js.field.variable", m[2]);
+    return fieldNames[k] || k;
   }
   function inputFor(k) {
     const m = varField(k);
     if (!m) return fieldInput[k];
-    const src = $("fb-var-src-" + m[1]);
-    return src && src.value === "placeholder" ? $("fb-var-ph-" + m[1]) : $("fb-var-text-" + m[1]);
+    const src = $(varPrefix(m) + "src-" + m[2]);
+    return src && src.value === "placeholder" ? $(varPrefix(m) + "ph-" + m[2]) : $(varPrefix(m) + "text-" + m[2]);
   }
 
-  // showErrors puts each field error beside its field; errors of fields the
-  // form does not have go under the preview.
+  // showErrors puts each field error beside its field (a fallback field's
+  // only once it was left or Save pressed) and explains them all in the
+  // preview, one problem a line: the message's under the message, the
+  // fallback's under the fallback.
   function showErrors(err) {
+    lastErr = err;
     clearErrors();
     const fields = (err && err.fields) || {};
-    const rest = [];
+    const main = [], fallback = [];
     for (const [k, v] of Object.entries(fields)) {
+      const line = fieldName(k) + ": " + v;
+      (isFallbackKey(k) ? fallback : main).push(line);
       const p = $("err-" + k);
-      if (p) {
+      if (p && shown(k)) {
         p.textContent = fieldName(k) + " " + v;
         p.hidden = false;
         const el = inputFor(k);
         if (el) el.setAttribute("aria-invalid", "true");
-      } else {
-        rest.push(k + " " + v);
       }
     }
-    if (rest.length || !Object.keys(fields).length) {
-      pvError.textContent = rest.length ? rest.join("; ") : (err && err.message) || T("js.not_valid");
-      pvError.hidden = false;
+    if (!Object.keys(fields).length) main.push((err && err.message) || T("js.not_valid"));
+    showProblems(pvInvalid, pvProblems, pvChat, main);
+    if (fbPreview) {
+      const problems = fb.enabled ? fallback : [];
+      if (problems.length) fbPreview.hidden = false;
+      showProblems($("fbpv-invalid"), $("fbpv-problems"), $("fbpv-chat"), problems);
     }
+    return { main: main, fallback: fallback };
+  }
+
+  // showProblems lists problems in box instead of the chat bubble, or when
+  // there are none shows the bubble again.
+  function showProblems(box, list, chat, problems) {
+    list.replaceChildren(...problems.map((text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      return li;
+    }));
+    box.hidden = problems.length === 0;
+    chat.hidden = problems.length > 0;
   }
 
   async function call(method, url, payload) {
@@ -177,40 +209,57 @@ function T(key, ...args) {
     timer = setTimeout(preview, 120);
   }
 
+  async function render(payload, signal) {
+    const res = await fetch(api + "/preview", {
+      method: "POST", credentials: "same-origin", signal: signal,
+      headers: { "Accept": "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+    });
+    return { res: res, data: await res.json().catch(() => null) };
+  }
+
   async function preview() {
     const my = ++seq;
     if (inflight) inflight.abort();
     inflight = new AbortController();
-    let res;
+    const signal = inflight.signal;
+    let out;
     try {
-      res = await fetch(api + "/preview", {
-        method: "POST", credentials: "same-origin", signal: inflight.signal,
-        headers: { "Accept": "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify(draft()),
-      });
+      out = await render(draft(), signal);
+      if (my !== seq) return;
+      if (out.res.status === 422 && out.data) {
+        const p = showErrors(out.data.error);
+        valid = p.main.length === 0;
+        // Only the fallback is not ready: the message itself still shows.
+        if (valid && fbSection) {
+          const plain = await render(Object.assign(draft(), { fallback: { enabled: false } }), signal);
+          if (my !== seq) return;
+          if (plain.res.ok && plain.data) showMessage(plain.data);
+        }
+        refreshButtons();
+        return;
+      }
     } catch (e) {
       if (e.name !== "AbortError") say(T("js.preview_unavailable_because", e.message), true);
       return;
     }
-    const data = await res.json().catch(() => null);
-    if (my !== seq) return;
-    if (res.ok && data) {
+    if (out.res.ok && out.data) {
+      lastErr = null;
       clearErrors();
+      showProblems(pvInvalid, pvProblems, pvChat, []);
       valid = true;
-      pvText.textContent = data.text;
-      pvButton.textContent = data.button.label;
-      pvButton.title = data.button.url;
-      pvBubble.classList.remove("stale");
-      showFallbackPreview(data.fallback);
-    } else if (res.status === 422 && data) {
-      valid = false;
-      showErrors(data.error);
-      pvBubble.classList.add("stale");
-      if (fbPreview) fbPreview.classList.add("stale");
+      showMessage(out.data);
+      showFallbackPreview(out.data.fallback);
     } else {
-      say((data && data.error && data.error.message) || T("js.preview_unavailable"), true);
+      say((out.data && out.data.error && out.data.error.message) || T("js.preview_unavailable"), true);
     }
     refreshButtons();
+  }
+
+  function showMessage(data) {
+    pvText.textContent = data.text;
+    pvButton.textContent = data.button.label;
+    pvButton.title = data.button.url;
   }
 
   // Choosing Custom with nothing written starts from the default text.
@@ -239,6 +288,7 @@ function T(key, ...args) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     if (save.disabled) return;
+    submitted = true;
     busy = true;
     refreshButtons();
     say(T("js.saving"));
@@ -263,6 +313,8 @@ function T(key, ...args) {
   });
 
   function applySaved(c, message) {
+    submitted = false;
+    touched.clear();
     version = c.version;
     fill(c);
     saved = JSON.stringify(draft());
@@ -275,6 +327,8 @@ function T(key, ...args) {
 
   cancel.addEventListener("click", () => {
     fill(JSON.parse(saved));
+    submitted = false;
+    touched.clear();
     clearErrors();
     valid = true;
     say(T("js.discarded"));
@@ -363,26 +417,36 @@ function T(key, ...args) {
     renderButton(t);
   }
 
+  // renderVariables shows one row per variable of the template's body
+  // (kind "variables", rows fb-var-*) or text header (kind
+  // "header_variables", rows fb-hvar-*), each filled with custom text or a
+  // placeholder.
   function renderVariables(t) {
     const n = t ? t.variables : fb.template_name ? fb.variables.length : 0;
-    fbVarsSet.hidden = n === 0;
-    fbBody.textContent = t ? t.body : "";
+    const h = t ? t.header_variables || 0 : fb.template_name ? fb.header_variables.length : 0;
+    fbVarsSet.hidden = n === 0 && h === 0;
+    fbBody.textContent = t ? (t.header ? t.header + "\n\n" : "") + t.body : "";
     fbBody.hidden = !t;
+    fbVars.replaceChildren(...variableRows("header_variables", "fb-hvar-", h, T("js.field.header") + " "),
+      ...variableRows("variables", "fb-var-", n, ""));
+  }
+
+  function variableRows(kind, prefix, n, namePrefix) {
     const rows = [];
     for (let i = 1; i <= n; i++) {
-      const b = fb.variables[i - 1] || { text: "" };
+      const b = fb[kind][i - 1] || { text: "" };
       const row = document.createElement("div");
       row.className = "fb-var";
       const name = document.createElement("label");
       name.className = "fb-var-name";
-      name.htmlFor = "fb-var-src-" + i;
-      name.textContent = "{{" + i + "}}";
+      name.htmlFor = prefix + "src-" + i;
+      name.textContent = namePrefix + "{{" + i + "}}";
       const hidden = document.createElement("span");
       hidden.className = "sr-only";
       hidden.textContent = T("js.filled_with");
       name.append(hidden);
       const src = document.createElement("select");
-      src.id = "fb-var-src-" + i;
+      src.id = prefix + "src-" + i;
       for (const [v, txt] of [["text", T("js.custom_text")], ["placeholder", T("js.placeholder")]]) {
         const o = document.createElement("option");
         o.value = v;
@@ -391,21 +455,24 @@ function T(key, ...args) {
       }
       src.value = b.placeholder ? "placeholder" : "text";
       const text = document.createElement("input");
-      text.id = "fb-var-text-" + i;
+      text.id = prefix + "text-" + i;
       text.className = "fb-var-value";
       text.value = b.text || "";
-      text.setAttribute("aria-label", T("js.var_custom_text", i));
+      text.setAttribute("aria-label", namePrefix + T("js.var_custom_text", i));
       const ph = document.createElement("select");
-      ph.id = "fb-var-ph-" + i;
+      ph.id = prefix + "ph-" + i;
       ph.className = "fb-var-value";
-      ph.setAttribute("aria-label", T("js.var_placeholder", i));
+      ph.setAttribute("aria-label", namePrefix + T("js.var_placeholder", i));
       setOptions(ph, placeholderNames.map((p) => [p, "{{" + p + "}}"]), b.placeholder || "", null, true);
       if (!b.placeholder) ph.value = placeholderNames[0] || "";
       const err = document.createElement("p");
       err.className = "field-error";
-      err.id = "err-fallback.variables." + i;
+      err.id = "err-fallback." + kind + "." + i;
       err.hidden = true;
-      for (const el of [src, text, ph]) el.setAttribute("aria-describedby", err.id);
+      for (const el of [src, text, ph]) {
+        el.setAttribute("aria-describedby", err.id);
+        el.dataset.field = "fallback." + kind + "." + i;
+      }
       const show = () => {
         const isText = src.value === "text";
         text.hidden = !isText;
@@ -413,8 +480,8 @@ function T(key, ...args) {
       };
       show();
       const set = () => {
-        while (fb.variables.length < i) fb.variables.push({ text: "" });
-        fb.variables[i - 1] = src.value === "text" ? { text: text.value } : { placeholder: ph.value };
+        while (fb[kind].length < i) fb[kind].push({ text: "" });
+        fb[kind][i - 1] = src.value === "text" ? { text: text.value } : { placeholder: ph.value };
         schedule();
       };
       src.addEventListener("change", () => { show(); set(); });
@@ -423,7 +490,7 @@ function T(key, ...args) {
       row.append(name, src, text, ph, err);
       rows.push(row);
     }
-    fbVars.replaceChildren(...rows);
+    return rows;
   }
 
   function renderButton(t) {
@@ -446,8 +513,10 @@ function T(key, ...args) {
     if (!langs.includes(fb.template_language)) fb.template_language = langs.length === 1 ? langs[0] : "";
     const t = selectedTemplate();
     if (!t) return;
-    fb.variables = fb.variables.slice(0, t.variables);
-    while (fb.variables.length < t.variables) fb.variables.push({ text: "" });
+    for (const [kind, n] of [["variables", t.variables], ["header_variables", t.header_variables || 0]]) {
+      fb[kind] = fb[kind].slice(0, n);
+      while (fb[kind].length < n) fb[kind].push({ text: "" });
+    }
     if (!dynamicButton(t)) fb.button = null;
     else if (!fb.button || !paths.includes(fb.button.placeholder)) fb.button = { placeholder: paths[0] };
   }
@@ -485,17 +554,41 @@ function T(key, ...args) {
     out.classList.toggle("bad", n === 0);
   }
 
+  // showFallbackPreview shows the fallback template as the customer gets
+  // it, every button of it (static ones too); the button the message
+  // records is #fbpv-button.
   function showFallbackPreview(f) {
     if (!fbPreview) return;
     fbPreview.hidden = !(f && fb.enabled);
-    fbPreview.classList.remove("stale");
+    showProblems($("fbpv-invalid"), $("fbpv-problems"), $("fbpv-chat"), []);
     if (!f) return;
     $("fbpv-text").textContent = f.text;
-    $("fbpv-button").textContent = f.button ? f.button.label : "";
-    $("fbpv-button").title = f.button ? f.button.url : "";
+    const main = f.button || { label: "", url: "" };
+    let marked = false;
+    $("fbpv-buttons").replaceChildren(...(f.buttons || []).map((b) => {
+      const el = document.createElement("span");
+      el.className = "pv-button";
+      el.textContent = b.label;
+      el.title = b.url || "";
+      if (!marked && b.label === main.label && b.url === main.url) {
+        el.id = "fbpv-button";
+        marked = true;
+      }
+      return el;
+    }));
+  }
+
+  // Leaving a fallback field marks it, if it is invalid.
+  function leave(e) {
+    const el = e.target;
+    const k = el.dataset.field || Object.keys(fieldInput).find((f) => fieldInput[f] === el);
+    if (!k || !isFallbackKey(k) || touched.has(k)) return;
+    touched.add(k);
+    if (lastErr) showErrors(lastErr);
   }
 
   if (fbSection) {
+    fbFields.addEventListener("focusout", leave);
     fbEnabled.addEventListener("change", () => {
       fb.enabled = fbEnabled.checked;
       fbFields.hidden = !fb.enabled;
@@ -514,6 +607,8 @@ function T(key, ...args) {
     for (const [sel, key] of [[fbType, "template_type"], [fbCategory, "template_category"], [fbName, "template_name"], [fbLang, "template_language"]]) {
       sel.addEventListener("change", () => {
         fb[key] = sel.value;
+        // Another template: its variables and button are new fields.
+        for (const k of [...touched]) if (/^fallback\.((header_)?variables|button)/.test(k)) touched.delete(k);
         settle();
         renderFallback();
         schedule();
@@ -690,6 +785,34 @@ function T(key, ...args) {
     }));
   }
 
+  // The button's label: the admin's, or "" to follow the store name.
+  const labelInput = document.getElementById("cb-label"), labelStatus = document.getElementById("cb-label-status");
+  document.getElementById("cb-label-save").addEventListener("click", async (e) => {
+    const btn = e.currentTarget;
+    btn.disabled = true;
+    let res = null, data = null;
+    try {
+      res = await fetch(box.dataset.label, {
+        method: "PUT", credentials: "same-origin",
+        headers: { "Accept": "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify({ label: labelInput.value }),
+      });
+      data = await res.json().catch(() => null);
+    } catch (err) { data = { error: { message: err.message } }; }
+    btn.disabled = false;
+    if (res && res.status === 401) location.assign("/admin/login?next=" + encodeURIComponent(location.pathname));
+    if (res && res.ok && data) {
+      show(data);
+      labelInput.value = data.label_set_by_admin ? data.label : "";
+      labelInput.removeAttribute("aria-invalid");
+      say(labelStatus, data.label_set_by_admin ? T("js.cb_label_saved") : T("js.cb_label_follows"));
+    } else {
+      const why = (data && data.error && ((data.error.fields && data.error.fields.label) || data.error.message)) || T("js.error_status", res ? res.status : "");
+      labelInput.setAttribute("aria-invalid", "true");
+      say(labelStatus, T("js.cb_label_not_saved", why), true);
+    }
+  });
+
   document.getElementById("cb-rotate").addEventListener("click", async (e) => {
     if (!window.confirm(T("js.renew_confirm"))) return;
     const btn = e.currentTarget;
@@ -709,5 +832,18 @@ function T(key, ...args) {
     } else {
       say(status, T("js.not_renewed", (data && data.error && data.error.message) || T("js.error_status", res ? res.status : "")), true);
     }
+  });
+})();
+
+// On a phone the preview sits above the form and stays in sight as the
+// admin scrolls; its button folds it away and back.
+(function () {
+  const box = document.getElementById("pv"), toggle = document.getElementById("pv-toggle");
+  if (!box || !toggle) return;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? toggle.dataset.hide : toggle.dataset.show;
+    box.classList.toggle("folded", !open);
   });
 })();
