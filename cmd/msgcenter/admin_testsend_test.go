@@ -150,7 +150,7 @@ func TestTestSendLinks(t *testing.T) {
 		event, lang, marker string
 		want                []string
 	}{
-		{"order_placed", "en", "[TEST] ", []string{"Sample page", "#1042", "Croissant Cokelat"}},
+		{"order_placed", "en", "[TEST] ", []string{"Sample page", "#1042", "Croissant Cokelat", "How to pay", "Transfer exactly Rp\u00a095.000"}},
 		{"order_paid", "id", "[UJI COBA] ", []string{"Halaman contoh", "#1042", "Kopi Susu Gula Aren"}},
 		{"order_incomplete", "en", "[TEST] ", []string{"Toko Uji"}},
 		{"order_failed", "id", "[UJI COBA] ", []string{"Toko Uji"}},
