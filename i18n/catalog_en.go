@@ -441,6 +441,8 @@ var english = map[string]string{
 	"msg.field.whole_minutes":   "must be a whole number of minutes between %d and %d",
 	"msg.field.phone":           "must be a phone number in international form, such as +6281234567890",
 	"msg.field.items_min":       "must hold at least one product",
+	"msg.field.quantity":        "every quantity must be between %d and %d",
+	"msg.field.not_product":     "is not a product of this store",
 	"msg.field.items_max":       "must hold at most %d lines",
 	"error.title.400":           "Bad request",
 	"error.title.401":           "Sign-in needed",

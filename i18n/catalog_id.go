@@ -441,6 +441,8 @@ var indonesian = map[string]string{
 	"msg.field.whole_minutes":   "harus bilangan bulat menit antara %d dan %d",
 	"msg.field.phone":           "harus nomor telepon dalam format internasional, misalnya +6281234567890",
 	"msg.field.items_min":       "harus berisi setidaknya satu produk",
+	"msg.field.quantity":        "setiap jumlah harus antara %d dan %d",
+	"msg.field.not_product":     "bukan produk toko ini",
 	"msg.field.items_max":       "paling banyak %d baris",
 	"error.title.400":           "Permintaan tidak valid",
 	"error.title.401":           "Perlu masuk",
