@@ -421,6 +421,7 @@ var english = map[string]string{
 	"msg.shop_not_found":        "Shop not found.",
 	"msg.checkout_not_found":    "Checkout not found.",
 	"msg.store_not_found":       "Store not found.",
+	"msg.give_label":            "Give the label.",
 	"msg.page_not_found":        "Page not found.",
 	"msg.orders_unavailable":    "Orders are not available right now.",
 	"msg.form_unreadable":       "The form could not be read.",

@@ -421,6 +421,7 @@ var indonesian = map[string]string{
 	"msg.shop_not_found":        "Toko tidak ditemukan.",
 	"msg.checkout_not_found":    "Checkout tidak ditemukan.",
 	"msg.store_not_found":       "Toko tidak ditemukan.",
+	"msg.give_label":            "Isi label tombol.",
 	"msg.page_not_found":        "Halaman tidak ditemukan.",
 	"msg.orders_unavailable":    "Pesanan sedang tidak dapat dibuka.",
 	"msg.form_unreadable":       "Formulir tidak dapat dibaca.",
