@@ -153,7 +153,7 @@ function T(key, ...args) {
     const fields = (err && err.fields) || {};
     const main = [], fallback = [];
     for (const [k, v] of Object.entries(fields)) {
-      const line = fieldName(k) + ": " + v;
+      const line = fieldName(k).replace(/:$/, "") + ": " + v;
       (isFallbackKey(k) ? fallback : main).push(line);
       const p = $("err-" + k);
       if (p && shown(k)) {
@@ -584,6 +584,9 @@ function T(key, ...args) {
     const k = el.dataset.field || Object.keys(fieldInput).find((f) => fieldInput[f] === el);
     if (!k || !isFallbackKey(k) || touched.has(k)) return;
     touched.add(k);
+    // Left for Save: the save marks every field; an error appearing now
+    // would move the button from under the pointer and lose the click.
+    if (e.relatedTarget === save) return;
     if (lastErr) showErrors(lastErr);
   }
 
