@@ -17,6 +17,10 @@ type CommerceService interface {
 	CreateRoom(ctx context.Context, r *Room) error
 	FindRooms(ctx context.Context, storeID int64) ([]*Room, error)
 	FindRoom(ctx context.Context, storeID, id int64) (*Room, error)
+	// FindRoomsByID lists the store's rooms among ids, in one read, for
+	// pages that name each message's recipient; ids of another store's
+	// rooms match nothing. Returns EINVALID for more than 500 ids.
+	FindRoomsByID(ctx context.Context, storeID int64, ids []int64) ([]*Room, error)
 	// FindRoomByExternalID finds the store's room the platform knows by
 	// that id; ENOTFOUND when there is none.
 	FindRoomByExternalID(ctx context.Context, storeID int64, externalID string) (*Room, error)

@@ -156,27 +156,68 @@ const (
 	OutcomeFailed AttemptOutcome = "failed"
 )
 
-// DeliverySummary counts an order's messages by final status.
+// DeliverySummary counts an order's messages by final status. Each message
+// is counted once: an automation message that failed but whose WhatsApp
+// fallback was sent in its place (the customer got the update) is counted
+// in CoveredByFallback, not in Failed; the fallback itself is in Sent.
 type DeliverySummary struct {
 	Sent   int `json:"sent"`
 	Failed int `json:"failed"`
 	Queued int `json:"queued"`
+	// CoveredByFallback counts the failed automation messages whose
+	// fallback was sent.
+	CoveredByFallback int `json:"covered_by_fallback"`
 }
 
 // Summarize counts deliveries by status; skipped ones are not counted.
 func Summarize(ds []*Delivery) DeliverySummary {
 	var s DeliverySummary
+	covered := FallbackCovered(ds)
 	for _, d := range ds {
-		switch d.Status {
-		case StatusSent:
+		switch {
+		case covered[d.ID]:
+			s.CoveredByFallback++
+		case d.Status == StatusSent:
 			s.Sent++
-		case StatusFailed:
+		case d.Status == StatusFailed:
 			s.Failed++
-		case StatusQueued:
+		case d.Status == StatusQueued:
 			s.Queued++
 		}
 	}
 	return s
+}
+
+// FallbackCovered returns the ids of the automation messages of ds that
+// failed and whose WhatsApp fallback (same subject, event and room) was
+// sent: delivered by fallback, not a failure the customer felt.
+func FallbackCovered(ds []*Delivery) map[int64]bool {
+	type occurrence struct {
+		subject   SubjectType
+		subjectID int64
+		event     Event
+		room      int64
+	}
+	key := func(d *Delivery) occurrence {
+		o := occurrence{subject: d.SubjectType, subjectID: d.SubjectID, event: d.Event}
+		if d.RoomID != nil {
+			o.room = *d.RoomID
+		}
+		return o
+	}
+	sentFallback := map[occurrence]bool{}
+	for _, d := range ds {
+		if d.Kind == KindFallback && d.Status == StatusSent {
+			sentFallback[key(d)] = true
+		}
+	}
+	covered := map[int64]bool{}
+	for _, d := range ds {
+		if d.Kind == KindAutomation && d.Status == StatusFailed && sentFallback[key(d)] {
+			covered[d.ID] = true
+		}
+	}
+	return covered
 }
 
 // DeliveryFilter narrows FindDeliveries.

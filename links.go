@@ -67,6 +67,20 @@ func OrderConfirmationPath(slug, orderToken string) string {
 	return ShopPath(slug) + "/orders/" + url.PathEscape(orderToken)
 }
 
+// The sample pages a test message's button opens (SamplePagePath).
+const (
+	SampleOrderPage   = "order"
+	SampleReceiptPage = "receipt"
+)
+
+// SamplePagePath is a store's sample page, filled with the sample order a
+// test message is rendered with and labelled as a sample, so the button of
+// a test message opens a page that exists: s/{slug}/sample/{page}, page
+// SampleOrderPage or SampleReceiptPage.
+func SamplePagePath(slug, page string) string {
+	return ShopPath(slug) + "/sample/" + url.PathEscape(page)
+}
+
 // The first segments of the link families, for code that sorts requests by
 // family (rate limits, error formats) rather than building a link.
 const (

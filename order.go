@@ -130,6 +130,9 @@ type Order struct {
 	Status         OrderStatus `json:"status"`
 	CreatedAt      time.Time   `json:"created_at"`
 	PaidAt         *time.Time  `json:"paid_at,omitempty"`
+	// RefundedAt is when the payment was given back: set by a refund, and
+	// by the cancel of a paid order, which always refunds it (Apply).
+	RefundedAt *time.Time `json:"refunded_at,omitempty"`
 	// ReleaseAt is when the order, unpaid, expires and gives its items
 	// back to stock; nil for orders placed before holds existed.
 	ReleaseAt *time.Time `json:"release_at,omitempty"`
@@ -205,13 +208,36 @@ func (r *OrderRequest) Validate() error {
 	return nil
 }
 
+// UnprocessedReason is why a cart line could not become part of an order,
+// and so why Order Failed was raised: one of the causes the spec names. Its
+// words, per language, are in the i18n catalogues ("reason.<code>").
+type UnprocessedReason string
+
+// The reasons of an unprocessed line.
+const (
+	// UnprocessedOutOfStock: the product has less stock than the cart asks
+	// (lines of one product share its stock).
+	UnprocessedOutOfStock UnprocessedReason = "out_of_stock"
+	// UnprocessedInactive: the product is no longer sold.
+	UnprocessedInactive UnprocessedReason = "inactive"
+	// UnprocessedUnknown: the product was not found. An order naming a
+	// product the store does not have is a field error of the request now,
+	// never a failed order; only failures recorded before carry it.
+	UnprocessedUnknown UnprocessedReason = "unknown"
+)
+
+// UnprocessedReasons returns every reason of an unprocessed line.
+func UnprocessedReasons() []UnprocessedReason {
+	return []UnprocessedReason{UnprocessedOutOfStock, UnprocessedInactive, UnprocessedUnknown}
+}
+
 // UnprocessedItem is a cart line that could not become part of an order.
 type UnprocessedItem struct {
-	ProductID int64  `json:"product_id"`
-	Name      string `json:"name"`
-	Quantity  int    `json:"quantity"`
-	UnitPrice int64  `json:"unit_price"`
-	Reason    string `json:"reason"` // out_of_stock, inactive, unknown
+	ProductID int64             `json:"product_id"`
+	Name      string            `json:"name"`
+	Quantity  int               `json:"quantity"`
+	UnitPrice int64             `json:"unit_price"`
+	Reason    UnprocessedReason `json:"reason"`
 }
 
 // OrderFilter narrows FindOrders.

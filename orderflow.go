@@ -2,6 +2,7 @@ package msgcenter
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,24 @@ type FailedCheckout struct {
 	Reason        string            `json:"reason"`
 	MicrositeLink string            `json:"-"`
 	CreatedAt     time.Time         `json:"created_at"`
+}
+
+// FailureSummary sums up why a checkout could not become an order, for
+// FailedCheckout.Reason: "items: out_of_stock, inactive", each line's
+// reason once, in the lines' order; "" when no line failed.
+func FailureSummary(unprocessed []UnprocessedItem) string {
+	var kinds []string
+	seen := map[UnprocessedReason]bool{}
+	for _, u := range unprocessed {
+		if !seen[u.Reason] {
+			seen[u.Reason] = true
+			kinds = append(kinds, string(u.Reason))
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	return "items: " + strings.Join(kinds, ", ")
 }
 
 // OrderFlowService runs the order flow's state changes. Each change that
@@ -36,9 +55,14 @@ type OrderFlowService interface {
 	// expired order.
 	PayOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
 
-	// CancelOrder and RefundOrder change the status; ECONFLICT when the
-	// change does not apply (refunding an unpaid order, cancelling a refunded one).
-	CancelOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
+	// CancelOrder cancels the order and gives its items back to stock; a
+	// paid order is cancelled only with refund set, which refunds its
+	// payment with it. RefundOrder refunds a paid order, giving its items
+	// back to stock when the store restocks on refund. Both follow
+	// Order.Apply: ECONFLICT, naming the order and why, when the change does
+	// not apply (cancelling a paid order without refund, refunding an
+	// unpaid one, cancelling a refunded one); then nothing changes.
+	CancelOrder(ctx context.Context, storeID, orderID int64, refund bool) (*Order, error)
 	RefundOrder(ctx context.Context, storeID, orderID int64) (*Order, error)
 
 	// StartCheckout records that a customer proceeded to checkout from a

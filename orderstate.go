@@ -1,20 +1,31 @@
 package msgcenter
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
-// OrderAction is a change an admin or the payment flow asks of a placed
-// order.
+// OrderAction is a change an admin, the payment flow or the order's hold
+// asks of a placed order.
 type OrderAction string
 
 // The actions on an order.
 const (
 	ActionPay    OrderAction = "pay"
 	ActionCancel OrderAction = "cancel"
-	ActionRefund OrderAction = "refund"
+	// ActionCancelRefund cancels a paid order and gives its payment back:
+	// the only way a paid order is cancelled.
+	ActionCancelRefund OrderAction = "cancel_refund"
+	ActionRefund       OrderAction = "refund"
+	// ActionExpire is the hold's end, taken by ReleaseUnpaidOrder, never
+	// by a person.
+	ActionExpire OrderAction = "expire"
 )
 
 // OrderActions lists every action on an order.
-func OrderActions() []OrderAction { return []OrderAction{ActionPay, ActionCancel, ActionRefund} }
+func OrderActions() []OrderAction {
+	return []OrderAction{ActionPay, ActionCancel, ActionCancelRefund, ActionRefund, ActionExpire}
+}
 
 // Event is the event an order raises when the action changes it, "" for
 // none: paying raises order_paid.
@@ -25,50 +36,123 @@ func (a OrderAction) Event() Event {
 	return ""
 }
 
-// Apply moves o through its life by action a at now. The life of an order:
+// OrderChange is what Apply did to an order.
+type OrderChange struct {
+	// Changed: the order moved to another state.
+	Changed bool
+	// Restock: the order's items go back to their products' stock, in the
+	// same transaction as the change.
+	Restock bool
+}
+
+// Refunded reports whether the order's payment was given back: a refunded
+// order, or a paid order cancelled with its refund.
+func (o *Order) Refunded() bool { return o.Status == OrderRefunded || o.RefundedAt != nil }
+
+// Apply moves o through its life by action a at now; restockOnRefund is the
+// store's Store.RestockOnRefund. The life of an order, its one state
+// machine:
 //
-//	placed → paid → refunded
-//	placed → cancelled
-//	paid   → cancelled (the payment is refunded with it; paid_at stays)
-//	placed → expired (by ReleaseUnpaidOrder, not by an action: unpaid past
-//	         the store's hold, its items went back to stock)
+//	placed → paid                 pay (raises order_paid)
+//	placed → cancelled            cancel; its items go back to stock
+//	placed → expired              expire: unpaid at the end of the store's
+//	                              hold; its items go back to stock
+//	paid   → refunded             refund; its items go back to stock when
+//	                              the store says so (restockOnRefund)
+//	paid   → cancelled, refunded  cancel_refund: a paid order is cancelled
+//	                              only with its refund; its items go back
+//	                              to stock
 //
-// An action whose state the order is already in (paying a paid order)
-// changes nothing and is no error, so repeated and concurrent calls change
-// the order once. Every other move is refused with ECONFLICT naming the
-// order, and o is left as it was. Apply reports whether it changed o; a
-// change sets its status, UpdatedAt and, when paid, PaidAt.
-func (o *Order) Apply(a OrderAction, now time.Time) (changed bool, err error) {
-	var to OrderStatus
+// Cancelled, refunded and expired are final. A refund sets RefundedAt, so a
+// paid order cancelled with its refund reads "cancelled, refunded", never
+// "cancelled, paid"; PaidAt stays. Every order gives its items back at most
+// once, since only moves into a final state give them back.
+//
+// An action whose state the order is already in (paying a paid order,
+// refunding a cancelled-and-refunded one) changes nothing and is no error,
+// so repeated and concurrent calls change the order once. Every other move
+// is refused with ECONFLICT naming the order and saying why, and o is left
+// as it was; an unknown action is EINVALID. A change sets the status,
+// UpdatedAt and, when paid, PaidAt, when refunded, RefundedAt.
+func (o *Order) Apply(a OrderAction, now time.Time, restockOnRefund bool) (OrderChange, error) {
+	var (
+		to              OrderStatus
+		refund, restock bool
+	)
+	conflict := func(format string, args ...any) (OrderChange, error) {
+		return OrderChange{}, Errorf(ECONFLICT, "Order #%d "+format, append([]any{o.Number}, args...)...)
+	}
 	switch a {
 	case ActionPay:
-		if o.Status == OrderCancelled || o.Status == OrderRefunded {
-			return false, Errorf(ECONFLICT, "Order #%d is %s; it cannot be paid.", o.Number, o.Status)
-		}
-		if o.Status == OrderExpired {
-			return false, Errorf(ECONFLICT, "Order #%d expired unpaid and its items went back to stock; it cannot be paid.", o.Number)
+		switch o.Status {
+		case OrderCancelled, OrderRefunded:
+			return conflict("is %s; it cannot be paid.", o.Status)
+		case OrderExpired:
+			return conflict("expired unpaid and its items went back to stock; it cannot be paid.")
 		}
 		to = OrderPaid
 	case ActionCancel:
-		if o.Status == OrderRefunded || o.Status == OrderExpired {
-			return false, Errorf(ECONFLICT, "Order #%d is %s; it cannot be cancelled.", o.Number, o.Status)
+		switch o.Status {
+		case OrderPaid:
+			return conflict("is paid: it is cancelled only with a refund of its payment. Cancel it with a refund.")
+		case OrderRefunded, OrderExpired:
+			return conflict("is %s; it cannot be cancelled.", o.Status)
 		}
-		to = OrderCancelled
+		to, restock = OrderCancelled, true
+	case ActionCancelRefund:
+		switch {
+		case o.Status == OrderCancelled && o.Refunded():
+			return OrderChange{}, nil
+		case o.Status == OrderPlaced || o.Status == OrderCancelled:
+			return conflict("is %s, not paid: there is no payment to refund. Cancel it without a refund.", o.Status)
+		case o.Status == OrderRefunded || o.Status == OrderExpired:
+			return conflict("is %s; it cannot be cancelled.", o.Status)
+		}
+		to, refund, restock = OrderCancelled, true, true
 	case ActionRefund:
-		if o.Status != OrderPaid && o.Status != OrderRefunded {
-			return false, Errorf(ECONFLICT, "Order #%d is %s, not paid; it cannot be refunded.", o.Number, o.Status)
+		switch {
+		case o.Refunded():
+			return OrderChange{}, nil
+		case o.Status != OrderPaid:
+			return conflict("is %s, not paid; it cannot be refunded.", o.Status)
 		}
-		to = OrderRefunded
+		to, refund, restock = OrderRefunded, true, restockOnRefund
+	case ActionExpire:
+		switch {
+		case o.Status == OrderExpired:
+			return OrderChange{}, nil
+		case o.Status != OrderPlaced:
+			return conflict("is %s; only an unpaid order expires.", o.Status)
+		case o.ReleaseAt == nil:
+			return conflict("was placed before stock was held for a time; it does not expire.")
+		}
+		to, restock = OrderExpired, true
 	default:
-		return false, Invalid("The order action is not valid.", map[string]string{"action": "must be one of pay, cancel, refund"})
+		names := make([]string, 0, len(OrderActions()))
+		for _, v := range OrderActions() {
+			names = append(names, string(v))
+		}
+		return OrderChange{}, Invalid("The order action is not valid.", map[string]string{"action": "must be one of " + strings.Join(names, ", ")})
 	}
 	if o.Status == to {
-		return false, nil
+		return OrderChange{}, nil
 	}
 	o.Status, o.UpdatedAt = to, now
 	if to == OrderPaid {
 		paidAt := now
 		o.PaidAt = &paidAt
 	}
-	return true, nil
+	if refund {
+		refundedAt := now
+		o.RefundedAt = &refundedAt
+	}
+	return OrderChange{Changed: true, Restock: restock}, nil
+}
+
+// Can reports whether action a would change o now: the actions an admin is
+// offered. It changes nothing.
+func (o *Order) Can(a OrderAction) bool {
+	c := *o
+	ch, err := c.Apply(a, o.UpdatedAt, false)
+	return err == nil && ch.Changed
 }

@@ -32,9 +32,27 @@ type Store struct {
 	Language        Language      `json:"language"`
 	IncompleteDelay time.Duration `json:"-"`
 	UnpaidHold      time.Duration `json:"-"`
-	OwnerID         int64         `json:"owner_id"`
-	CreatedAt       time.Time     `json:"created_at"`
+	// RefundKeepsStock: a refunded order's items stay out of stock (the
+	// store's restock_on_refund is off). By default a refund gives them
+	// back, as a cancel always does (Order.Apply).
+	RefundKeepsStock bool      `json:"-"`
+	OwnerID          int64     `json:"owner_id"`
+	CreatedAt        time.Time `json:"created_at"`
+
+	// BankTransferInstructions tell a customer who pays by bank transfer
+	// how to pay (bank, account number and holder, what to write as the
+	// reference), on the order confirmation and the order page; empty,
+	// the pages give general advice instead.
+	BankTransferInstructions string `json:"bank_transfer_instructions"`
 }
+
+// MaxBankTransferInstructions is the longest Store.BankTransferInstructions,
+// in characters.
+const MaxBankTransferInstructions = 1000
+
+// RestockOnRefund reports whether refunding an order gives its items back
+// to stock: the store's restock_on_refund, true unless the admin turned it off.
+func (s *Store) RestockOnRefund() bool { return !s.RefundKeepsStock }
 
 // Validate checks the fields an admin sets.
 func (s *Store) Validate() error {
@@ -68,6 +86,11 @@ func (s *Store) Validate() error {
 	if s.UnpaidHold < MinUnpaidHold || s.UnpaidHold > MaxUnpaidHold {
 		fields["unpaid_hold_minutes"] = "must be between 10 and 10080 minutes"
 	}
+	if utf8.RuneCountInString(s.BankTransferInstructions) > MaxBankTransferInstructions {
+		fields["bank_transfer_instructions"] = "must be at most 1000 characters"
+	} else if !PlainText(s.BankTransferInstructions) {
+		fields["bank_transfer_instructions"] = NotPlainText
+	}
 	if len(fields) > 0 {
 		return Invalid("The store is not valid.", fields)
 	}
@@ -82,6 +105,9 @@ type StoreUpdate struct {
 	Language        *Language
 	IncompleteDelay *time.Duration
 	UnpaidHold      *time.Duration
+	RestockOnRefund *bool
+
+	BankTransferInstructions *string
 }
 
 // Apply sets the non-nil fields of u on s.
@@ -103,6 +129,12 @@ func (u StoreUpdate) Apply(s *Store) {
 	}
 	if u.UnpaidHold != nil {
 		s.UnpaidHold = *u.UnpaidHold
+	}
+	if u.RestockOnRefund != nil {
+		s.RefundKeepsStock = !*u.RestockOnRefund
+	}
+	if u.BankTransferInstructions != nil {
+		s.BankTransferInstructions = strings.TrimSpace(*u.BankTransferInstructions)
 	}
 }
 

@@ -31,8 +31,8 @@ type Config struct {
 	// SQL is the database handle the store uses; jobs live in it too.
 	SQL *sql.DB
 	// Engine is the store's engine, EngineSQLite (the default) or
-	// EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on a small pgx pool of
-	// their own, connected to DatabaseURL.
+	// EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on
+	// a small pgx pool of their own, connected to DatabaseURL.
 	Engine      string
 	DatabaseURL string
 	// Workers, when set, adds job kinds of the program's own to the
@@ -124,9 +124,15 @@ type SweepArgs struct{}
 // Kind implements river.JobArgs.
 func (SweepArgs) Kind() string { return "sweep_checkouts" }
 
-func (c *Config) defaults() {
+// defaults fills the zero fields of c with their defaults and returns its
+// engine.
+func (c *Config) defaults() (engine, error) {
 	if c.Engine == "" {
 		c.Engine = EngineSQLite
+	}
+	e, err := engineOf(c.Engine)
+	if err != nil {
+		return nil, err
 	}
 	if c.Now == nil {
 		c.Now = func() time.Time { return time.Now().UTC() }
@@ -161,23 +167,12 @@ func (c *Config) defaults() {
 	if c.RescueAfter <= c.JobTimeout {
 		c.RescueAfter = 2 * c.JobTimeout
 	}
+	cooldown, poll := e.fetch()
 	if c.FetchCooldown <= 0 {
-		c.FetchCooldown = 2 * time.Millisecond
-		if c.Engine == EnginePostgres {
-			// River's minimum: it also spaces the insert notifications,
-			// and a message whose notification was skipped waits for the
-			// next one (p99 7.7–8.5 → 6.2–6.6 ms at ~150 orders/s in the bench).
-			c.FetchCooldown = time.Millisecond
-		}
+		c.FetchCooldown = cooldown
 	}
 	if c.FetchPollInterval <= 0 {
-		// SQLite has no LISTEN/NOTIFY, and River wakes its workers itself
-		// only for jobs inserted outside a transaction, never for ours: the
-		// poll is what bounds the wait of a new message.
-		c.FetchPollInterval = 10 * time.Millisecond
-		if c.Engine == EnginePostgres {
-			c.FetchPollInterval = time.Second
-		}
+		c.FetchPollInterval = poll
 	}
 	if c.FetchPollInterval < c.FetchCooldown {
 		c.FetchPollInterval = c.FetchCooldown
@@ -192,27 +187,21 @@ func (c *Config) defaults() {
 		c.RequeueAfter = 10 * time.Minute
 	}
 	c.PublicURL = msgcenter.PublicBase(c.PublicURL)
+	return e, nil
 }
 
 // New migrates River's tables and builds the client; Start begins work.
 func New(ctx context.Context, cfg Config) (*Service, error) {
-	cfg.defaults()
-	s := &Service{cfg: cfg}
-	if cfg.Engine == EnginePostgres {
-		pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("delivery: listener pool: %w", err)
-		}
-		pc.MinConns, pc.MaxConns = 0, 2
-		if s.pool, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
-			return nil, fmt.Errorf("delivery: listener pool: %w", err)
-		}
-	}
-	driver, err := riverDriver(cfg, s.pool)
-	if err == nil {
-		err = migrateRiver(ctx, driver, cfg)
-	}
+	e, err := cfg.defaults()
 	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg}
+	if s.pool, err = e.listener(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	driver := e.driver(cfg.SQL, s.pool)
+	if err := migrateRiver(ctx, driver, cfg); err != nil {
 		s.close()
 		return nil, err
 	}

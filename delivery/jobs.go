@@ -5,18 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
-	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-)
 
-// The engines the store reports (sqlstore.DB.Engine), which pick River's driver.
-const (
-	EngineSQLite   = "sqlite"
-	EnginePostgres = "postgres"
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 // Jobs inserts the jobs of newly raised messages inside the store's
@@ -33,11 +26,11 @@ type Jobs struct {
 // Metrics and FetchCooldown (which spaces PostgreSQL's insert
 // notifications as the workers' client expects them).
 func NewJobs(ctx context.Context, cfg Config) (*Jobs, error) {
-	cfg.defaults()
-	driver, err := riverDriver(cfg, nil)
+	e, err := cfg.defaults()
 	if err != nil {
 		return nil, err
 	}
+	driver := e.driver(cfg.SQL, nil)
 	if err := migrateRiver(ctx, driver, cfg); err != nil {
 		return nil, err
 	}
@@ -48,36 +41,25 @@ func NewJobs(ctx context.Context, cfg Config) (*Jobs, error) {
 	return &Jobs{client: client, metrics: cfg.Metrics}, nil
 }
 
-// EnqueueTx inserts, in tx, one delivery job per message of deliveryIDs.
-func (j *Jobs) EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error {
-	if len(deliveryIDs) == 0 {
-		return nil
+// EnqueueTx inserts in tx, in one insert, one delivery job per message of
+// jobs.Deliveries and one release job per order of jobs.Releases, due at
+// its release time; it makes Jobs the store's sqlstore.Enqueuer.
+func (j *Jobs) EnqueueTx(ctx context.Context, tx *sql.Tx, jobs sqlstore.TxJobs) error {
+	params := make([]river.InsertManyParams, 0, len(jobs.Deliveries)+len(jobs.Releases))
+	for _, id := range jobs.Deliveries {
+		params = append(params, river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}})
 	}
-	params := make([]river.InsertManyParams, len(deliveryIDs))
-	for i, id := range deliveryIDs {
-		params[i] = river.InsertManyParams{Args: DeliverArgs{DeliveryID: id}}
+	for _, r := range jobs.Releases {
+		params = append(params, river.InsertManyParams{Args: ReleaseArgs{OrderID: r.OrderID}, InsertOpts: &river.InsertOpts{ScheduledAt: r.At}})
+	}
+	if len(params) == 0 {
+		return nil
 	}
 	if _, err := j.client.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("delivery: enqueue: %w", err)
 	}
-	j.metrics.raised(len(deliveryIDs))
+	j.metrics.raised(len(jobs.Deliveries))
 	return nil
-}
-
-// riverDriver is River's driver for cfg.Engine over cfg.SQL: SQLite's, or
-// on PostgreSQL database/sql's, whose transactions are the store's, with a
-// pgx listener on listen when it is set.
-func riverDriver(cfg Config, listen *pgxpool.Pool) (riverdriver.Driver[*sql.Tx], error) {
-	switch cfg.Engine {
-	case EngineSQLite:
-		return riversqlite.New(cfg.SQL), nil
-	case EnginePostgres:
-		if listen != nil {
-			return riverdatabasesql.NewWithPgxListener(cfg.SQL, listen), nil
-		}
-		return riverdatabasesql.New(cfg.SQL), nil
-	}
-	return nil, fmt.Errorf("delivery: unknown engine %q", cfg.Engine)
 }
 
 // migrateRiver applies River's migrations.

@@ -2,9 +2,6 @@ package delivery
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"time"
 
 	"github.com/riverqueue/river"
 )
@@ -21,16 +18,6 @@ func (ReleaseArgs) Kind() string { return "release_unpaid_order" }
 // InsertOpts keeps at most one live release job an order.
 func (ReleaseArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveStates}}
-}
-
-// ScheduleReleaseTx inserts, inside the transaction that places the order,
-// the job that releases its stock at at if nobody has paid by then; it
-// makes Jobs the store's sqlstore.ReleaseScheduler.
-func (j *Jobs) ScheduleReleaseTx(ctx context.Context, tx *sql.Tx, orderID int64, at time.Time) error {
-	if _, err := j.client.InsertTx(ctx, tx, ReleaseArgs{OrderID: orderID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
-		return fmt.Errorf("delivery: schedule release: %w", err)
-	}
-	return nil
 }
 
 type releaseWorker struct {

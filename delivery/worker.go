@@ -262,7 +262,7 @@ func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.D
 		}
 		d.Items = renderItems(fc.Items)
 		for _, u := range fc.Unprocessed {
-			d.Unprocessed = append(d.Unprocessed, render.Item{Name: u.Name, Quantity: u.Quantity, UnitPrice: u.UnitPrice})
+			d.Unprocessed = append(d.Unprocessed, render.Item{Name: u.Name, Quantity: u.Quantity, UnitPrice: u.UnitPrice, Reason: u.Reason})
 		}
 		for _, it := range fc.Items {
 			d.ProductSubtotal += it.LineTotal()

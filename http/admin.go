@@ -269,9 +269,10 @@ func (s *Server) handleAdminStoreCreate(w http.ResponseWriter, r *http.Request) 
 			s.Error(w, r, perr)
 			return
 		}
-		p.Problem = msgcenter.ErrorMessage(err)
+		lang := msgcenter.Language(p.Lang)
+		p.Problem = i18n.Translate(lang, msgcenter.ErrorMessage(err))
 		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_home.html",
-			&homePage{adminPage: p, Name: name, Fields: msgcenter.ErrorFields(err)})
+			&homePage{adminPage: p, Name: name, Fields: i18n.TranslateFields(lang, msgcenter.ErrorFields(err))})
 		return
 	}
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // integrationSection is the Location tab's Qiscus Omnichannel connection:
@@ -66,7 +67,7 @@ func (s *Server) handleIntegrationSave(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Integration.AppID, p.Integration.BaseURL = f.Get("app_id"), f.Get("base_url")
 		p.Integration.Fields = msgcenter.ErrorFields(err)
-		p.Integration.Problem = msgcenter.ErrorMessage(err)
+		p.Integration.Problem = i18n.Translate(msgcenter.Language(p.Lang), msgcenter.ErrorMessage(err))
 		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_location.html", p)
 		return
 	} else if err != nil {

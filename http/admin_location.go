@@ -25,10 +25,15 @@ var timeZones = []string{
 type locationPage struct {
 	*adminPage
 	Name, Address, TimeZone, Language, Delay string
-	TimeZones                                []string
-	Languages                                []option
-	Fields                                   map[string]string
-	Integration                              *integrationSection
+	// Restock is the restock_on_refund checkbox: "1" on, "0" off.
+	Restock     string
+	TimeZones   []string
+	Languages   []option
+	Fields      map[string]string
+	Integration *integrationSection
+
+	// BankTransfer is the store's bank transfer instructions.
+	BankTransfer string
 }
 
 // option is one choice of a select.
@@ -47,7 +52,11 @@ func (s *Server) newLocationPage(r *http.Request) (*locationPage, error) {
 	st := p.Store
 	lp := &locationPage{
 		adminPage: p, Name: st.Name, Address: st.Address, TimeZone: st.TimeZone, Language: string(st.Language),
-		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(),
+		Delay: strconv.Itoa(int(st.IncompleteDelay / time.Minute)), Languages: languageOptions(), Restock: "0",
+		BankTransfer: st.BankTransferInstructions,
+	}
+	if st.RestockOnRefund() {
+		lp.Restock = "1"
 	}
 	if lp.Integration, err = s.integrationFor(r); err != nil {
 		return nil, err
@@ -66,7 +75,7 @@ func (s *Server) handleLocationPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("saved") != "" {
-		p.Notice = "Location saved."
+		p.Notice = p.T("admin.location.saved")
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_location.html", p)
 }
@@ -83,12 +92,31 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 	name, address, tz := f.Get("name"), f.Get("address"), f.Get("time_zone")
 	lang := msgcenter.Language(f.Get("language"))
 	upd := msgcenter.StoreUpdate{Name: &name, Address: &address, TimeZone: &tz, Language: &lang}
+	bank := f.Get("bank_transfer_instructions")
+	upd.BankTransferInstructions = &bank
 	delay := strings.TrimSpace(f.Get("order_incomplete_delay_minutes"))
+	// The checkbox sends "1" after its hidden "0": the last value holds.
+	restock := ""
+	if vs := f["restock_on_refund"]; len(vs) > 0 {
+		restock = vs[len(vs)-1]
+	}
+	fields := map[string]string{}
+	n, perr := strconv.Atoi(delay)
+	if perr != nil {
+		fields["order_incomplete_delay_minutes"] = "must be a whole number of minutes between 1 and 10080"
+	}
+	switch restock {
+	case "0", "1":
+		on := restock == "1"
+		upd.RestockOnRefund = &on
+	case "":
+		// A form without the setting leaves it as it is.
+	default:
+		fields["restock_on_refund"] = "must be on or off"
+	}
 	var err error
-	if n, perr := strconv.Atoi(delay); perr != nil {
-		err = msgcenter.Invalid("The store is not valid.", map[string]string{
-			"order_incomplete_delay_minutes": "must be a whole number of minutes between 1 and 10080",
-		})
+	if len(fields) > 0 {
+		err = msgcenter.Invalid("The store is not valid.", fields)
 	} else {
 		d := time.Duration(n) * time.Minute
 		upd.IncompleteDelay = &d
@@ -105,11 +133,16 @@ func (s *Server) handleLocationSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Name, p.Address, p.TimeZone, p.Language, p.Delay = name, address, tz, string(lang), delay
+		if restock == "0" || restock == "1" {
+			p.Restock = restock
+		}
+		p.BankTransfer = bank
 		if tz != "" && !slices.Contains(p.TimeZones, tz) {
 			p.TimeZones = append([]string{tz}, p.TimeZones...)
 		}
-		p.Fields = msgcenter.ErrorFields(err)
-		p.Problem = msgcenter.ErrorMessage(err) + " Check the fields marked below."
+		lang := msgcenter.Language(p.Lang)
+		p.Fields = i18n.TranslateFields(lang, msgcenter.ErrorFields(err))
+		p.Problem = i18n.Translate(lang, msgcenter.ErrorMessage(err)) + " " + p.T("admin.check_fields")
 		s.renderAdmin(w, r, http.StatusUnprocessableEntity, "admin_location.html", p)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
@@ -33,11 +34,16 @@ func (s *Server) deliveriesByOrder(ctx context.Context, storeID int64, orders []
 	return out, nil
 }
 
-// messageLine is one message as the admin pages show it.
+// messageLine is one message as the admin pages show it, every word in
+// the dashboard's language.
 type messageLine struct {
-	ID                  int64
-	Event, Kind         string
-	Channel             string
+	ID      int64
+	Event   string
+	Trigger string
+	Channel string
+	// Recipient and Room say who the message went to and in which chat
+	// room; empty where the page does not show them.
+	Recipient, Room     string
 	Status, StatusClass string
 	Reason              string
 	Text                string
@@ -63,25 +69,46 @@ type messageSummary struct {
 	Messages []messageLine
 }
 
-// newMessageLine is message d of store st as the dashboard shows it, in lang.
-func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.Language) messageLine {
+// messageTrigger names, in lang, what sent d: the order flow's automation,
+// its WhatsApp fallback, an agent's Share click, or an admin's test.
+func messageTrigger(d *msgcenter.Delivery, lang msgcenter.Language) string {
+	t := i18n.For(lang).T
+	switch {
+	case d.SubjectType == msgcenter.SubjectClick:
+		return t("admin.msg.trigger.click")
+	case d.SubjectType == msgcenter.SubjectTest:
+		return t("admin.msg.trigger.test")
+	case d.Kind == msgcenter.KindFallback:
+		return t("admin.msg.trigger.fallback")
+	}
+	return t("admin.msg.trigger.automation")
+}
+
+// newMessageLine is message d of store st as the dashboard shows it, in
+// lang; covered says its failure was covered by a fallback that was sent.
+func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.Language, covered bool) messageLine {
+	t := i18n.For(lang).T
+	when := func(at time.Time) string { return receipt.FormatTime(at, st.TimeZone, lang) }
 	m := messageLine{
-		ID: d.ID, Event: eventTitle(d.Event, lang), Kind: string(d.Kind), Channel: d.ChannelType.Title(),
-		Status: string(d.Status), StatusClass: "st-" + string(d.Status),
+		ID: d.ID, Event: eventTitle(d.Event, lang), Trigger: messageTrigger(d, lang), Channel: d.ChannelType.Title(),
+		Status: t("admin.msg.status." + string(d.Status)), StatusClass: "st-" + string(d.Status),
 		Text: d.Text, Button: d.ButtonLabel,
-		At: receipt.FormatTime(d.CreatedAt, st.TimeZone, lang),
+		At: when(d.CreatedAt),
+	}
+	if covered {
+		m.Status, m.StatusClass = t("admin.msg.status.covered"), "st-covered"
 	}
 	if m.Channel == "" {
 		m.Channel = "—"
 	}
 	switch {
 	case d.ReadAt != nil:
-		m.Receipt = "Read " + receipt.FormatTime(*d.ReadAt, st.TimeZone, msgcenter.LanguageEnglish)
+		m.Receipt = t("admin.msg.read", when(*d.ReadAt))
 		if d.DeliveredAt != nil && !d.DeliveredAt.Equal(*d.ReadAt) {
-			m.Receipt = "Delivered " + receipt.FormatTime(*d.DeliveredAt, st.TimeZone, msgcenter.LanguageEnglish) + " · " + m.Receipt
+			m.Receipt = t("admin.msg.delivered", when(*d.DeliveredAt)) + " · " + m.Receipt
 		}
 	case d.DeliveredAt != nil:
-		m.Receipt = "Delivered " + receipt.FormatTime(*d.DeliveredAt, st.TimeZone, msgcenter.LanguageEnglish)
+		m.Receipt = t("admin.msg.delivered", when(*d.DeliveredAt))
 	}
 	if d.Reason != "" {
 		// Reasons are shown in the dashboard's language.
@@ -90,10 +117,10 @@ func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.L
 	for _, a := range d.Attempts {
 		info := a.Error
 		if info == "" && a.ProviderMessageID != "" {
-			info = "provider message " + a.ProviderMessageID
+			info = t("admin.msg.provider_id", a.ProviderMessageID)
 		}
 		m.Attempts = append(m.Attempts, attemptLine{
-			N: a.N, At: receipt.FormatTime(a.At, st.TimeZone, lang), Outcome: string(a.Outcome), Info: info,
+			N: a.N, At: when(a.At), Outcome: t("admin.msg.outcome." + string(a.Outcome)), Info: info,
 		})
 	}
 	return m
@@ -102,12 +129,17 @@ func newMessageLine(st *msgcenter.Store, d *msgcenter.Delivery, lang msgcenter.L
 func newMessageSummary(st *msgcenter.Store, ds []*msgcenter.Delivery, lang msgcenter.Language) messageSummary {
 	t := i18n.For(lang).T
 	sum := msgcenter.Summarize(ds)
+	// A failure a sent fallback covered is not red: the customer got the update.
 	out := messageSummary{Text: t("admin.orders.summary", sum.Sent, sum.Failed), Bad: sum.Failed > 0}
+	if sum.CoveredByFallback > 0 {
+		out.Text += t("admin.orders.summary_covered", sum.CoveredByFallback)
+	}
 	if sum.Queued > 0 {
 		out.Text += t("admin.orders.summary_queued", sum.Queued)
 	}
+	covered := msgcenter.FallbackCovered(ds)
 	for _, d := range ds {
-		out.Messages = append(out.Messages, newMessageLine(st, d, lang))
+		out.Messages = append(out.Messages, newMessageLine(st, d, lang, covered[d.ID]))
 	}
 	return out
 }
@@ -185,7 +217,9 @@ type orderDetailPage struct {
 	Subtotal, DeliveryFee, ServiceFee, Total  string
 	DeliveryMethod, PaymentMethod             string
 	Summary                                   messageSummary
-	CanPay, CanCancel, CanRefund              bool
+	RefundedAt                                string
+	CanPay, CanCancel, CanCancelRefund        bool
+	CanRefund                                 bool
 	ActionURL                                 string
 }
 
@@ -217,13 +251,18 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 		DeliveryMethod: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
 		PaymentMethod:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Summary:        newMessageSummary(st, ds, lang),
-		CanPay:         o.Status == msgcenter.OrderPlaced,
-		CanCancel:      o.Status == msgcenter.OrderPlaced || o.Status == msgcenter.OrderPaid,
-		CanRefund:      o.Status == msgcenter.OrderPaid,
-		ActionURL:      storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
+		// The order's state machine decides what is offered.
+		CanPay:          o.Can(msgcenter.ActionPay),
+		CanCancel:       o.Can(msgcenter.ActionCancel),
+		CanCancelRefund: o.Can(msgcenter.ActionCancelRefund),
+		CanRefund:       o.Can(msgcenter.ActionRefund),
+		ActionURL:       storeURL(st, "/orders/"+strconv.FormatInt(o.ID, 10)),
 	}
 	if o.PaidAt != nil {
 		dp.PaidAt = receipt.FormatTime(*o.PaidAt, st.TimeZone, lang)
+	}
+	if o.RefundedAt != nil {
+		dp.RefundedAt = receipt.FormatTime(*o.RefundedAt, st.TimeZone, lang)
 	}
 	for _, it := range o.Items {
 		dp.Items = append(dp.Items, itemLine{Name: it.Name, Quantity: it.Quantity, UnitPrice: money(it.UnitPrice), Total: money(it.LineTotal())})
@@ -231,8 +270,8 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 	return dp, nil
 }
 
-// actionDone are the notices after an order action.
-var actionDone = map[string]string{"pay": "Order marked paid.", "cancel": "Order cancelled.", "refund": "Order refunded."}
+// actionDone are the catalogue keys of the notices after an order action.
+var actionDone = map[string]string{"pay": "admin.order.done_pay", "cancel": "admin.order.done_cancel", "refund": "admin.order.done_refund"}
 
 func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
 	p, err := s.orderDetail(r)
@@ -240,7 +279,9 @@ func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	p.Notice = actionDone[r.URL.Query().Get("done")]
+	if key, ok := actionDone[r.URL.Query().Get("done")]; ok {
+		p.Notice = p.T(key)
+	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_order.html", p)
 }
 
@@ -255,7 +296,8 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 			case "pay":
 				_, err = s.Orders.PayOrder(r.Context(), st.ID, id)
 			case "cancel":
-				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id)
+				// A paid order's cancel button says it refunds (refund=1).
+				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id, r.PostFormValue("refund") == "1")
 			case "refund":
 				_, err = s.Orders.RefundOrder(r.Context(), st.ID, id)
 			}
@@ -266,7 +308,7 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 				s.Error(w, r, perr)
 				return
 			}
-			p.Problem = msgcenter.ErrorMessage(err)
+			p.Problem = i18n.Translate(msgcenter.Language(p.Lang), msgcenter.ErrorMessage(err))
 			s.renderAdmin(w, r, errorStatus(err), "admin_order.html", p)
 			return
 		}
@@ -291,14 +333,57 @@ func (s *Server) handleMessagesPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// Every message names its recipient: the rooms of the page, in one read.
+	var roomIDs []int64
+	seen := map[int64]bool{}
+	for _, d := range ds {
+		if d.RoomID != nil && !seen[*d.RoomID] {
+			seen[*d.RoomID] = true
+			roomIDs = append(roomIDs, *d.RoomID)
+		}
+	}
+	rooms, err := s.Commerce.FindRoomsByID(r.Context(), st.ID, roomIDs)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	byID := make(map[int64]*msgcenter.Room, len(rooms))
+	for _, room := range rooms {
+		byID[room.ID] = room
+	}
 	p, err := s.newAdminPage(r, "admin.messages.title", "messages")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	lang := msgcenter.Language(p.Lang)
+	t := i18n.For(lang).T
 	mp := &messagesPage{adminPage: p}
+	covered := msgcenter.FallbackCovered(ds)
 	for _, d := range ds {
-		mp.Messages = append(mp.Messages, newMessageLine(st, d, msgcenter.Language(p.Lang)))
+		m := newMessageLine(st, d, lang, covered[d.ID])
+		m.Recipient, m.Room = t("admin.msg.no_room"), "—"
+		if d.RoomID != nil {
+			m.Room = t("admin.msg.room", strconv.FormatInt(*d.RoomID, 10))
+			if room := byID[*d.RoomID]; room != nil {
+				m.Recipient = recipientName(room, lang)
+			}
+		}
+		mp.Messages = append(mp.Messages, m)
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_messages.html", mp)
+}
+
+// recipientName is the customer of room as the dashboard names them: name
+// and phone, whichever the room has.
+func recipientName(room *msgcenter.Room, lang msgcenter.Language) string {
+	switch {
+	case room.CustomerName != "" && room.CustomerPhone != "":
+		return room.CustomerName + " (" + room.CustomerPhone + ")"
+	case room.CustomerName != "":
+		return room.CustomerName
+	case room.CustomerPhone != "":
+		return room.CustomerPhone
+	}
+	return i18n.For(lang).T("admin.msg.unnamed")
 }

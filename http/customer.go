@@ -62,6 +62,7 @@ func (s *Server) customerOrder(w http.ResponseWriter, r *http.Request, token str
 		s.Error(w, r, err)
 		return nil, nil, false
 	}
+	setPageStore(r.Context(), st)
 	return st, o, true
 }
 
@@ -91,6 +92,14 @@ type orderPage struct {
 
 	ReceiptAvailable                 bool
 	OrderURL, ReceiptURL, ReceiptPDF string
+
+	// Story is what the order's chat was sent and how to pay it; empty on
+	// the receipt.
+	Story orderStory
+
+	// Sample marks a store's sample page (the button of a test message):
+	// the page says so at its top and offers no PDF.
+	Sample bool
 }
 
 // itemLine is one item of an order page.
@@ -152,6 +161,11 @@ func (s *Server) handleOrderPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newOrderPage(st, o, "order.details")
+	var err error
+	if p.Story, err = s.newOrderStory(r.Context(), st, o); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if err := s.pages.render(w, http.StatusOK, "order.html", p); err != nil {
 		s.Error(w, r, err)
 	}

@@ -74,7 +74,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 			slog.String("request_id", RequestID(r.Context())), slog.Any("err", err))
 	}
 	if !wantsJSON(r) && s.pages != nil {
-		s.pages.errorPage(w, r, status, msgcenter.ErrorMessage(err))
+		s.errorPage(w, r, status, msgcenter.ErrorMessage(err))
 		return
 	}
 	var body errorBody

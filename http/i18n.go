@@ -79,7 +79,7 @@ func holdNote(o *msgcenter.Order, timeZone string, lang msgcenter.Language) stri
 func paymentState(o *msgcenter.Order, lang msgcenter.Language) string {
 	t := i18n.For(lang).T
 	switch {
-	case o.Status == msgcenter.OrderRefunded:
+	case o.Refunded():
 		return t("payment.refunded")
 	case o.Status == msgcenter.OrderPaid || o.PaidAt != nil:
 		return t("payment.paid")

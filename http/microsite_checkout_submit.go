@@ -88,7 +88,8 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 		}
 		p.Name, p.Phone, p.Address = req.CustomerName, req.CustomerPhone, req.Address
 		p.checkPayment(req.PaymentMethod)
-		p.Error, p.Fields = msgcenter.ErrorMessage(err), msgcenter.ErrorFields(err)
+		// Messages of the domain's validation, in English, are told in the store's language.
+		p.Error, p.Fields = i18n.Translate(storeLang(st), msgcenter.ErrorMessage(err)), i18n.TranslateFields(storeLang(st), msgcenter.ErrorFields(err))
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "checkout.html", p)
 		return
 	} else if err != nil {

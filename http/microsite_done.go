@@ -19,6 +19,8 @@ type confirmationPage struct {
 	Delivery    string
 	OrderURL    string
 	ShopURL     string
+	// Story is what the order's chat was actually sent, and how to pay.
+	Story orderStory
 }
 
 // handleOrderConfirmation answers GET /s/{slug}/orders/{token}: the order
@@ -49,6 +51,10 @@ func (s *Server) handleOrderConfirmation(w http.ResponseWriter, r *http.Request)
 		Payment:  receipt.PaymentMethodName(o.PaymentMethod, lang),
 		Delivery: receipt.DeliveryMethodName(o.DeliveryMethod, lang),
 		OrderURL: sitePath(msgcenter.OrderDetailsPath(o.Token)), ShopURL: sitePath(msgcenter.ShopPath(st.Slug)),
+	}
+	if p.Story, err = s.newOrderStory(r.Context(), st, o); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	s.renderPage(w, r, http.StatusOK, "checkout_done.html", p)
 }

@@ -26,23 +26,10 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, st *msgcen
 	if token != "" {
 		p.ShopURL = sitePath(msgcenter.MicrositeLinkPath(st.Slug, token))
 	}
-	t := i18n.For(storeLang(st)).T
+	pr := i18n.For(storeLang(st))
 	for _, u := range fc.Unprocessed {
-		name := u.Name
-		if name == "" {
-			name = t("checkout.unknown_product")
-		}
-		p.Lines = append(p.Lines, checkoutLine{ProductID: u.ProductID, Name: name, Quantity: u.Quantity,
-			UnitPrice: money(u.UnitPrice), Total: money(u.UnitPrice * int64(u.Quantity)), Reason: failReason(u.Reason, t)})
+		p.Lines = append(p.Lines, checkoutLine{ProductID: u.ProductID, Name: pr.ProductName(u), Quantity: u.Quantity,
+			UnitPrice: money(u.UnitPrice), Total: money(u.UnitPrice * int64(u.Quantity)), Reason: pr.Unprocessed(u.Reason)})
 	}
 	s.renderPage(w, r, http.StatusConflict, "checkout_failed.html", p)
-}
-
-// failReason is why a product could not be ordered, in words; an unknown
-// reason code is shown as it is.
-func failReason(code string, t func(string, ...any) string) string {
-	if !i18n.Has("reason." + code) {
-		return code
-	}
-	return t("reason." + code)
 }

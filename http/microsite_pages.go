@@ -21,6 +21,7 @@ func (s *Server) micrositeStore(w http.ResponseWriter, r *http.Request) (*msgcen
 		s.Error(w, r, err)
 		return nil, false
 	}
+	setPageStore(r.Context(), st)
 	return st, true
 }
 

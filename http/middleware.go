@@ -119,7 +119,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		r = r.WithContext(withPageScope(context.WithValue(r.Context(), requestIDKey{}, id)))
 		sw := &statusWriter{ResponseWriter: w}
 		route := s.route(r)
 		defer func() {

@@ -1,12 +1,15 @@
 package http
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // listHandler serves GET on a store's collection: {key: [...]}.
@@ -153,18 +156,17 @@ func (s *Server) handleOrderCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // orderFailureBody is the 409 answer of a checkout that could not become an
-// order: the usual error shape, naming every unprocessed product.
+// order: the usual error shape, naming every unprocessed product and why,
+// in the API's English ("Kopi Susu (out of stock)").
 func orderFailureBody(f *msgcenter.FailedCheckout) map[string]any {
+	en := i18n.For(msgcenter.LanguageEnglish)
 	names := make([]string, 0, len(f.Unprocessed))
 	for _, u := range f.Unprocessed {
-		names = append(names, u.Name+" ("+strings.ReplaceAll(u.Reason, "_", " ")+")")
+		names = append(names, en.ProductName(u)+" ("+en.Unprocessed(u.Reason)+")")
 	}
 	msg := "The order could not be created."
 	if len(names) > 0 {
 		msg = "The order could not be created: " + strings.Join(names, ", ") + "."
-	}
-	if f.Reason != "" && len(names) == 0 {
-		msg = "The order could not be created: " + f.Reason + "."
 	}
 	var body errorBody
 	body.Error.Code = msgcenter.ECONFLICT
@@ -220,7 +222,10 @@ func (s *Server) handleOrderAction(action string) http.HandlerFunc {
 			case "pay":
 				o, err = s.Orders.PayOrder(r.Context(), storeID, id)
 			case "cancel":
-				o, err = s.Orders.CancelOrder(r.Context(), storeID, id)
+				var in cancelInput
+				if in, err = decodeCancel(r); err == nil {
+					o, err = s.Orders.CancelOrder(r.Context(), storeID, id, in.Refund)
+				}
 			case "refund":
 				o, err = s.Orders.RefundOrder(r.Context(), storeID, id)
 			}
@@ -231,6 +236,26 @@ func (s *Server) handleOrderAction(action string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, orderJSON{Order: o})
 	}
+}
+
+// cancelInput is the optional body of POST on an order's cancel.
+type cancelInput struct {
+	// Refund cancels a paid order with a refund of its payment, the only
+	// way a paid order is cancelled.
+	Refund bool `json:"refund"`
+}
+
+// decodeCancel reads the cancel's body, which may be empty (no refund).
+func decodeCancel(r *http.Request) (cancelInput, error) {
+	var in cancelInput
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return in, decodeBody(errReader{err}, &in, true)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return in, nil
+	}
+	return in, decodeBody(bytes.NewReader(raw), &in, true)
 }
 
 // deliveryJSON is a message with its reason in words.

@@ -82,14 +82,6 @@ func (p *pages) render(w http.ResponseWriter, status int, name string, data any)
 	return err
 }
 
-// errorPage answers with the error page.
-func (p *pages) errorPage(w http.ResponseWriter, r *http.Request, status int, message string) {
-	data := map[string]any{"Title": http.StatusText(status), "Status": status, "Message": message, "RequestID": RequestID(r.Context())}
-	if err := p.render(w, status, "error.html", data); err != nil {
-		http.Error(w, message, status)
-	}
-}
-
 // staticHandler serves the embedded CSS and JavaScript.
 func staticHandler() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")

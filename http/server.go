@@ -217,9 +217,7 @@ func (s *Server) routes() {
 	s.micrositeRoutes()
 	s.integrationRoutes()
 
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
-	})
+	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
 // Handler returns the root handler: request id, access log, metrics and

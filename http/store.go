@@ -13,10 +13,13 @@ type storeJSON struct {
 	*msgcenter.Store
 	IncompleteDelayMinutes int `json:"order_incomplete_delay_minutes"`
 	UnpaidHoldMinutes      int `json:"unpaid_hold_minutes"`
+	// RestockOnRefund: refunding an order gives its items back to stock.
+	RestockOnRefund bool `json:"restock_on_refund"`
 }
 
 func newStoreJSON(st *msgcenter.Store) storeJSON {
-	return storeJSON{Store: st, IncompleteDelayMinutes: int(st.IncompleteDelay / time.Minute), UnpaidHoldMinutes: int(st.UnpaidHold / time.Minute)}
+	return storeJSON{Store: st, IncompleteDelayMinutes: int(st.IncompleteDelay / time.Minute), UnpaidHoldMinutes: int(st.UnpaidHold / time.Minute),
+		RestockOnRefund: st.RestockOnRefund()}
 }
 
 // storeInput is the body of POST and PATCH on stores; nil fields are absent.
@@ -27,10 +30,14 @@ type storeInput struct {
 	Language               *msgcenter.Language `json:"language"`
 	IncompleteDelayMinutes *int                `json:"order_incomplete_delay_minutes"`
 	UnpaidHoldMinutes      *int                `json:"unpaid_hold_minutes"`
+	RestockOnRefund        *bool               `json:"restock_on_refund"`
+
+	BankTransferInstructions *string `json:"bank_transfer_instructions"`
 }
 
 func (in storeInput) update() msgcenter.StoreUpdate {
-	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language}
+	upd := msgcenter.StoreUpdate{Name: in.Name, Address: in.Address, TimeZone: in.TimeZone, Language: in.Language,
+		RestockOnRefund: in.RestockOnRefund, BankTransferInstructions: in.BankTransferInstructions}
 	if in.IncompleteDelayMinutes != nil {
 		d := minutes(*in.IncompleteDelayMinutes)
 		upd.IncompleteDelay = &d

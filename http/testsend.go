@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 	"github.com/qiscus/msgcenter/render"
 )
 
@@ -15,6 +16,7 @@ import (
 func (s *Server) testSendRoutes() {
 	s.handle("POST /api/v1/stores/{store}/message-center/{event}/test", s.apiStore(s.idempotent(s.handleTestSend)))
 	s.handle("GET /api/v1/stores/{store}/deliveries/{id}", s.apiStore(s.handleDeliveryGet))
+	s.handle("GET /s/{slug}/sample/{page}", s.handleSamplePage)
 }
 
 // testSendJSON is the answer to a test send: its queued delivery.
@@ -83,14 +85,14 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 	}
 	var msg *render.Message
 	if err == nil {
-		msg, err = render.RenderMessage(c, render.SampleData(st.Name, s.publicLink("")))
+		msg, err = render.RenderMessage(c, s.testSampleData(st))
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	t := &msgcenter.TestSend{
-		StoreID: st.ID, Event: c.Event, RoomID: *in.RoomID, Text: msg.Text,
+		StoreID: st.ID, Event: c.Event, RoomID: *in.RoomID, Text: testText(c.Language, msg.Text),
 		ButtonLabel: msg.Button.Label, ButtonURL: msg.Button.URL, CreatedBy: userFrom(r.Context()).Email,
 	}
 	id, err := tests.CreateTestSend(r.Context(), t)
@@ -119,6 +121,26 @@ func (s *Server) handleDeliveryGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, deliveriesJSON([]*msgcenter.Delivery{d}, st.Language)[0])
+}
+
+// testText marks the text of a test message as a test, in the message's
+// own language ("[TEST] …", "[UJI COBA] …"), so whoever reads it in the
+// chat room knows that no order stands behind it.
+func testText(lang msgcenter.Language, text string) string {
+	return i18n.For(lang).T("test.marker") + " " + text
+}
+
+// testSampleData is the sample data a test message is rendered with, its
+// links pointing at pages that exist: the store's sample order and
+// receipt pages (labelled as samples), and the store's microsite for the
+// events whose button opens the shop or resumes a checkout.
+func (s *Server) testSampleData(st *msgcenter.Store) *render.Data {
+	d := render.SampleData(st.Name, s.publicLink(""))
+	d.DetailsPath = msgcenter.SamplePagePath(st.Slug, msgcenter.SampleOrderPage)
+	d.ReceiptPath = msgcenter.SamplePagePath(st.Slug, msgcenter.SampleReceiptPage)
+	d.MicrositeURL = s.publicLink(msgcenter.ShopPath(st.Slug))
+	d.ResumeURL = d.MicrositeURL
+	return d
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }

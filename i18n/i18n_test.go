@@ -51,3 +51,30 @@ func TestPrinter(t *testing.T) {
 		}
 	}
 }
+
+// TestUnprocessed checks that every reason of an unprocessed line has its
+// words in every language, and that a line without a name is named.
+func TestUnprocessed(t *testing.T) {
+	for _, lang := range msgcenter.Languages() {
+		seen := map[string]bool{}
+		for _, r := range msgcenter.UnprocessedReasons() {
+			if !slices.Contains(i18n.Keys(lang), "reason."+string(r)) {
+				t.Errorf("%s: no words for reason %q", lang, r)
+			}
+			w := i18n.For(lang).Unprocessed(r)
+			if w == string(r) || seen[w] {
+				t.Errorf("%s: reason %q reads %q", lang, r, w)
+			}
+			seen[w] = true
+		}
+	}
+	if got := i18n.For(msgcenter.LanguageIndonesian).Unprocessed(msgcenter.UnprocessedOutOfStock); got != "stok habis" {
+		t.Errorf("out_of_stock in Indonesian = %q", got)
+	}
+	if got := i18n.For(msgcenter.LanguageEnglish).Unprocessed("melted"); got != "melted" {
+		t.Errorf("an unknown code = %q, want it as it is", got)
+	}
+	if got := i18n.For(msgcenter.LanguageIndonesian).ProductName(msgcenter.UnprocessedItem{ProductID: 7}); got != "Produk tidak dikenal (#7)" {
+		t.Errorf("a line without a name = %q", got)
+	}
+}

@@ -24,6 +24,7 @@ type CommerceService struct {
 	FindRoomFn             func(ctx context.Context, storeID int64, id int64) (*msgcenter.Room, error)
 	FindRoomByExternalIDFn func(ctx context.Context, storeID int64, externalID string) (*msgcenter.Room, error)
 	FindRoomsFn            func(ctx context.Context, storeID int64) ([]*msgcenter.Room, error)
+	FindRoomsByIDFn        func(ctx context.Context, storeID int64, ids []int64) ([]*msgcenter.Room, error)
 	UpdateChannelFn        func(ctx context.Context, storeID int64, id int64, name *string) (*msgcenter.Channel, error)
 	UpdateProductFn        func(ctx context.Context, storeID int64, id int64, upd msgcenter.ProductUpdate) (*msgcenter.Product, error)
 	UpdateRoomFn           func(ctx context.Context, storeID int64, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error)
@@ -92,6 +93,11 @@ func (s *CommerceService) FindRoomByExternalID(ctx context.Context, storeID int6
 // FindRooms calls FindRoomsFn.
 func (s *CommerceService) FindRooms(ctx context.Context, storeID int64) ([]*msgcenter.Room, error) {
 	return s.FindRoomsFn(ctx, storeID)
+}
+
+// FindRoomsByID calls FindRoomsByIDFn.
+func (s *CommerceService) FindRoomsByID(ctx context.Context, storeID int64, ids []int64) ([]*msgcenter.Room, error) {
+	return s.FindRoomsByIDFn(ctx, storeID, ids)
 }
 
 // UpdateChannel calls UpdateChannelFn.

@@ -77,7 +77,7 @@ var _ msgcenter.OrderFlowService = (*OrderFlowService)(nil)
 // OrderFlowService is a msgcenter.OrderFlowService: each method calls the
 // function field of its name with Fn appended.
 type OrderFlowService struct {
-	CancelOrderFn       func(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error)
+	CancelOrderFn       func(ctx context.Context, storeID int64, orderID int64, refund bool) (*msgcenter.Order, error)
 	FindCheckoutFn      func(ctx context.Context, storeID int64, id int64) (*msgcenter.Checkout, error)
 	PayOrderFn          func(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error)
 	PlaceOrderFn        func(ctx context.Context, storeID int64, req *msgcenter.OrderRequest) (*msgcenter.Order, *msgcenter.FailedCheckout, error)
@@ -89,8 +89,8 @@ type OrderFlowService struct {
 }
 
 // CancelOrder calls CancelOrderFn.
-func (o *OrderFlowService) CancelOrder(ctx context.Context, storeID int64, orderID int64) (*msgcenter.Order, error) {
-	return o.CancelOrderFn(ctx, storeID, orderID)
+func (o *OrderFlowService) CancelOrder(ctx context.Context, storeID int64, orderID int64, refund bool) (*msgcenter.Order, error) {
+	return o.CancelOrderFn(ctx, storeID, orderID, refund)
 }
 
 // FindCheckout calls FindCheckoutFn.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 )
@@ -121,10 +122,11 @@ func Content(c *msgcenter.MessageConfig) (body, buttonLabel string) {
 	return c.Body, c.ButtonLabel
 }
 
-// RenderMessage renders the message c sends for d: its text, its plain-text
-// button label and the button's link (ButtonURL). It returns EINVALID when
-// the body uses placeholders that event does not have (field "body") or the
-// label contains any (field "button_label").
+// RenderMessage renders the message c sends for d: its text, held to
+// msgcenter.MaxBodyLength characters by the length rule (Fit), its
+// plain-text button label and the button's link (ButtonURL). It returns
+// EINVALID when the body uses placeholders that event does not have (field
+// "body") or the label contains any (field "button_label").
 func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 	if d == nil {
 		d = &Data{}
@@ -151,7 +153,7 @@ func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 		label = c.ButtonLabel
 	}
 	return &Message{
-		Text:   t.Render(NewValues(d, c.Language)),
+		Text:   Fit(t, NewValues(d, c.Language), msgcenter.MaxBodyLength),
 		Button: Button{Label: label, URL: ButtonURL(c.Event, d)},
 	}, nil
 }
@@ -175,4 +177,65 @@ func ButtonURL(event msgcenter.Event, d *Data) string {
 		return msgcenter.JoinURL(d.BaseURL, d.ReceiptPath)
 	}
 	return ""
+}
+
+// Fit renders t with v within limit characters, by the one length rule of
+// rendered messages:
+//
+//  1. A text within the limit is sent as it is.
+//  2. Otherwise every product list ({{order.products}},
+//     {{order.unprocessed_products}}) keeps its first lines, as many as let
+//     the whole text fit, the same number for each list, and ends with a
+//     line saying how many it left out: "…and 38 more items" ("…dan 38
+//     produk lainnya"). The order page the button opens lists them all.
+//  3. Should the text not fit even with no product line (a body near the
+//     limit with long names), it is cut to limit-1 characters and ends
+//     with "…".
+//
+// Characters are Unicode code points, as the body's own limit counts them.
+func Fit(t *Template, v *Values, limit int) string {
+	text := t.Render(v)
+	if fits(text, limit) {
+		return text
+	}
+	// More lines make a longer text, so the largest count that fits is
+	// found by halving.
+	best, found := "", false
+	for lo, hi := 0, v.longestList()-1; lo <= hi; {
+		keep := (lo + hi) / 2
+		if s := t.Render(v.Shorten(keep)); fits(s, limit) {
+			best, found = s, true
+			lo = keep + 1
+		} else {
+			hi = keep - 1
+		}
+	}
+	if found {
+		return best
+	}
+	text = t.Render(v.Shorten(0))
+	if fits(text, limit) {
+		return text
+	}
+	return cutText(text, limit)
+}
+
+// fits reports whether s has at most limit characters.
+func fits(s string, limit int) bool {
+	return len(s) <= limit || utf8.RuneCountInString(s) <= limit
+}
+
+// cutText returns the first limit-1 characters of s and "…".
+func cutText(s string, limit int) string {
+	if limit < 1 {
+		return ""
+	}
+	n := 0
+	for i := range s {
+		if n == limit-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }

@@ -2,6 +2,19 @@
 // which events each is available in, the parser that checks an admin's text,
 // the renderer that fills it, and the built-in default templates in English
 // and Indonesian. It produces plain text; nothing is escaped.
+//
+// A rendered message is held to the channels' body limit
+// (msgcenter.MaxBodyLength, 4,096 characters) by one rule, Fit: a text
+// within the limit is sent as it is; a longer one keeps, in each product
+// list ({{order.products}}, {{order.unprocessed_products}}), its first lines,
+// as many as let the whole text fit, and ends the list with "…and N more
+// items" ("…dan N produk lainnya"), the rest of the text as written; the
+// order page the button opens lists every item. A text that would not fit
+// even without product lines is cut to the limit, ending with "…".
+//
+// A line of {{order.unprocessed_products}} names why its product could not
+// be ordered, in the message's language ("1 x Es Teh — out of stock"); the
+// words are the i18n catalogues'.
 package render
 
 import (

@@ -20,7 +20,8 @@ func fixture() *render.Data {
 			{Name: "Roti Bakar Keju", Quantity: 1, UnitPrice: 22000},
 		},
 		Unprocessed: []render.Item{
-			{Name: "Matcha Latte", Quantity: 2, UnitPrice: 27000},
+			{Name: "Matcha Latte", Quantity: 2, UnitPrice: 27000, Reason: msgcenter.UnprocessedOutOfStock},
+			{Name: "Kue Lapis", Quantity: 1, UnitPrice: 15000, Reason: msgcenter.UnprocessedInactive},
 		},
 		ProductSubtotal: 76000,
 		DeliveryFee:     10000,
@@ -59,14 +60,16 @@ func TestDefaults(t *testing.T) {
 		{msgcenter.EventOrderFailed, msgcenter.LanguageEnglish,
 			"Hi Siti Rahma, we're sorry — your order at Toko Kopi Senja could not be created.\n\n" +
 				"These products could not be processed:\n" +
-				"2 x Matcha Latte — " + rp + "54.000\n\n" +
-				"They may be out of stock or no longer available. Tap the button below to shop again and choose other products.",
+				"2 x Matcha Latte — out of stock\n" +
+				"1 x Kue Lapis — no longer sold\n\n" +
+				"Tap the button below to shop again and choose other products.",
 			"Shop Again", "https://shop.qiscus.com/s/toko-kopi-senja?t=xyz"},
 		{msgcenter.EventOrderFailed, msgcenter.LanguageIndonesian,
 			"Halo Siti Rahma, mohon maaf, pesanan Kakak di Toko Kopi Senja belum berhasil dibuat.\n\n" +
 				"Produk berikut tidak dapat diproses:\n" +
-				"2 x Matcha Latte — " + rp + "54.000\n\n" +
-				"Produk tersebut mungkin sedang habis atau sudah tidak tersedia. Silakan ketuk tombol di bawah untuk belanja lagi dan memilih produk lainnya ya.",
+				"2 x Matcha Latte — stok habis\n" +
+				"1 x Kue Lapis — tidak dijual lagi\n\n" +
+				"Silakan ketuk tombol di bawah untuk belanja lagi dan memilih produk lainnya ya.",
 			"Belanja Lagi", "https://shop.qiscus.com/s/toko-kopi-senja?t=xyz"},
 		{msgcenter.EventOrderIncomplete, msgcenter.LanguageEnglish,
 			"Hi Siti Rahma, your order at Toko Kopi Senja isn't finished yet.\n\n" +
@@ -208,7 +211,7 @@ func TestValues(t *testing.T) {
 				"https://shop.qiscus.com/order/abc123|https://shop.qiscus.com/receipt/abc123|order/abc123|receipt/abc123"},
 		{msgcenter.EventOrderFailed,
 			"{{order.unprocessed_products}}\n{{order.products}}",
-			"2 x Matcha Latte — " + rp + "54.000\n3 x Es Kopi Susu — " + rp + "54.000\n1 x Roti Bakar Keju — " + rp + "22.000"},
+			"2 x Matcha Latte — stok habis\n1 x Kue Lapis — tidak dijual lagi\n3 x Es Kopi Susu — " + rp + "54.000\n1 x Roti Bakar Keju — " + rp + "22.000"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.event), func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bojanz/currency"
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/i18n"
 )
 
 // Data is what a message is about: the store, the customer, the order and its
@@ -33,6 +34,9 @@ type Item struct {
 	Name      string
 	Quantity  int
 	UnitPrice int64
+	// Reason is why an unprocessed line could not be ordered; its line
+	// then names it, in the message's language, instead of a price.
+	Reason msgcenter.UnprocessedReason
 }
 
 // Values holds every placeholder's value, formatted once, indexed by the
@@ -40,6 +44,11 @@ type Item struct {
 // placeholder as the empty string.
 type Values struct {
 	s [numPlaceholders]string
+	// The product lists' lines, for a message that must be shortened
+	// (Shorten).
+	items, unprocessed []Item
+	cur                string
+	lang               msgcenter.Language
 }
 
 // CustomerFallback is the value of {{customer.name}} when the customer has no name.
@@ -58,7 +67,7 @@ func NewValues(d *Data, lang msgcenter.Language) *Values {
 	}
 	money := func(n int64) string { return FormatMoney(n, cur, lang) }
 
-	v := &Values{}
+	v := &Values{items: d.Items, unprocessed: d.Unprocessed, cur: cur, lang: lang}
 	v.s[phStoreName] = d.StoreName
 	v.s[phCustomerName] = strings.TrimSpace(d.CustomerName)
 	if v.s[phCustomerName] == "" {
@@ -67,8 +76,8 @@ func NewValues(d *Data, lang msgcenter.Language) *Values {
 	if d.OrderNumber > 0 {
 		v.s[phOrderID] = "#" + strconv.FormatInt(d.OrderNumber, 10)
 	}
-	v.s[phProducts] = productLines(d.Items, cur, lang)
-	v.s[phUnprocessedProducts] = productLines(d.Unprocessed, cur, lang)
+	v.s[phProducts] = productLines(d.Items, len(d.Items), cur, lang)
+	v.s[phUnprocessedProducts] = productLines(d.Unprocessed, len(d.Unprocessed), cur, lang)
 	v.s[phProductSubtotal] = money(d.ProductSubtotal)
 	v.s[phDeliveryFee] = money(d.DeliveryFee)
 	v.s[phServiceFee] = money(d.ServiceFee)
@@ -91,21 +100,61 @@ func (v *Values) Get(name string) (string, bool) {
 	return v.s[i], true
 }
 
-// productLines renders one line per item: "2 x Kopi Susu — Rp 50.000".
-func productLines(items []Item, cur string, lang msgcenter.Language) string {
+// productLines renders one line per item, the first keep of them:
+// "2 x Kopi Susu — Rp 50.000", or for a line that could not be ordered
+// "1 x Es Teh — out of stock", its reason in lang. When it keeps fewer
+// than all, a last line says how many it left out: "…and 38 more items".
+func productLines(items []Item, keep int, cur string, lang msgcenter.Language) string {
 	var b strings.Builder
-	for i, it := range items {
+	pr := i18n.For(lang)
+	for i, it := range items[:keep] {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(strconv.Itoa(it.Quantity))
 		b.WriteString(" x ")
-		b.WriteString(it.Name)
+		if it.Name == "" {
+			b.WriteString(pr.T("checkout.unknown_product"))
+		} else {
+			b.WriteString(it.Name)
+		}
 		b.WriteString(" — ")
-		b.WriteString(FormatMoney(int64(it.Quantity)*it.UnitPrice, cur, lang))
+		if it.Reason != "" {
+			b.WriteString(pr.Unprocessed(it.Reason))
+		} else {
+			b.WriteString(FormatMoney(int64(it.Quantity)*it.UnitPrice, cur, lang))
+		}
+	}
+	if left := len(items) - keep; left > 0 {
+		if keep > 0 {
+			b.WriteByte('\n')
+		}
+		if left == 1 {
+			b.WriteString(pr.T("render.more_item"))
+		} else {
+			b.WriteString(pr.T("render.more_items", left))
+		}
 	}
 	return b.String()
 }
+
+// Shorten returns v with each product list cut to its first keep lines
+// followed by "…and N more items" (in v's language); a list of at most
+// keep lines is unchanged. It is the one step of the length rule
+// (RenderMessage).
+func (v *Values) Shorten(keep int) *Values {
+	out := *v
+	if len(v.items) > keep {
+		out.s[phProducts] = productLines(v.items, max(keep, 0), v.cur, v.lang)
+	}
+	if len(v.unprocessed) > keep {
+		out.s[phUnprocessedProducts] = productLines(v.unprocessed, max(keep, 0), v.cur, v.lang)
+	}
+	return &out
+}
+
+// longestList is how many lines v's longest product list has.
+func (v *Values) longestList() int { return max(len(v.items), len(v.unprocessed)) }
 
 // formatters caches one formatter per locale and decimals setting; a
 // Formatter is safe for concurrent use once configured.
@@ -153,7 +202,7 @@ func SampleData(storeName, baseURL string) *Data {
 			{Name: "Croissant Cokelat", Quantity: 1, UnitPrice: 28000},
 		},
 		Unprocessed: []Item{
-			{Name: "Es Teh Leci", Quantity: 1, UnitPrice: 18000},
+			{Name: "Es Teh Leci", Quantity: 1, UnitPrice: 18000, Reason: msgcenter.UnprocessedOutOfStock},
 		},
 		ProductSubtotal: 78000,
 		DeliveryFee:     15000,

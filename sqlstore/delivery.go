@@ -286,34 +286,29 @@ type recordItem struct {
 type recordOutcome struct{ updated, exists bool }
 
 // recordMany records items, of distinct messages, in one transaction of
-// two statements: the messages' guarded update, then the attempts they
-// append in one insert; and, when some message was not updated, whether it
-// exists at all. The guarded update takes the rows' locks: a concurrent
-// record of the same message waits, then finds it no longer queued. An
-// attempt is numbered by the count its update returns, read from the row
-// as locked, so two records of a retry never take the same number.
+// two statements in one pipeline (txn.pipeline): the attempts of the
+// messages still queued, in one insert that locks their rows and numbers
+// each after the message's tries; then the messages' update, guarded by
+// their being queued; and, when some message was not updated, whether it
+// exists at all. The locks make a concurrent record of the same message
+// wait, then find it no longer queued: it neither numbers an attempt after
+// the same count nor updates it.
 func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([]recordOutcome, error) {
 	out := make([]recordOutcome, len(items))
 	err := s.db.withTx(ctx, func(tx *txn) error {
-		tries, err := updateRecorded(ctx, tx, items, s.db.now())
-		if err != nil {
+		now := s.db.now()
+		updated := make(map[int64]bool, len(items))
+		stmts := append(s.insertAttempts(items), updateRecorded(items, now, updated))
+		if err := tx.pipeline(ctx, stmts...); err != nil {
 			return err
 		}
-		var attempts, missing []any
+		var missing []any
 		for i, it := range items {
-			n, ok := tries[it.id]
-			if !ok {
+			if !updated[it.id] {
 				missing = append(missing, it.id)
 				continue
 			}
 			out[i] = recordOutcome{updated: true, exists: true}
-			if it.tried == 1 {
-				a := it.attempt
-				attempts = append(attempts, it.id, n, a.At, string(a.Outcome), a.ProviderMessageID, a.Error)
-			}
-		}
-		if err := insertAttempts(ctx, tx, attempts); err != nil {
-			return err
 		}
 		return s.markExisting(ctx, tx, items, missing, out)
 	})
@@ -323,18 +318,18 @@ func (s *DeliveryService) recordMany(ctx context.Context, items []recordItem) ([
 	return out, nil
 }
 
-// updateRecorded applies the results of items to their messages still
-// queued, in one statement whose values are chosen by id (and one more for
-// the sent time of those sent), and returns the updated messages' tries
-// counted with this one. The update's time, and the sent time, is now.
-func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.Time) (map[int64]int, error) {
+// updateRecorded returns the statement that applies the results of items
+// to their messages still queued, in one statement whose values are chosen
+// by id, and marks the updated messages in updated. The update's time, and
+// the sent time of those sent, is now.
+func updateRecorded(items []recordItem, now time.Time, updated map[int64]bool) stmt {
 	args := []any{now, string(msgcenter.StatusQueued)}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	cases := map[string]*strings.Builder{}
-	columns := []string{"status", "reason", "text", "button_label", "button_url", "channel_id", "channel_type", "tried"}
+	columns := []string{"status", "reason", "text", "button_label", "button_url", "channel_id", "channel_type", "tried", "sent_at"}
 	for _, c := range columns {
 		cases[c] = &strings.Builder{}
 	}
@@ -348,56 +343,73 @@ func updateRecorded(ctx context.Context, tx *txn, items []recordItem, now time.T
 		in.WriteString(id)
 		values := []string{arg(string(r.Status)), arg(string(r.Reason)), arg(r.Text), arg(r.ButtonLabel), arg(r.ButtonURL),
 			"CAST(" + arg(nullInt64(r.ChannelID)) + " AS BIGINT)", arg(string(r.ChannelType)), "CAST(" + arg(it.tried) + " AS INTEGER)"}
-		for k, c := range columns {
+		for k, c := range columns[:len(columns)-1] {
 			fmt.Fprintf(cases[c], " WHEN %s THEN %s", id, values[k])
+		}
+		// A message sent was sent at the update's time; another keeps
+		// its sent time (the ELSE below).
+		if r.Status == msgcenter.StatusSent {
+			fmt.Fprintf(cases["sent_at"], " WHEN %s THEN %s", id, arg(now))
 		}
 	}
 	set := func(c string) string { return "CASE id" + cases[c].String() + " END" }
-	rows, err := tx.QueryContext(ctx, `UPDATE deliveries
-		SET status = `+set("status")+`, reason = `+set("reason")+`, text = `+set("text")+`,
-			button_label = `+set("button_label")+`, button_url = `+set("button_url")+`, channel_id = `+set("channel_id")+`,
-			channel_type = `+set("channel_type")+`, updated_at = $1, tries = tries + `+set("tried")+`
-		WHERE id IN (`+in.String()+`) AND status = $2
-		RETURNING id, tries, status`, args...)
-	if err != nil {
-		return nil, err
+	sentAt := "sent_at"
+	if cases["sent_at"].Len() > 0 {
+		sentAt = "CASE id" + cases["sent_at"].String() + " ELSE sent_at END"
 	}
-	tries := make(map[int64]int, len(items))
-	var sent []any
-	for rows.Next() {
-		var id int64
-		var n int
-		var status string
-		if err := rows.Scan(&id, &n, &status); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		tries[id] = n
-		if status == string(msgcenter.StatusSent) {
-			sent = append(sent, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(sent) == 0 {
-		return tries, err
-	}
-	// The messages sent were sent at the update's time.
-	_, err = tx.ExecContext(ctx, `UPDATE deliveries SET sent_at = updated_at WHERE id IN (`+placeholders(1, len(sent))+`)`, sent...)
-	return tries, err
+	return stmt{what: "update deliveries", query: `UPDATE deliveries
+		SET status = ` + set("status") + `, reason = ` + set("reason") + `, text = ` + set("text") + `,
+			button_label = ` + set("button_label") + `, button_url = ` + set("button_url") + `, channel_id = ` + set("channel_id") + `,
+			channel_type = ` + set("channel_type") + `, updated_at = $1, tries = tries + ` + set("tried") + `, sent_at = ` + sentAt + `
+		WHERE id IN (` + in.String() + `) AND status = $2
+		RETURNING id`,
+		args: args,
+		rows: func(rows rowReader) error {
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				updated[id] = true
+			}
+			return nil
+		}}
 }
 
-// insertAttempts inserts attempts, six values each, in one statement.
-func insertAttempts(ctx context.Context, tx *txn, attempts []any) error {
-	if len(attempts) == 0 {
+// insertAttempts returns the statement that inserts the attempts of items
+// whose message is still queued, each numbered after its message's tries,
+// and locks those messages' rows; none when no item has an attempt.
+func (s *DeliveryService) insertAttempts(items []recordItem) []stmt {
+	args := []any{string(msgcenter.StatusQueued)}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var in, at, outcome, providerID, errText strings.Builder
+	for _, it := range items {
+		if it.tried != 1 {
+			continue
+		}
+		a := it.attempt
+		id := arg(it.id)
+		if in.Len() > 0 {
+			in.WriteString(", ")
+		}
+		in.WriteString(id)
+		fmt.Fprintf(&at, " WHEN %s THEN %s", id, arg(a.At))
+		fmt.Fprintf(&outcome, " WHEN %s THEN %s", id, arg(string(a.Outcome)))
+		fmt.Fprintf(&providerID, " WHEN %s THEN %s", id, arg(a.ProviderMessageID))
+		fmt.Fprintf(&errText, " WHEN %s THEN %s", id, arg(a.Error))
+	}
+	if in.Len() == 0 {
 		return nil
 	}
-	values := make([]string, 0, len(attempts)/6)
-	for i := 0; i < len(attempts); i += 6 {
-		values = append(values, "("+placeholders(i+1, 6)+")")
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
-		VALUES `+strings.Join(values, ", "), attempts...)
-	return err
+	// The ELSE, never taken, gives the time its column's type.
+	return []stmt{{what: "insert delivery attempts", query: `INSERT INTO delivery_attempts (delivery_id, n, at, outcome, provider_message_id, error)
+		SELECT id, tries + 1, CASE id` + at.String() + ` ELSE updated_at END, CASE id` + outcome.String() + ` END,
+			CASE id` + providerID.String() + ` END, CASE id` + errText.String() + ` END
+		FROM deliveries WHERE id IN (` + in.String() + `) AND status = $1` + s.db.forUpdate(),
+		args: args}}
 }
 
 // markExisting sets exists in out for the items whose message, among

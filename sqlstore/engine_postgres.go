@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // postgresEngine is PostgreSQL through pgx: a pool of connections whose
@@ -40,14 +41,20 @@ func (e *postgresEngine) forUpdate(of string) string {
 	return " FOR UPDATE"
 }
 
-// withTx runs fn in a transaction of its own.
-func (e *postgresEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, []int64) error) error {
-	sqlTx, err := e.db.BeginTx(ctx, nil)
+// withTx runs fn in a transaction of its own, on a connection it holds so
+// that the transaction's pipelines (pipeline) run on it.
+func (e *postgresEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, TxJobs) error) error {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &txn{Tx: sqlTx}
+	tx := &txn{Tx: sqlTx, pipe: func(ctx context.Context, stmts []stmt) error { return pipeline(ctx, conn, stmts) }}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -76,4 +83,43 @@ func (e *postgresEngine) lockSlug(ctx context.Context, tx *txn, slug string) err
 		return fmt.Errorf("sqlstore: lock slug: %w", err)
 	}
 	return nil
+}
+
+// pipeline runs stmts on conn, in the transaction open on it, as one pgx
+// batch: every statement is sent, then every result read, in one round
+// trip. The batch is inside the transaction, so it is not one of its own;
+// a statement that fails fails the transaction, as it would alone.
+func pipeline(ctx context.Context, conn *sql.Conn, stmts []stmt) error {
+	return conn.Raw(func(dc any) error {
+		b := &pgx.Batch{}
+		for _, st := range stmts {
+			b.Queue(st.query, st.args...)
+		}
+		br := dc.(*stdlib.Conn).Conn().SendBatch(ctx, b)
+		for _, st := range stmts {
+			if err := readResult(br, st); err != nil {
+				br.Close()
+				return fmt.Errorf("sqlstore: %s: %w", st.what, err)
+			}
+		}
+		return br.Close()
+	})
+}
+
+// readResult reads the result of st, the next statement of br.
+func readResult(br pgx.BatchResults, st stmt) error {
+	if st.rows == nil {
+		_, err := br.Exec()
+		return err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := st.rows(rows); err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
 }

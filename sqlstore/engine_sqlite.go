@@ -41,7 +41,7 @@ func (e *sqliteEngine) setMaxConns(int)            {}
 func (e *sqliteEngine) forUpdate(of string) string { return "" }
 
 // withTx runs fn through group commit.
-func (e *sqliteEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, []int64) error) error {
+func (e *sqliteEngine) withTx(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, TxJobs) error) error {
 	return e.group.do(ctx, fn, end)
 }
 

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,20 +25,25 @@ type occurrence struct {
 // is new, adds its id to tx's jobs, which the transaction helper enqueues
 // before the commit. A repeated occurrence creates nothing and enqueues
 // nothing; it answers the existing delivery's id with created false.
-func (db *DB) raise(ctx context.Context, tx *txn, o occurrence) (int64, bool, error) {
-	id, created, err := insertDelivery(ctx, tx, o, db.now())
+//
+// before are statements of the caller's change that must run before the
+// message's insert and whose results nobody reads: they go in the same
+// pipeline (txn.pipeline), so a change that ends by raising an event pays
+// one round trip for its last writes and its message.
+func (db *DB) raise(ctx context.Context, tx *txn, o occurrence, before ...stmt) (int64, bool, error) {
+	id, created, err := insertDelivery(ctx, tx, o, db.now(), before)
 	if err != nil || !created {
 		return id, created, err
 	}
-	tx.jobs = append(tx.jobs, id)
+	tx.jobs.Deliveries = append(tx.jobs.Deliveries, id)
 	return id, true, nil
 }
 
-// insertDelivery inserts the queued delivery of o unless it exists. The
-// unique key makes a repeated or concurrent occurrence a no-op: on
-// PostgreSQL a second inserter waits for the first to commit and then does
-// nothing.
-func insertDelivery(ctx context.Context, tx *txn, o occurrence, now time.Time) (int64, bool, error) {
+// insertDelivery runs before, then inserts the queued delivery of o unless
+// it exists, in one pipeline. The unique key makes a repeated or
+// concurrent occurrence a no-op: on PostgreSQL a second inserter waits for
+// the first to commit and then does nothing.
+func insertDelivery(ctx context.Context, tx *txn, o occurrence, now time.Time, before []stmt) (int64, bool, error) {
 	if !o.event.Valid() {
 		return 0, false, fmt.Errorf("sqlstore: raise: unknown event %q", o.event)
 	}
@@ -52,20 +55,29 @@ func insertDelivery(ctx context.Context, tx *txn, o occurrence, now time.Time) (
 		roomKey = *o.roomID
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `
+	created := false
+	insert := stmt{what: "insert delivery", query: `
 		INSERT INTO deliveries (store_id, subject_type, subject_id, order_id, event, room_id, room_key, kind, status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9)
 		ON CONFLICT (store_id, subject_type, subject_id, event, room_key, kind) DO NOTHING
 		RETURNING id`,
-		o.storeID, string(o.subject), o.subjectID, nullInt64(o.orderID), string(o.event), nullInt64(o.roomID), roomKey,
-		string(o.kind), now, string(msgcenter.StatusQueued),
-	).Scan(&id)
-	if err == nil {
-		return id, true, nil
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, fmt.Errorf("sqlstore: insert delivery: %w", err)
+		args: []any{o.storeID, string(o.subject), o.subjectID, nullInt64(o.orderID), string(o.event), nullInt64(o.roomID), roomKey,
+			string(o.kind), now, string(msgcenter.StatusQueued)},
+		rows: func(rows rowReader) error {
+			if !rows.Next() {
+				return nil
+			}
+			created = true
+			return rows.Scan(&id)
+		},
 	}
-	err = tx.QueryRowContext(ctx, `
+	if err := tx.pipeline(ctx, append(before, insert)...); err != nil {
+		return 0, false, err
+	}
+	if created {
+		return id, true, nil
+	}
+	err := tx.QueryRowContext(ctx, `
 		SELECT id FROM deliveries
 		WHERE store_id = $1 AND subject_type = $2 AND subject_id = $3 AND event = $4 AND room_key = $5 AND kind = $6`,
 		o.storeID, string(o.subject), o.subjectID, string(o.event), roomKey, string(o.kind),

@@ -34,10 +34,10 @@ const (
 // whole transaction, which here holds other callers' changes; if a change still
 // breaks the transaction, every change of the group fails and none is written.
 //
-// The jobs of the messages the group's changes raised are enqueued once, in
-// the group's transaction, just before it commits: one insert of a group's
-// jobs costs little more than one insert of one job. The jobs of a change
-// that fails go with its savepoint.
+// The jobs the group's changes asked for are enqueued once, in the group's
+// transaction, just before it commits: one insert of a group's jobs costs
+// little more than one insert of one job. The jobs of a change that fails
+// go with its savepoint.
 //
 // Leadership passes from caller to caller: the first to arrive runs the group,
 // and when it is done hands the next group to the first caller still waiting,
@@ -59,12 +59,12 @@ type groupMember struct {
 	lead     bool          // set before wake is closed: run the next group
 	taken    bool          // a group has started it; under groupCommit.mu
 	wake     chan struct{} // closed when the change is done or must lead
-	jobs     []int64       // the jobs of the messages it raised
+	jobs     TxJobs        // the jobs it asked for
 }
 
 // do runs fn in a transaction, and end in it once for the whole group with
 // the jobs of its changes that succeeded, as engine.withTx does.
-func (g *groupCommit) do(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, []int64) error) error {
+func (g *groupCommit) do(ctx context.Context, fn func(tx *txn) error, end func(context.Context, *sql.Tx, TxJobs) error) error {
 	m := &groupMember{ctx: ctx, fn: fn, wake: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, m)
@@ -123,7 +123,7 @@ func (g *groupCommit) next() *groupMember {
 // run runs one group, starting with the leading caller's own change (first
 // in the queue), then passes the lead on. ctx is the leader's, for the wait
 // for the writer connection only: the transaction belongs to the group.
-func (g *groupCommit) run(ctx context.Context, end func(context.Context, *sql.Tx, []int64) error) {
+func (g *groupCommit) run(ctx context.Context, end func(context.Context, *sql.Tx, TxJobs) error) {
 	var (
 		done     []*groupMember
 		tx       *sql.Tx
@@ -155,7 +155,7 @@ func (g *groupCommit) run(ctx context.Context, end func(context.Context, *sql.Tx
 		return
 	}
 
-	var jobs []int64
+	var jobs TxJobs
 	start := time.Now()
 	for len(done) < maxGroupMembers && (len(done) == 0 || time.Since(start) < g.maxTime) {
 		m := g.next()
@@ -167,7 +167,7 @@ func (g *groupCommit) run(ctx context.Context, end func(context.Context, *sql.Tx
 			break
 		}
 		if m.err == nil && m.panicked == nil {
-			jobs = append(jobs, m.jobs...)
+			jobs.add(m.jobs)
 		}
 	}
 	if err != nil {
@@ -227,7 +227,7 @@ func runMember(tx *sql.Tx, m *groupMember) error {
 				m.panicked = p
 			}
 		}()
-		t := &txn{Tx: tx}
+		t := &txn{Tx: tx, pipe: eachStmt(tx)}
 		m.err = m.fn(t)
 		m.jobs = t.jobs
 	}()

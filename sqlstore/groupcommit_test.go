@@ -41,10 +41,10 @@ func openGroup(t *testing.T, jobs Enqueuer) *DB {
 func group(db *DB) *groupCommit { return db.engine.(*sqliteEngine).group }
 
 // enqueueFunc is an Enqueuer of one function.
-type enqueueFunc func(ctx context.Context, tx *sql.Tx, ids []int64) error
+type enqueueFunc func(ctx context.Context, tx *sql.Tx, jobs TxJobs) error
 
-func (f enqueueFunc) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	return f(ctx, tx, ids)
+func (f enqueueFunc) EnqueueTx(ctx context.Context, tx *sql.Tx, jobs TxJobs) error {
+	return f(ctx, tx, jobs)
 }
 
 func insertK(ctx context.Context, tx *sql.Tx, k string) error {
@@ -156,7 +156,7 @@ func TestGroupCommit(t *testing.T) {
 	// runs counts the changes a group ran; commits the groups that ended
 	// with a commit.
 	var runs, groups atomic.Int64
-	commits := func(context.Context, *sql.Tx, []int64) error { groups.Add(1); return nil }
+	commits := func(context.Context, *sql.Tx, TxJobs) error { groups.Add(1); return nil }
 	var wg sync.WaitGroup
 	queued := 0
 	for i, c := range changes {
@@ -239,15 +239,21 @@ func TestGroupCommitLost(t *testing.T) {
 	}
 }
 
-// The deliveries a group's changes raise are enqueued once, in the group's
-// transaction, before it commits: those of a change that failed are not, and
-// an enqueue that fails fails the whole group.
+// The jobs a group's changes ask for (deliveries and releases) are enqueued
+// once, in the group's transaction, before it commits: those of a change
+// that failed are not, and an enqueue that fails fails the whole group.
 func TestGroupCommitEnqueue(t *testing.T) {
 	ctx := context.Background()
-	var calls [][]int64
+	var calls, releases [][]int64
 	failEnqueue := false
-	db := openGroup(t, enqueueFunc(func(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	db := openGroup(t, enqueueFunc(func(ctx context.Context, tx *sql.Tx, jobs TxJobs) error {
+		ids := jobs.Deliveries
 		calls = append(calls, ids)
+		var orders []int64
+		for _, r := range jobs.Releases {
+			orders = append(orders, r.OrderID)
+		}
+		releases = append(releases, orders)
 		for _, id := range ids {
 			if err := insertK(ctx, tx, fmt.Sprint("job-", id)); err != nil {
 				return err
@@ -263,7 +269,10 @@ func TestGroupCommitEnqueue(t *testing.T) {
 			if err := insertK(ctx, tx.Tx, key); err != nil {
 				return err
 			}
-			tx.jobs = append(tx.jobs, ids...)
+			tx.jobs.Deliveries = append(tx.jobs.Deliveries, ids...)
+			for _, id := range ids {
+				tx.jobs.Releases = append(tx.jobs.Releases, Release{OrderID: 100 + id})
+			}
 			if fail {
 				return errors.New("refused")
 			}
@@ -288,8 +297,8 @@ func TestGroupCommitEnqueue(t *testing.T) {
 	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
 		t.Fatalf("errors %v, want only b's", errs)
 	}
-	if len(calls) != 1 || !slices.Equal(calls[0], []int64{1, 2, 4}) {
-		t.Fatalf("Enqueue calls %v, want one with [1 2 4]", calls)
+	if len(calls) != 1 || !slices.Equal(calls[0], []int64{1, 2, 4}) || !slices.Equal(releases[0], []int64{101, 102, 104}) {
+		t.Fatalf("Enqueue calls %v with releases %v, want one with [1 2 4] and [101 102 104]", calls, releases)
 	}
 	if got, want := keys(t, db), []string{"a", "c", "job-1", "job-2", "job-4"}; !slices.Equal(got, want) {
 		t.Fatalf("rows %q, want %q", got, want)

@@ -47,7 +47,7 @@ func (s *CommerceService) FindOrders(ctx context.Context, storeID int64, f msgce
 }
 
 const orderColumns = `id, store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
-	delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at`
+	delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at, refunded_at`
 
 // findOrder returns the one order matching where, with its items;
 // ENOTFOUND when there is none.
@@ -103,13 +103,13 @@ func scanOrder(rows *sql.Rows) (*msgcenter.Order, error) {
 type nullOrderRow struct {
 	id, storeID, number, roomID, checkoutID, deliveryFee, serviceFee, subtotal, grandTotal sql.NullInt64
 	token, customerName, customerPhone, address, deliveryMethod, paymentMethod, status     sql.NullString
-	createdAt, paidAt, updatedAt, releaseAt                                                sql.NullTime
+	createdAt, paidAt, updatedAt, releaseAt, refundedAt                                    sql.NullTime
 }
 
 func (r *nullOrderRow) dest() []any {
 	return []any{&r.id, &r.storeID, &r.number, &r.token, &r.roomID, &r.checkoutID, &r.customerName, &r.customerPhone, &r.address,
 		&r.deliveryMethod, &r.deliveryFee, &r.serviceFee, &r.subtotal, &r.grandTotal, &r.paymentMethod, &r.status,
-		&r.createdAt, &r.paidAt, &r.updatedAt, &r.releaseAt}
+		&r.createdAt, &r.paidAt, &r.updatedAt, &r.releaseAt, &r.refundedAt}
 }
 
 // value returns the order without its items, or nil when the join found none.
@@ -123,7 +123,7 @@ func (r *nullOrderRow) value() *msgcenter.Order {
 		DeliveryMethod: r.deliveryMethod.String, DeliveryFee: r.deliveryFee.Int64, ServiceFee: r.serviceFee.Int64,
 		Subtotal: r.subtotal.Int64, GrandTotal: r.grandTotal.Int64, PaymentMethod: r.paymentMethod.String,
 		Status: msgcenter.OrderStatus(r.status.String), CreatedAt: r.createdAt.Time.UTC(), PaidAt: timePtr(r.paidAt),
-		UpdatedAt: r.updatedAt.Time.UTC(), ReleaseAt: timePtr(r.releaseAt)}
+		UpdatedAt: r.updatedAt.Time.UTC(), ReleaseAt: timePtr(r.releaseAt), RefundedAt: timePtr(r.refundedAt)}
 }
 
 // loadOrderItems fills the items of orders, by line.
@@ -163,22 +163,22 @@ func loadOrderItems(ctx context.Context, q querier, orders []*msgcenter.Order) e
 	return nil
 }
 
-// insertOrder stores o and its items; o gets its id.
-func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
+// insertOrder stores o, which gets its id, and returns the statement that
+// inserts its items, one for all lines (an order has at most 100), for the
+// caller to run with its next ones (txn.pipeline).
+func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) ([]stmt, error) {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO orders (store_id, number, token, room_id, checkout_id, customer_name, customer_phone, address,
-			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+			delivery_method, delivery_fee, service_fee, subtotal, grand_total, payment_method, status, created_at, paid_at, updated_at, release_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING id`,
 		o.StoreID, o.Number, o.Token, nullInt64(o.RoomID), nullInt64(o.CheckoutID), o.CustomerName, o.CustomerPhone, o.Address,
 		o.DeliveryMethod, o.DeliveryFee, o.ServiceFee, o.Subtotal, o.GrandTotal, o.PaymentMethod, string(o.Status),
-		o.CreatedAt, o.PaidAt, o.UpdatedAt,
+		o.CreatedAt, o.PaidAt, o.UpdatedAt, o.ReleaseAt,
 	).Scan(&o.ID)
 	if err != nil {
-		return fmt.Errorf("sqlstore: insert order: %w", err)
+		return nil, fmt.Errorf("sqlstore: insert order: %w", err)
 	}
-
-	// One statement for all lines: an order has at most 100.
 	const cols = 6
 	values := make([]string, 0, len(o.Items))
 	args := make([]any, 0, cols*len(o.Items))
@@ -187,25 +187,19 @@ func insertOrder(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 		args = append(args, o.ID, i+1, it.ProductID, it.Name, it.Quantity, it.UnitPrice)
 	}
 	if len(values) == 0 {
-		return nil
+		return nil, nil
 	}
-	_, err = tx.ExecContext(ctx, `
+	return []stmt{{what: "insert order items", query: `
 		INSERT INTO order_items (order_id, line, product_id, name, quantity, unit_price)
-		VALUES `+strings.Join(values, ", "),
-		args...,
-	)
-	if err != nil {
-		return fmt.Errorf("sqlstore: insert order items: %w", err)
-	}
-	return nil
+		VALUES ` + strings.Join(values, ", "), args: args}}, nil
 }
 
 // updateOrderStatus writes o's status and times.
 func updateOrderStatus(ctx context.Context, tx *txn, o *msgcenter.Order) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE orders SET status = $1, paid_at = $2, updated_at = $3
+		UPDATE orders SET status = $1, paid_at = $2, updated_at = $3, refunded_at = $6
 		WHERE store_id = $4 AND id = $5`,
-		string(o.Status), o.PaidAt, o.UpdatedAt, o.StoreID, o.ID,
+		string(o.Status), o.PaidAt, o.UpdatedAt, o.StoreID, o.ID, o.RefundedAt,
 	)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update order: %w", err)

@@ -15,17 +15,36 @@ import (
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
-// enqueueRecorder is a fake Enqueuer that records the ids it is given and
-// checks that each is visible, queued, in the transaction it is given.
+// enqueueRecorder is a fake Enqueuer that records the ids of messages it
+// is given, checking that each is visible, queued, in the transaction it
+// is given, and the release jobs of the orders, checking that each order
+// is visible in it with the job's release time.
 type enqueueRecorder struct {
-	mu      sync.Mutex
-	ids     []int64
-	missing []int64
-	err     error
+	mu       sync.Mutex
+	ids      []int64
+	missing  []int64
+	releases map[int64]time.Time
+	err      error
 }
 
-func (r *enqueueRecorder) EnqueueTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (r *enqueueRecorder) EnqueueTx(ctx context.Context, tx *sql.Tx, jobs sqlstore.TxJobs) error {
+	ids := jobs.Deliveries
 	var missing []int64
+	for _, rel := range jobs.Releases {
+		var at sql.NullTime
+		if err := tx.QueryRowContext(ctx, `SELECT release_at FROM orders WHERE id = $1`, rel.OrderID).Scan(&at); err != nil ||
+			!at.Valid || !at.Time.Equal(rel.At) {
+			missing = append(missing, -rel.OrderID)
+		}
+	}
+	r.mu.Lock()
+	if r.releases == nil {
+		r.releases = map[int64]time.Time{}
+	}
+	for _, rel := range jobs.Releases {
+		r.releases[rel.OrderID] = rel.At
+	}
+	r.mu.Unlock()
 	for _, id := range ids {
 		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM deliveries WHERE id = $1`, id).Scan(&status); err != nil || status != "queued" {
@@ -46,11 +65,19 @@ func (r *enqueueRecorder) take(tb testing.TB) []int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.missing) > 0 {
-		tb.Fatalf("Enqueue got ids %v that its transaction does not hold as queued", r.missing)
+		tb.Fatalf("Enqueue got ids %v that its transaction does not hold as queued (negative: orders without that release time)", r.missing)
 	}
 	ids := r.ids
 	r.ids = nil
 	return ids
+}
+
+// release returns when the release job of the order is due, zero when
+// none was enqueued.
+func (r *enqueueRecorder) release(orderID int64) time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.releases[orderID]
 }
 
 func (r *enqueueRecorder) fail(err error) {
@@ -599,8 +626,8 @@ func TestOrderFlowService_PayOrder(t *testing.T) {
 		t.Run("Cancelled", func(t *testing.T) {
 			o := newOrder(t)
 			for range 2 {
-				got, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID)
-				if err != nil || got.Status != msgcenter.OrderCancelled {
+				got, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID, false)
+				if err != nil || got.Status != msgcenter.OrderCancelled || got.Refunded() {
 					t.Fatalf("CancelOrder = %+v, %v", got, err)
 				}
 			}
@@ -631,7 +658,7 @@ func TestOrderFlowService_PayOrder(t *testing.T) {
 			}
 			_, err = f.flow.PayOrder(ctx, f.store.ID, o.ID)
 			assertError(t, err, msgcenter.ECONFLICT, "Order #"+itoa(o.Number)+" is refunded; it cannot be paid.")
-			_, err = f.flow.CancelOrder(ctx, f.store.ID, o.ID)
+			_, err = f.flow.CancelOrder(ctx, f.store.ID, o.ID, false)
 			assertError(t, err, msgcenter.ECONFLICT, "Order #"+itoa(o.Number)+" is refunded; it cannot be cancelled.")
 			if ds := paidDeliveries(t, o); len(ds) != 1 {
 				t.Fatalf("got %d order_paid deliveries, want the 1 of the payment", len(ds))
@@ -641,14 +668,36 @@ func TestOrderFlowService_PayOrder(t *testing.T) {
 			}
 		})
 
+		// A paid order is cancelled only with its refund: without, it is
+		// refused and stays paid; with, it ends cancelled and refunded, and
+		// a later refund is no change.
 		t.Run("CancelPaid", func(t *testing.T) {
 			o := newOrder(t)
-			if _, err := f.flow.PayOrder(ctx, f.store.ID, o.ID); err != nil {
+			paid, err := f.flow.PayOrder(ctx, f.store.ID, o.ID)
+			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID)
-			if err != nil || got.Status != msgcenter.OrderCancelled {
-				t.Fatalf("CancelOrder = %+v, %v", got, err)
+			_, err = f.flow.CancelOrder(ctx, f.store.ID, o.ID, false)
+			assertError(t, err, msgcenter.ECONFLICT,
+				"Order #"+itoa(o.Number)+" is paid: it is cancelled only with a refund of its payment. Cancel it with a refund.")
+			if got, _ := f.commerce.FindOrder(ctx, f.store.ID, o.ID); !reflect.DeepEqual(got, paid) {
+				t.Fatalf("after a refused cancel: %+v, want %+v", got, paid)
+			}
+			f.clk.Add(time.Minute)
+			for range 2 {
+				got, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID, true)
+				if err != nil || got.Status != msgcenter.OrderCancelled || got.RefundedAt == nil || !got.RefundedAt.Equal(f.clk.Now()) ||
+					got.PaidAt == nil || !got.PaidAt.Equal(*paid.PaidAt) {
+					t.Fatalf("CancelOrder(refund) = %+v, %v", got, err)
+				}
+			}
+			got, err := f.flow.RefundOrder(ctx, f.store.ID, o.ID)
+			if err != nil || got.Status != msgcenter.OrderCancelled || !got.Refunded() {
+				t.Fatalf("RefundOrder of a cancelled, refunded order = %+v, %v", got, err)
+			}
+			stored, _ := f.commerce.FindOrder(ctx, f.store.ID, o.ID)
+			if !reflect.DeepEqual(stored, got) {
+				t.Fatalf("stored = %+v, want %+v", stored, got)
 			}
 			f.enq.take(t)
 		})
@@ -657,7 +706,7 @@ func TestOrderFlowService_PayOrder(t *testing.T) {
 			o := newOrder(t)
 			_, err := f.flow.PayOrder(ctx, f.other.ID, o.ID)
 			assertError(t, err, msgcenter.ENOTFOUND, "Order not found.")
-			_, err = f.flow.CancelOrder(ctx, f.other.ID, o.ID)
+			_, err = f.flow.CancelOrder(ctx, f.other.ID, o.ID, false)
 			assertError(t, err, msgcenter.ENOTFOUND, "Order not found.")
 			_, err = f.flow.RefundOrder(ctx, f.other.ID, o.ID)
 			assertError(t, err, msgcenter.ENOTFOUND, "Order not found.")
@@ -669,3 +718,182 @@ func TestOrderFlowService_PayOrder(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestOrderFlowService_Stock checks, on both engines, that every state
+// change goes through the one state machine and moves stock with it in
+// its transaction: a cancel gives the items back, a refund when the store
+// says so, an expiry once; a refused change leaves stock and state as they
+// were, and no order gives its items back twice.
+func TestOrderFlowService_Stock(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
+		ctx := context.Background()
+		f := newFixture(t, open)
+		stores := sqlstore.NewStoreService(f.db)
+		const stock = 10
+		// newOrder places an order of 3 of a fresh product, in two lines
+		// that share its stock.
+		newOrder := func(t *testing.T) (*msgcenter.Order, *msgcenter.Product) {
+			t.Helper()
+			p := f.mustProduct(t, f.store.ID, "Kopi "+t.Name(), 25000, stock)
+			o := f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: p.ID, Quantity: 1}, msgcenter.CartItem{ProductID: p.ID, Quantity: 2}))
+			if f.stock(t, p) != stock-3 {
+				t.Fatalf("stock after the order = %d, want %d", f.stock(t, p), stock-3)
+			}
+			return o, p
+		}
+		pay := func(t *testing.T, o *msgcenter.Order) {
+			t.Helper()
+			if _, err := f.flow.PayOrder(ctx, f.store.ID, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// refused runs change, which must be refused with ECONFLICT, and
+		// checks that the order and its product's stock are as they were.
+		refused := func(t *testing.T, o *msgcenter.Order, p *msgcenter.Product, change func() (*msgcenter.Order, error)) {
+			t.Helper()
+			before, err := f.commerce.FindOrder(ctx, f.store.ID, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stockBefore := f.stock(t, p)
+			f.clk.Add(time.Second)
+			_, err = change()
+			assertError(t, err, msgcenter.ECONFLICT, "")
+			after, ferr := f.commerce.FindOrder(ctx, f.store.ID, o.ID)
+			if ferr != nil {
+				t.Fatal(ferr)
+			}
+			if !reflect.DeepEqual(after, before) || f.stock(t, p) != stockBefore {
+				t.Fatalf("after a refused change (%v): %+v, stock %d; want %+v, stock %d", err, after, f.stock(t, p), before, stockBefore)
+			}
+		}
+		cancel := func(o *msgcenter.Order, refund bool) func() (*msgcenter.Order, error) {
+			return func() (*msgcenter.Order, error) { return f.flow.CancelOrder(ctx, f.store.ID, o.ID, refund) }
+		}
+		payFn := func(o *msgcenter.Order) func() (*msgcenter.Order, error) {
+			return func() (*msgcenter.Order, error) { return f.flow.PayOrder(ctx, f.store.ID, o.ID) }
+		}
+		refund := func(o *msgcenter.Order) func() (*msgcenter.Order, error) {
+			return func() (*msgcenter.Order, error) { return f.flow.RefundOrder(ctx, f.store.ID, o.ID) }
+		}
+		status := func(t *testing.T, o *msgcenter.Order) *msgcenter.Order {
+			t.Helper()
+			got, err := f.commerce.FindOrder(ctx, f.store.ID, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		setRestock := func(t *testing.T, on bool) {
+			t.Helper()
+			if _, err := stores.UpdateStore(ctx, f.store.OwnerID, f.store.ID, msgcenter.StoreUpdate{RestockOnRefund: &on}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		t.Run("CancelPlaced", func(t *testing.T) {
+			o, p := newOrder(t)
+			for range 2 {
+				if _, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID, false); err != nil {
+					t.Fatal(err)
+				}
+				if n := f.stock(t, p); n != stock {
+					t.Fatalf("stock after cancel = %d, want %d", n, stock)
+				}
+			}
+			// Nothing revives it, and nothing gives its items back again.
+			refused(t, o, p, payFn(o))
+			refused(t, o, p, cancel(o, true))
+			refused(t, o, p, refund(o))
+			if released, err := f.flow.ReleaseUnpaidOrder(ctx, o.ID); err != nil || released {
+				t.Fatalf("ReleaseUnpaidOrder of a cancelled order = %v, %v", released, err)
+			}
+			if n := f.stock(t, p); n != stock {
+				t.Fatalf("stock after the release job = %d, want %d", n, stock)
+			}
+		})
+		t.Run("CancelPaidRefunds", func(t *testing.T) {
+			o, p := newOrder(t)
+			pay(t, o)
+			refused(t, o, p, cancel(o, false))
+			// A store that keeps a refund's stock still gets a cancel's back.
+			setRestock(t, false)
+			defer setRestock(t, true)
+			got, err := f.flow.CancelOrder(ctx, f.store.ID, o.ID, true)
+			if err != nil || got.Status != msgcenter.OrderCancelled || !got.Refunded() {
+				t.Fatalf("CancelOrder(refund) = %+v, %v", got, err)
+			}
+			if n := f.stock(t, p); n != stock {
+				t.Fatalf("stock after cancel with refund = %d, want %d", n, stock)
+			}
+			if _, err := f.flow.RefundOrder(ctx, f.store.ID, o.ID); err != nil {
+				t.Fatal(err)
+			}
+			if n := f.stock(t, p); n != stock {
+				t.Fatalf("stock after a repeated refund = %d, want %d", n, stock)
+			}
+		})
+		t.Run("RefundRestocks", func(t *testing.T) {
+			o, p := newOrder(t)
+			refused(t, o, p, refund(o))
+			refused(t, o, p, cancel(o, true))
+			pay(t, o)
+			for range 2 {
+				if _, err := f.flow.RefundOrder(ctx, f.store.ID, o.ID); err != nil {
+					t.Fatal(err)
+				}
+				if n := f.stock(t, p); n != stock {
+					t.Fatalf("stock after refund = %d, want %d", n, stock)
+				}
+			}
+			refused(t, o, p, cancel(o, true))
+			refused(t, o, p, cancel(o, false))
+			refused(t, o, p, payFn(o))
+			if got := status(t, o); got.Status != msgcenter.OrderRefunded || got.RefundedAt == nil {
+				t.Fatalf("status %s, refunded at %v", got.Status, got.RefundedAt)
+			}
+		})
+		t.Run("RefundKeepsStock", func(t *testing.T) {
+			o, p := newOrder(t)
+			pay(t, o)
+			setRestock(t, false)
+			defer setRestock(t, true)
+			got, err := f.flow.RefundOrder(ctx, f.store.ID, o.ID)
+			if err != nil || got.Status != msgcenter.OrderRefunded {
+				t.Fatalf("RefundOrder = %+v, %v", got, err)
+			}
+			if n := f.stock(t, p); n != stock-3 {
+				t.Fatalf("stock after refund in a store that keeps it = %d, want %d", n, stock-3)
+			}
+		})
+		t.Run("Expire", func(t *testing.T) {
+			o, p := newOrder(t)
+			for i := range 2 {
+				released, err := f.flow.ReleaseUnpaidOrder(ctx, o.ID)
+				if err != nil || released != (i == 0) {
+					t.Fatalf("ReleaseUnpaidOrder #%d = %v, %v", i+1, released, err)
+				}
+				if n := f.stock(t, p); n != stock {
+					t.Fatalf("stock after expiry = %d, want %d", n, stock)
+				}
+			}
+			refused(t, o, p, cancel(o, false))
+			refused(t, o, p, payFn(o))
+			refused(t, o, p, refund(o))
+			if got := status(t, o); got.Status != msgcenter.OrderExpired {
+				t.Fatalf("status %s, want expired", got.Status)
+			}
+		})
+		t.Run("PaidDoesNotExpire", func(t *testing.T) {
+			o, p := newOrder(t)
+			pay(t, o)
+			if released, err := f.flow.ReleaseUnpaidOrder(ctx, o.ID); err != nil || released {
+				t.Fatalf("ReleaseUnpaidOrder of a paid order = %v, %v", released, err)
+			}
+			if n := f.stock(t, p); n != stock-3 || status(t, o).Status != msgcenter.OrderPaid {
+				t.Fatalf("stock %d, status %s", n, status(t, o).Status)
+			}
+		})
+	})
+}

@@ -2,8 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,40 +9,11 @@ import (
 	"github.com/qiscus/msgcenter/sqlstore"
 )
 
-// releaseRecorder records the release jobs an order's transaction schedules.
-type releaseRecorder struct {
-	mu   sync.Mutex
-	jobs map[int64]time.Time
-}
-
-// releasingEnqueuer is an Enqueuer that is also a ReleaseScheduler.
-type releasingEnqueuer struct {
-	sqlstore.Enqueuer
-	*releaseRecorder
-}
-
-var _ sqlstore.ReleaseScheduler = releasingEnqueuer{}
-
-func (r *releaseRecorder) ScheduleReleaseTx(_ context.Context, _ *sql.Tx, orderID int64, at time.Time) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.jobs[orderID] = at
-	return nil
-}
-
 func TestOrderFlowService_ReleaseUnpaidOrder(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, open func(testing.TB, ...sqlstore.Options) *sqlstore.DB) {
 		ctx := context.Background()
-		rec := &releaseRecorder{jobs: map[int64]time.Time{}}
-		// The fixture's enqueuer, which also schedules releases.
-		f := newFixture(t, func(tb testing.TB, opts ...sqlstore.Options) *sqlstore.DB {
-			jobs := opts[0].Jobs
-			return open(tb, sqlstore.Options{Jobs: func(ctx context.Context, h *sql.DB, engine string) (sqlstore.Enqueuer, error) {
-				enq, err := jobs(ctx, h, engine)
-				return releasingEnqueuer{Enqueuer: enq, releaseRecorder: rec}, err
-			}})
-		})
+		f := newFixture(t, open)
 		db := f.db
 		hold := 45 * time.Minute
 		if _, err := sqlstore.NewStoreService(db).UpdateStore(ctx, f.store.OwnerID, f.store.ID, msgcenter.StoreUpdate{UnpaidHold: &hold}); err != nil {
@@ -67,8 +36,8 @@ func TestOrderFlowService_ReleaseUnpaidOrder(t *testing.T) {
 		paid := f.order(t, orderRequest(f.waRoom, msgcenter.CartItem{ProductID: kopi.ID, Quantity: 1}))
 		for _, o := range []*msgcenter.Order{plain, fromCheckout, paid} {
 			want := o.CreatedAt.Add(hold)
-			if o.ReleaseAt == nil || !o.ReleaseAt.Equal(want) || !rec.jobs[o.ID].Equal(want) {
-				t.Fatalf("order %d: release at %v, job at %v; want %v", o.ID, o.ReleaseAt, rec.jobs[o.ID], want)
+			if o.ReleaseAt == nil || !o.ReleaseAt.Equal(want) || !f.enq.release(o.ID).Equal(want) {
+				t.Fatalf("order %d: release at %v, job at %v; want %v", o.ID, o.ReleaseAt, f.enq.release(o.ID), want)
 			}
 			got, err := f.commerce.FindOrder(ctx, f.store.ID, o.ID)
 			if err != nil || got.ReleaseAt == nil || !got.ReleaseAt.Equal(want) {

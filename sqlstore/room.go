@@ -145,6 +145,27 @@ func (s *CommerceService) FindRoom(ctx context.Context, storeID, id int64) (*msg
 	return findRoom(ctx, s.db.q, storeID, id, "")
 }
 
+// maxRoomsByID bounds the rooms FindRoomsByID reads at once.
+const maxRoomsByID = 500
+
+// FindRoomsByID lists the store's rooms among ids, oldest first, in one
+// query; ids of another store's rooms match nothing. Returns EINVALID for
+// more than 500 ids.
+func (s *CommerceService) FindRoomsByID(ctx context.Context, storeID int64, ids []int64) ([]*msgcenter.Room, error) {
+	if len(ids) == 0 {
+		return []*msgcenter.Room{}, nil
+	}
+	if len(ids) > maxRoomsByID {
+		return nil, msgcenter.Errorf(msgcenter.EINVALID, "At most %d rooms at a time.", maxRoomsByID)
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, storeID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return findRooms(ctx, s.db.q, `WHERE r.store_id = $1 AND r.id IN (`+placeholders(2, len(ids))+`) ORDER BY r.id`, args...)
+}
+
 // UpdateRoom applies upd to the store's room and validates the result; a
 // refused update writes nothing. Returns ENOTFOUND or EINVALID.
 func (s *CommerceService) UpdateRoom(ctx context.Context, storeID, id int64, upd msgcenter.RoomUpdate) (*msgcenter.Room, error) {

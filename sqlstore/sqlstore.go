@@ -38,11 +38,40 @@ const (
 //go:embed migrations
 var migrationFS embed.FS
 
-// Enqueuer inserts the jobs of newly raised messages inside the store's
-// transaction, so that a message and its job commit or roll back together.
-// The delivery package's Jobs is one.
+// Enqueuer inserts the jobs a transaction of the store asks for inside that
+// transaction, so that a message or an order and its job commit or roll
+// back together. The delivery package's Jobs is one.
 type Enqueuer interface {
-	EnqueueTx(ctx context.Context, tx *sql.Tx, deliveryIDs []int64) error
+	// EnqueueTx inserts jobs in tx, all of them at once; jobs is never
+	// empty.
+	EnqueueTx(ctx context.Context, tx *sql.Tx, jobs TxJobs) error
+}
+
+// TxJobs are the jobs one transaction asks for, inserted once just before
+// it commits: one insert of many jobs costs little more than one.
+type TxJobs struct {
+	// Deliveries are the ids of the messages raised in the transaction,
+	// each to be sent by a job of its own.
+	Deliveries []int64
+	// Releases are the orders placed in it, each to be released at its
+	// release time if still unpaid then.
+	Releases []Release
+}
+
+// Release is the job that expires an order still unpaid at At and gives
+// its items back to stock (OrderFlowService.ReleaseUnpaidOrder).
+type Release struct {
+	OrderID int64
+	At      time.Time
+}
+
+// empty reports whether j asks for no job.
+func (j TxJobs) empty() bool { return len(j.Deliveries) == 0 && len(j.Releases) == 0 }
+
+// add adds o's jobs to j.
+func (j *TxJobs) add(o TxJobs) {
+	j.Deliveries = append(j.Deliveries, o.Deliveries...)
+	j.Releases = append(j.Releases, o.Releases...)
 }
 
 // Options are what Open takes besides the database's URL.
@@ -50,7 +79,7 @@ type Options struct {
 	// Jobs, when set, is called once by Open, after the migrations, with the
 	// database handle and the engine's name ("sqlite" or "postgres"), and
 	// returns the Enqueuer of the store's messages: every transaction that
-	// raised messages hands it their ids once, just before it commits. An
+	// asked for jobs hands them to it once, just before it commits. An
 	// error fails Open. Without it the store enqueues nothing, as in tools
 	// and store tests.
 	Jobs func(ctx context.Context, handle *sql.DB, engine string) (Enqueuer, error)
@@ -64,7 +93,8 @@ type DB struct {
 	q *sql.DB
 	// engine holds what differs between SQLite and PostgreSQL.
 	engine engine
-	// jobs inserts the jobs of new messages; nil enqueues nothing.
+	// jobs inserts the jobs of new messages and orders; nil enqueues
+	// nothing.
 	jobs Enqueuer
 
 	// Now returns the current time. Tests replace it to move the clock; it
@@ -81,7 +111,7 @@ type engine interface {
 	reads() *sql.DB
 	// withTx runs fn in a write transaction, then end, both inside it,
 	// and commits when they return nil.
-	withTx(ctx context.Context, fn func(tx *txn) error, end func(ctx context.Context, tx *sql.Tx, jobs []int64) error) error
+	withTx(ctx context.Context, fn func(tx *txn) error, end func(ctx context.Context, tx *sql.Tx, jobs TxJobs) error) error
 	// forUpdate is the locking clause of a row read that a write will
 	// follow, limited to one table of a join when of is set.
 	forUpdate(of string) string
@@ -93,12 +123,69 @@ type engine interface {
 	close() error
 }
 
-// txn is a write transaction of the store and the ids of the messages
-// raised in it, whose jobs the transaction helper enqueues once, just
-// before the commit: one insert of many jobs costs little more than one.
+// txn is a write transaction of the store and the jobs asked for in it,
+// which the transaction helper enqueues once, just before the commit.
 type txn struct {
 	*sql.Tx
-	jobs []int64
+	jobs TxJobs
+	// pipe runs statements in the transaction in order, as the engine
+	// can at least cost (pipeline).
+	pipe func(ctx context.Context, stmts []stmt) error
+}
+
+// stmt is one statement of a pipeline: what it does, for its error ("insert
+// order items"), its SQL, its arguments, and, when set, what reads its rows.
+type stmt struct {
+	what  string
+	query string
+	args  []any
+	rows  func(rows rowReader) error
+}
+
+// rowReader is the rows of one statement of a pipeline, on either engine.
+type rowReader interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// pipeline runs stmts in tx, in order, as one would one after another,
+// and returns the first error, naming its statement, after which none
+// runs. On PostgreSQL they
+// go to the server together and come back together, in one round trip;
+// SQLite, in the process, runs them one by one. Statements whose inputs do
+// not depend on each other's results are sent this way.
+func (tx *txn) pipeline(ctx context.Context, stmts ...stmt) error {
+	return tx.pipe(ctx, stmts)
+}
+
+// eachStmt runs stmts in tx one after the other: the pipeline of SQLite.
+func eachStmt(tx *sql.Tx) func(ctx context.Context, stmts []stmt) error {
+	return func(ctx context.Context, stmts []stmt) error {
+		for _, st := range stmts {
+			if err := runStmt(ctx, tx, st); err != nil {
+				return fmt.Errorf("sqlstore: %s: %w", st.what, err)
+			}
+		}
+		return nil
+	}
+}
+
+func runStmt(ctx context.Context, tx *sql.Tx, st stmt) error {
+	if st.rows == nil {
+		_, err := tx.ExecContext(ctx, st.query, st.args...)
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, st.query, st.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := st.rows(rows); err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 // Open connects to the database named by url and applies the migrations it
@@ -187,16 +274,17 @@ func (db *DB) forUpdate() string { return db.engine.forUpdate("") }
 func (db *DB) forUpdateOf(table string) string { return db.engine.forUpdate(table) }
 
 // withTx runs fn in a transaction, committing when fn returns nil. The
-// jobs of the messages fn raised are enqueued in the transaction just
-// before it commits. fn must not commit or roll back tx itself: on SQLite
-// the transaction may hold other callers' changes (groupCommit).
+// jobs fn asked for (the messages it raised, the orders it placed) are
+// enqueued in the transaction just before it commits. fn must not commit
+// or roll back tx itself: on SQLite the transaction may hold other
+// callers' changes (groupCommit).
 func (db *DB) withTx(ctx context.Context, fn func(tx *txn) error) error {
-	return db.engine.withTx(ctx, fn, func(ctx context.Context, tx *sql.Tx, ids []int64) error {
-		if db.jobs == nil || len(ids) == 0 {
+	return db.engine.withTx(ctx, fn, func(ctx context.Context, tx *sql.Tx, jobs TxJobs) error {
+		if db.jobs == nil || jobs.empty() {
 			return nil
 		}
-		if err := db.jobs.EnqueueTx(ctx, tx, ids); err != nil {
-			return fmt.Errorf("sqlstore: enqueue deliveries: %w", err)
+		if err := db.jobs.EnqueueTx(ctx, tx, jobs); err != nil {
+			return fmt.Errorf("sqlstore: enqueue jobs: %w", err)
 		}
 		return nil
 	})

@@ -99,11 +99,12 @@ func createStore(ctx context.Context, db *DB, tx *txn, s *msgcenter.Store) error
 	}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO stores (slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at,
-			unpaid_hold_seconds)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			unpaid_hold_seconds, restock_on_refund, bank_transfer_instructions)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		RETURNING id`,
 		s.Slug, s.Name, s.Address, s.Currency, s.TimeZone, string(s.Language),
-		int64(s.IncompleteDelay/time.Second), s.OwnerID, s.CreatedAt, int64(s.UnpaidHold/time.Second),
+		int64(s.IncompleteDelay/time.Second), s.OwnerID, s.CreatedAt, int64(s.UnpaidHold/time.Second), s.RestockOnRefund(),
+		s.BankTransferInstructions,
 	).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: insert store: %w", err)
@@ -247,10 +248,11 @@ func (ss *StoreService) UpdateStore(ctx context.Context, ownerID, storeID int64,
 func updateStore(ctx context.Context, tx *txn, s *msgcenter.Store) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE stores
-		SET name = $1, address = $2, time_zone = $3, language = $4, incomplete_delay_seconds = $5, unpaid_hold_seconds = $8
+		SET name = $1, address = $2, time_zone = $3, language = $4, incomplete_delay_seconds = $5, unpaid_hold_seconds = $8,
+			restock_on_refund = $9, bank_transfer_instructions = $10
 		WHERE id = $6 AND owner_id = $7`,
 		s.Name, s.Address, s.TimeZone, string(s.Language), int64(s.IncompleteDelay/time.Second), s.ID, s.OwnerID,
-		int64(s.UnpaidHold/time.Second),
+		int64(s.UnpaidHold/time.Second), s.RestockOnRefund(), s.BankTransferInstructions,
 	)
 	if err != nil {
 		return fmt.Errorf("sqlstore: update store: %w", err)
@@ -259,7 +261,7 @@ func updateStore(ctx context.Context, tx *txn, s *msgcenter.Store) error {
 }
 
 const storeColumns = `id, slug, name, address, currency, time_zone, language, incomplete_delay_seconds, owner_id, created_at,
-	unpaid_hold_seconds`
+	unpaid_hold_seconds, restock_on_refund, bank_transfer_instructions`
 
 // findStore returns the one store matching where, which must be written
 // with placeholders for args; ENOTFOUND when there is none.
@@ -292,11 +294,13 @@ type storeRow struct {
 	language     string
 	delaySeconds int64
 	holdSeconds  int64
+	restock      bool
 }
 
 func (x *storeRow) dest() []any {
 	s := &x.s
-	return []any{&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &x.language, &x.delaySeconds, &s.OwnerID, &s.CreatedAt, &x.holdSeconds}
+	return []any{&s.ID, &s.Slug, &s.Name, &s.Address, &s.Currency, &s.TimeZone, &x.language, &x.delaySeconds, &s.OwnerID, &s.CreatedAt, &x.holdSeconds, &x.restock,
+		&s.BankTransferInstructions}
 }
 
 func (x *storeRow) value() *msgcenter.Store {
@@ -304,6 +308,7 @@ func (x *storeRow) value() *msgcenter.Store {
 	s.Language = msgcenter.Language(x.language)
 	s.IncompleteDelay = time.Duration(x.delaySeconds) * time.Second
 	s.UnpaidHold = time.Duration(x.holdSeconds) * time.Second
+	s.RefundKeepsStock = !x.restock
 	s.CreatedAt = s.CreatedAt.UTC()
 	return &s
 }

@@ -243,14 +243,20 @@ func TestStoreService_UpdateStore(t *testing.T) {
 		t.Run("OK", func(t *testing.T) {
 			lang := msgcenter.LanguageIndonesian
 			delay := 90 * time.Minute
+			restock := false
+			if !s.RestockOnRefund() {
+				t.Fatal("a new store keeps a refund's stock; by default it restocks")
+			}
 			got, err := stores.UpdateStore(ctx, owner.ID, s.ID, msgcenter.StoreUpdate{
 				Name: ptr(" Kopi Baru "), TimeZone: ptr("Asia/Makassar"), Language: &lang, IncompleteDelay: &delay,
+				RestockOnRefund: &restock,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := *s
 			want.Name, want.TimeZone, want.Language, want.IncompleteDelay = "Kopi Baru", "Asia/Makassar", lang, delay
+			want.RefundKeepsStock = true
 			if !reflect.DeepEqual(*got, want) {
 				t.Fatalf("UpdateStore = %+v, want %+v", *got, want)
 			}

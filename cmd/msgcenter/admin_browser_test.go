@@ -366,7 +366,8 @@ func TestAdminBrowser(t *testing.T) {
 	choose("ts-room", fmt.Sprint(sh.IGRoom))
 	run("send test", chromedp.Click(chromedp.ID("ts-send")))
 	waitJS("test sent", `document.getElementById("ts-status").dataset.state === "sent"`)
-	want := eval(`document.getElementById("pv-text").textContent`)
+	// The preview's text, marked as a test in the message's language (Indonesian).
+	want := "[UJI COBA] " + eval(`document.getElementById("pv-text").textContent`)
 	var found bool
 	for _, m := range sh.Outbox(sh.IGRoom) {
 		found = found || (m.Text == want && m.ButtonLabel == eval(`document.getElementById("pv-button").textContent`))

@@ -198,6 +198,8 @@ func testAdminLocation(t *testing.T, a *App) {
 		{"ErrDelay", url.Values{"name": {"Renamed"}, "address": {""}, "time_zone": {"Asia/Jakarta"}, "language": {"en"}, "order_incomplete_delay_minutes": {"0"}}, "Delay must be between 1 and 10080"},
 		{"ErrDelayNotNumber", url.Values{"name": {"Renamed"}, "address": {""}, "time_zone": {"Asia/Jakarta"}, "language": {"en"}, "order_incomplete_delay_minutes": {"soon"}}, "Delay must be a whole number"},
 		{"ErrLanguage", url.Values{"name": {"Renamed"}, "address": {""}, "time_zone": {"Asia/Jakarta"}, "language": {"fr"}, "order_incomplete_delay_minutes": {"30"}}, "Page language must be one of en, id"},
+		{"ErrRestock", url.Values{"name": {"Renamed"}, "address": {""}, "time_zone": {"Asia/Jakarta"}, "language": {"en"}, "order_incomplete_delay_minutes": {"30"},
+			"restock_on_refund": {"0", "maybe"}}, "refunded must be on or off"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := b.Post("/admin/stores/"+store+"/location", tc.form)
@@ -219,18 +221,26 @@ func testAdminLocation(t *testing.T, a *App) {
 		})
 	}
 
+	if before["restock_on_refund"] != true {
+		t.Fatalf("a new store's restock_on_refund = %v, want true", before["restock_on_refund"])
+	}
+	_, body := b.Get("/admin/stores/" + store + "/location")
+	if !strings.Contains(body, `id="loc-restock" name="restock_on_refund" type="checkbox" value="1" checked`) {
+		t.Fatalf("location page without the restock checkbox checked: %s", body)
+	}
+	// The unchecked box sends only its hidden "0".
 	resp, _ := b.Post("/admin/stores/"+store+"/location", url.Values{"name": {"Kopi Senja Baru"}, "address": {"Jl. Braga 2"},
-		"time_zone": {"Asia/Makassar"}, "language": {"id"}, "order_incomplete_delay_minutes": {"45"}})
+		"time_zone": {"Asia/Makassar"}, "language": {"id"}, "order_incomplete_delay_minutes": {"45"}, "restock_on_refund": {"0"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
 	var st map[string]any
 	a.MustJSON(200, "GET", "/api/v1/stores/"+store, nil, &st)
 	if st["name"] != "Kopi Senja Baru" || st["address"] != "Jl. Braga 2" || st["time_zone"] != "Asia/Makassar" ||
-		st["language"] != "id" || st["order_incomplete_delay_minutes"] != float64(45) {
+		st["language"] != "id" || st["order_incomplete_delay_minutes"] != float64(45) || st["restock_on_refund"] != false {
 		t.Fatalf("saved store = %v", st)
 	}
-	_, body := b.Get(resp.Header.Get("Location"))
+	_, body = b.Get(resp.Header.Get("Location"))
 	if !strings.Contains(body, "Location saved.") || !strings.Contains(body, `<option value="Asia/Makassar" selected>`) {
 		t.Fatalf("page after save: %s", body)
 	}
@@ -306,6 +316,31 @@ func testAdminOrderActions(t *testing.T, a *App) {
 	resp, _ = b.Post(base+"/cancel", nil)
 	if resp.StatusCode != http.StatusConflict {
 		t.Fatalf("cancel refunded: %d", resp.StatusCode)
+	}
+
+	// A paid order offers "Cancel and refund", not a plain cancel, and a
+	// plain cancel is refused; cancelled with its refund it reads so.
+	o2 := sh.Order(sh.WARoom)
+	base2 := fmt.Sprintf("/admin/stores/%s/orders/%d", sh.Store, o2.ID)
+	if resp, _ := b.Post(base2+"/pay", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pay: %d", resp.StatusCode)
+	}
+	_, body = b.Get(base2)
+	if !strings.Contains(body, `id="action-cancel-refund"`) || strings.Contains(body, `id="action-cancel"`) {
+		t.Fatalf("a paid order's actions: %s", body)
+	}
+	resp, body = b.Post(base2+"/cancel", nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "cancelled only with a refund") {
+		t.Fatalf("plain cancel of a paid order: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = b.Post(base2+"/cancel", url.Values{"refund": {"1"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel and refund: %d", resp.StatusCode)
+	}
+	_, body = b.Get(base2)
+	if !strings.Contains(body, ">Cancelled<") || !strings.Contains(body, `id="order-refunded"`) ||
+		strings.Contains(body, `id="action-cancel`) || strings.Contains(body, `id="action-refund"`) {
+		t.Fatalf("a cancelled, refunded order: %s", body)
 	}
 	// Without a session nothing happens.
 	resp, _ = a.NewBrowser().Post(base+"/cancel", nil)

@@ -2,7 +2,9 @@ package main_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -53,14 +55,16 @@ func TestAdminTestSend(t *testing.T) {
 			t.Fatalf("test send answer %s: %v", body, err)
 		}
 		d := sh.waitDelivery(out.DeliveryID)
-		if d.Status != "sent" || d.Kind != "automation" || d.Text != "Test #1042 for Budi Santoso" || d.ChannelType != "whatsapp" ||
-			len(d.Attempts) != 1 || !strings.Contains(d.ButtonURL, "/receipt/sample-") {
+		// Marked as a test, its button on the store's sample receipt.
+		if d.Status != "sent" || d.Kind != "automation" || d.Text != "[TEST] Test #1042 for Budi Santoso" || d.ChannelType != "whatsapp" ||
+			len(d.Attempts) != 1 || !strings.HasSuffix(d.ButtonURL, "/s/"+shopSlug(sh)+"/sample/receipt") {
 			t.Fatalf("test delivery: %+v", d)
 		}
 		ob := sh.Outbox(sh.WARoom)
-		if len(ob) != 1 || ob[0].Text != "Test #1042 for Budi Santoso" || ob[0].ButtonLabel != "See order" {
+		if len(ob) != 1 || ob[0].Text != "[TEST] Test #1042 for Budi Santoso" || ob[0].ButtonLabel != "See order" {
 			t.Fatalf("sandbox outbox: %+v", ob)
 		}
+		assertSamplePage(t, a, d.ButtonURL, "#1042", "Kopi Susu Gula Aren", "Sample page")
 		// Recorded with the store's messages (the Messages page), not saved as the configuration.
 		var list deliveriesOut
 		sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store+"/deliveries?event=order_paid", nil, &list)
@@ -115,4 +119,73 @@ func TestAdminTestSend(t *testing.T) {
 			t.Fatalf("another store's room got %+v", ob)
 		}
 	})
+}
+
+// assertSamplePage fetches the page a test message's button opens and
+// fails unless it exists (200) and shows every one of want.
+func assertSamplePage(t *testing.T, a *App, link string, want ...string) {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("button URL %q: %v", link, err)
+	}
+	resp, body := a.Do("GET", u.RequestURI(), "", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u.RequestURI(), resp.StatusCode, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(html.UnescapeString(string(body)), w) {
+			t.Errorf("GET %s lacks %q", u.RequestURI(), w)
+		}
+	}
+}
+
+// TestTestSendLinks checks that the button of every event's test message
+// opens a page that exists, marked as a sample where it shows the sample
+// order, and that the marker follows the message's language.
+func TestTestSendLinks(t *testing.T) {
+	a := MustRunMain(t, sqltest.SQLiteURL(t))
+	sh := a.NewShop("Toko Uji")
+	for _, tc := range []struct {
+		event, lang, marker string
+		want                []string
+	}{
+		{"order_placed", "en", "[TEST] ", []string{"Sample page", "#1042", "Croissant Cokelat"}},
+		{"order_paid", "id", "[UJI COBA] ", []string{"Halaman contoh", "#1042", "Kopi Susu Gula Aren"}},
+		{"order_incomplete", "en", "[TEST] ", []string{"Toko Uji"}},
+		{"order_failed", "id", "[UJI COBA] ", []string{"Toko Uji"}},
+		{"share_microsite_url", "en", "[TEST] ", []string{"Toko Uji"}},
+	} {
+		t.Run(tc.event, func(t *testing.T) {
+			if tc.lang == "id" {
+				sh.MustJSON(200, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "id"}, nil)
+				defer sh.MustJSON(200, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "en"}, nil)
+			}
+			var out struct {
+				DeliveryID int64 `json:"delivery_id"`
+			}
+			sh.MustJSON(http.StatusAccepted, "POST", "/api/v1/stores/"+sh.Store+"/message-center/"+tc.event+"/test",
+				map[string]any{"room_id": sh.IGRoom, "type": "default", "language": tc.lang}, &out)
+			d := sh.waitDelivery(out.DeliveryID)
+			if !strings.HasPrefix(d.Text, tc.marker) || d.ButtonURL == "" {
+				t.Fatalf("test message: %+v", d)
+			}
+			assertSamplePage(t, a, d.ButtonURL, tc.want...)
+		})
+	}
+	t.Run("ErrUnknownSample", func(t *testing.T) {
+		if resp, _ := a.Do("GET", "/s/"+shopSlug(sh)+"/sample/nope", "", nil); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown sample page: %d", resp.StatusCode)
+		}
+	})
+}
+
+// shopSlug returns the slug of sh's store.
+func shopSlug(sh *Shop) string {
+	sh.tb.Helper()
+	var st struct {
+		Slug string `json:"slug"`
+	}
+	sh.MustJSON(200, "GET", "/api/v1/stores/"+sh.Store, nil, &st)
+	return st.Slug
 }

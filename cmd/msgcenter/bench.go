@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -299,6 +300,8 @@ func (b *benchRun) paced(ctx context.Context, res *BenchResult) error {
 	}
 	paced := max(1, int(rate*b.cfg.PacedFor.Seconds()))
 	res.Rate, res.Paced = rate, paced
+	fetched, stop := b.followFetches()
+	defer stop()
 	tick := time.Duration(float64(time.Second) / rate)
 	due := time.Now()
 	for i := range paced {
@@ -316,7 +319,7 @@ func (b *benchRun) paced(ctx context.Context, res *BenchResult) error {
 	if err := b.waitSent(ctx, "paced", b.cfg.Orders+paced, nil); err != nil {
 		return err
 	}
-	lat, fetch, work, err := latencies(ctx, b.m.DB.SQLRead(), b.m.DB.Engine(), committed)
+	lat, fetch, work, err := latencies(ctx, b.m.DB.SQLRead(), committed, fetched())
 	if err != nil {
 		return err
 	}
@@ -417,13 +420,9 @@ func (b *benchRun) noop(ctx context.Context, insert func(context.Context, int) e
 
 // latencies returns, sorted, each paced order's time from its commit to the
 // provider's answer (its sent attempt), and the two parts of it: from the
-// commit to River's fetch of the message's job (the job's attempted_at) and
-// from there to the answer.
-func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int64]time.Time) (total, fetch, work []time.Duration, err error) {
-	fetched, err := fetchTimes(ctx, db, engine)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// commit to River's fetch of the message's job (fetched) and from there to
+// the answer.
+func latencies(ctx context.Context, db *sql.DB, committed, fetched map[int64]time.Time) (total, fetch, work []time.Duration, err error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT d.id, d.order_id, a.at FROM deliveries d
 		JOIN delivery_attempts a ON a.delivery_id = d.id AND a.outcome = $1
@@ -453,30 +452,27 @@ func latencies(ctx context.Context, db *sql.DB, engine string, committed map[int
 	return total, fetch, work, rows.Err()
 }
 
-// fetchTimes returns when River fetched each message's job, by message.
-// River keeps a job's arguments as JSON on PostgreSQL and as SQLite's
-// binary JSON, read by its own functions.
-func fetchTimes(ctx context.Context, db *sql.DB, engine string) (map[int64]time.Time, error) {
-	deliveryID := `(args->>'delivery_id')::bigint`
-	if engine == delivery.EngineSQLite {
-		deliveryID = `json_extract(args, '$.delivery_id')`
-	}
-	rows, err := db.QueryContext(ctx, `SELECT `+deliveryID+`, attempted_at FROM river_job WHERE kind = $1 AND attempted_at IS NOT NULL`,
-		delivery.DeliverArgs{}.Kind())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	fetched := map[int64]time.Time{}
-	for rows.Next() {
-		var id int64
-		var at time.Time
-		if err := rows.Scan(&id, &at); err != nil {
-			return nil, err
+// followFetches follows the message jobs this process completes, and
+// returns when River fetched each one's job (its attempted_at), by
+// message, read from River's events on either engine. A job worked in
+// another process (--processes) is not seen.
+func (b *benchRun) followFetches() (fetched func() map[int64]time.Time, stop func()) {
+	events, cancel := b.m.Delivery.Subscribe(river.EventKindJobCompleted)
+	times := map[int64]time.Time{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range events {
+			var args delivery.DeliverArgs
+			if ev.Job.Kind != args.Kind() || ev.Job.AttemptedAt == nil || json.Unmarshal(ev.Job.EncodedArgs, &args) != nil {
+				continue
+			}
+			times[args.DeliveryID] = *ev.Job.AttemptedAt
 		}
-		fetched[id] = at
-	}
-	return fetched, rows.Err()
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	return func() map[int64]time.Time { stop(); return times }, stop
 }
 
 func percentile(sorted []time.Duration, q float64) time.Duration {

@@ -24,7 +24,8 @@ type demoShop struct {
 
 // seedDemo creates, on an empty database, a demo admin with a store that
 // has products, a WhatsApp and an Instagram channel with customers' rooms, a
-// WhatsApp template and credits for the fallback, and an API token; then
+// WhatsApp template for each fallback (Order Placed's, and Order Paid's
+// with a receipt button) and credits, and an API token; then
 // prints how to use them.
 func (m *Main) seedDemo(ctx context.Context, svc services) error {
 	if _, err := svc.users.FindUserByEmail(ctx, demoEmail); err == nil {
@@ -69,6 +70,16 @@ func (m *Main) seedDemoStore(ctx context.Context, svc services) (*demoShop, erro
 		Type: msgcenter.TemplateType24Hour, Status: msgcenter.TemplateApproved,
 		Body:    "Halo {{1}}, ada kabar untuk pesanan {{2}} Kakak. Ketuk tombol di bawah untuk detailnya.",
 		Buttons: []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "Lihat Pesanan", URL: m.HTTP.PublicURL.String(), Dynamic: true}},
+	}); err != nil {
+		return nil, err
+	}
+	// Order Paid's own fallback template: it tells of the payment, and its
+	// button, bound to {{order.receipt_path}}, opens the receipt.
+	if err := m.Sandbox.CreateTemplate(ctx, d.store.ID, &msgcenter.WhatsAppTemplate{
+		ChannelID: wa.ID, Name: "payment_received", Language: "id", Category: msgcenter.CategoryUtility,
+		Type: msgcenter.TemplateType24Hour, Status: msgcenter.TemplateApproved,
+		Body:    "Halo {{1}}, pembayaran pesanan {{2}} sudah kami terima. Terima kasih! Ketuk tombol di bawah untuk melihat struk Kakak.",
+		Buttons: []msgcenter.TemplateButton{{Type: msgcenter.ButtonURL, Text: "Lihat Struk", URL: m.HTTP.PublicURL.String(), Dynamic: true}},
 	}); err != nil {
 		return nil, err
 	}

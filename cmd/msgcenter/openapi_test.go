@@ -236,6 +236,10 @@ func walkAPI(t *testing.T, a *App) {
 	must(200, "POST", fmt.Sprintf("%s/orders/%d/refund", st, o), nil)
 	o2 := id(must(201, "POST", st+"/orders", sh.orderBody(sh.IGRoom)))
 	must(200, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o2), nil)
+	o3 := id(must(201, "POST", st+"/orders", sh.orderBody(sh.IGRoom)))
+	must(200, "POST", fmt.Sprintf("%s/orders/%d/pay", st, o3), nil)
+	must(409, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o3), map[string]any{"refund": false})
+	must(200, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o3), map[string]any{"refund": true})
 	ds := must(200, "GET", st+"/deliveries?event=order_placed", nil)
 	var list struct {
 		Deliveries []struct {

@@ -189,6 +189,7 @@ func TestOrderFlow(t *testing.T) {
 		{"Faults", testFaults},
 		{"Stock", testStock},
 		{"PayRules", testPayRules},
+		{"RestockOnRefund", testRestockOnRefund},
 		{"RequeueLostJob", testRequeueLostJob},
 		{"InputGone", testInputGone},
 	}
@@ -240,9 +241,11 @@ func testGoldenPlacedAndPaid(t *testing.T, dbURL string) {
 func testGoldenFailed(t *testing.T, dbURL string) {
 	sh := MustRunMainWith(t, dbURL, func(c *main.Config) { c.PublicURL = "https://shop.example.com/" }).NewShop("Toko Kopi Senja")
 	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Roti), map[string]any{"stock": 0}, nil)
+	sh.MustJSON(200, "PATCH", fmt.Sprintf("/api/v1/stores/%s/products/%d", sh.Store, sh.Kopi), map[string]any{"active": false}, nil)
 	resp, body := sh.Do("POST", "/api/v1/stores/"+sh.Store+"/orders", sh.Token, sh.orderBody(sh.WARoom))
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), "Roti Bakar") {
-		t.Fatalf("order with an out-of-stock item: %d %s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusConflict ||
+		!strings.Contains(string(body), `"The order could not be created: Kopi Susu (no longer sold), Roti Bakar (out of stock)."`) {
+		t.Fatalf("order with an inactive and an out-of-stock item: %d %s", resp.StatusCode, body)
 	}
 	ds := sh.WaitStoreDeliveries(1)
 	if len(ds) != 1 || ds[0].Event != "order_failed" || ds[0].Status != "sent" {
@@ -253,8 +256,8 @@ func testGoldenFailed(t *testing.T, dbURL string) {
 		t.Fatalf("room got %d messages", len(out))
 	}
 	want := "Hi Budi, we're sorry — your order at Toko Kopi Senja could not be created.\n\n" +
-		"These products could not be processed:\n1 x Roti Bakar — Rp\u00a018.000\n\n" +
-		"They may be out of stock or no longer available. Tap the button below to shop again and choose other products."
+		"These products could not be processed:\n2 x Kopi Susu — no longer sold\n1 x Roti Bakar — out of stock\n\n" +
+		"Tap the button below to shop again and choose other products."
 	if out[0].Text != want {
 		t.Errorf("order_failed text =\n%q\nwant\n%q", out[0].Text, want)
 	}
@@ -409,6 +412,93 @@ func testPayRules(t *testing.T, dbURL string) {
 	got := sh.WaitOrderDeliveries(o.ID, 1)
 	if len(got.Deliveries) != 1 {
 		t.Fatalf("cancelled order has %d messages, want only order_placed", len(got.Deliveries))
+	}
+
+	// A paid order is cancelled only with its refund: then the customer's
+	// order page says cancelled and refunded, never cancelled and paid.
+	paid := sh.Order(sh.WARoom)
+	sh.MustJSON(200, "POST", fmt.Sprintf("/api/v1/stores/%s/orders/%d/pay", sh.Store, paid.ID), nil, nil)
+	cancelURL := fmt.Sprintf("/api/v1/stores/%s/orders/%d/cancel", sh.Store, paid.ID)
+	resp, body = sh.Do("POST", cancelURL, sh.Token, map[string]any{"refund": false})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(string(body), "cancelled only with a refund") {
+		t.Fatalf("cancel a paid order without refund: %d %s", resp.StatusCode, body)
+	}
+	resp, body = sh.Do("POST", cancelURL, sh.Token, map[string]any{"refund": "yes"})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "refund") {
+		t.Fatalf("cancel with a refund that is not a boolean: %d %s", resp.StatusCode, body)
+	}
+	var cancelled struct {
+		Status     string     `json:"status"`
+		PaidAt     *time.Time `json:"paid_at"`
+		RefundedAt *time.Time `json:"refunded_at"`
+	}
+	sh.MustJSON(200, "POST", cancelURL, map[string]any{"refund": true}, &cancelled)
+	if cancelled.Status != "cancelled" || cancelled.PaidAt == nil || cancelled.RefundedAt == nil {
+		t.Fatalf("cancel with refund = %+v", cancelled)
+	}
+	code, page := sh.Get("/order/" + paid.Token)
+	if code != 200 || !strings.Contains(page, "Cancelled") || !strings.Contains(page, "Refunded") || strings.Contains(page, ">Paid<") {
+		t.Fatalf("order page of a cancelled, refunded order: %d %s", code, page)
+	}
+}
+
+// testRestockOnRefund checks the store's restock_on_refund through the API:
+// on by default, refused unless a boolean, and obeyed by a refund, while a
+// cancel with refund always gives the items back.
+func testRestockOnRefund(t *testing.T, dbURL string) {
+	sh := MustRunMain(t, dbURL).NewShop("Toko Kopi Senja")
+	st := "/api/v1/stores/" + sh.Store
+	var store struct {
+		Restock *bool `json:"restock_on_refund"`
+	}
+	sh.MustJSON(200, "GET", st, nil, &store)
+	if store.Restock == nil || !*store.Restock {
+		t.Fatalf("default restock_on_refund = %v, want true", store.Restock)
+	}
+	resp, body := sh.Do("PATCH", st, sh.Token, map[string]any{"restock_on_refund": "no"})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `"restock_on_refund"`) {
+		t.Fatalf("restock_on_refund \"no\": %d %s", resp.StatusCode, body)
+	}
+	stock := func() int {
+		var ps struct {
+			Products []msgcenter.Product `json:"products"`
+		}
+		sh.MustJSON(200, "GET", st+"/products", nil, &ps)
+		for _, p := range ps.Products {
+			if p.ID == sh.Kopi {
+				return p.Stock
+			}
+		}
+		t.Fatal("no Kopi")
+		return 0
+	}
+	paidOrder := func() orderOut {
+		o := sh.Order(sh.WARoom)
+		sh.MustJSON(200, "POST", fmt.Sprintf("%s/orders/%d/pay", st, o.ID), nil, nil)
+		return o
+	}
+	full := stock()
+
+	sh.MustJSON(200, "PATCH", st, map[string]any{"restock_on_refund": false}, &store)
+	if store.Restock == nil || *store.Restock {
+		t.Fatalf("restock_on_refund after PATCH false = %v", store.Restock)
+	}
+	o := paidOrder()
+	sh.MustJSON(200, "POST", fmt.Sprintf("%s/orders/%d/refund", st, o.ID), nil, nil)
+	if got := stock(); got != full-2 {
+		t.Fatalf("stock after a refund that keeps it = %d, want %d", got, full-2)
+	}
+	o = paidOrder()
+	sh.MustJSON(200, "POST", fmt.Sprintf("%s/orders/%d/cancel", st, o.ID), map[string]any{"refund": true}, nil)
+	if got := stock(); got != full-2 {
+		t.Fatalf("stock after a cancel with refund = %d, want %d (the cancel gives its 2 back)", got, full-2)
+	}
+
+	sh.MustJSON(200, "PATCH", st, map[string]any{"restock_on_refund": true}, &store)
+	o = paidOrder()
+	sh.MustJSON(200, "POST", fmt.Sprintf("%s/orders/%d/refund", st, o.ID), nil, nil)
+	if got := stock(); got != full-2 {
+		t.Fatalf("stock after a refund that restocks = %d, want %d", got, full-2)
 	}
 }
 

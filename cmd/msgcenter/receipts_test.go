@@ -148,8 +148,8 @@ func TestStatusWebhookReengagementRaisesFallback(t *testing.T) {
 			rs.status(t, id, "failed", time.Now(), 131047)
 		}
 		got := rs.WaitOrderDeliveries(o.ID, 2)
-		if got.Summary.Sent != 1 || got.Summary.Failed != 1 {
-			t.Fatalf("after the 131047 status: %+v, want Sent (1) · Failed (1)", got.Summary)
+		if got.Summary.Sent != 1 || got.Summary.Failed != 0 || got.Summary.CoveredByFallback != 1 {
+			t.Fatalf("after the 131047 status: %+v, want Sent (1) · Failed (0), delivered by fallback (1)", got.Summary)
 		}
 		for _, d := range got.Deliveries {
 			if d.Kind == "automation" && (d.Status != "failed" || d.Reason != "session_expired") {
@@ -231,8 +231,8 @@ func TestSandboxStatusControl(t *testing.T) {
 		out = fs.Outbox(fs.WARoom)
 		report(out[len(out)-1].ID, "failed-131047")
 		got := fs.WaitOrderDeliveries(failed.ID, 2)
-		if got.Summary.Sent != 1 || got.Summary.Failed != 1 {
-			t.Fatalf("after 131047: %+v, want Sent (1) · Failed (1)", got.Summary)
+		if got.Summary.Sent != 1 || got.Summary.Failed != 0 || got.Summary.CoveredByFallback != 1 {
+			t.Fatalf("after 131047: %+v, want Sent (1) · Failed (0), delivered by fallback (1)", got.Summary)
 		}
 		if d := byKind(got.Deliveries)["order_placed/fallback"]; d.Status != "sent" {
 			t.Errorf("fallback = %+v, want sent", d)

@@ -220,6 +220,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.HTTP.Listen(); err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)
 	}
+	// The local Qiscus posts its webhooks to this process's own listener
+	// only, never to a host a store names.
+	m.Sandbox.SetSelf(m.HTTP.URL, nil)
 
 	if err := m.startDelivery(ctx, svc, providers, metrics); err != nil {
 		return err

@@ -12,7 +12,32 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/provider/qiscus"
+	"github.com/qiscus/msgcenter/provider/qiscus/qiscustest"
 )
+
+// TestContractSuite runs the contract shared with the sandbox's local
+// Qiscus against the recorded answers.
+func TestContractSuite(t *testing.T) {
+	qiscustest.Run(t, func(t *testing.T) *qiscustest.Fixture {
+		rc := &recorded{t: t}
+		srv := httptest.NewServer(rc)
+		t.Cleanup(srv.Close)
+		clock := newFakeClock()
+		return &qiscustest.Fixture{BaseURL: srv.URL, AppID: testApp, Secret: testSecret, Channel: "4521", Room: "88213004",
+			Phone: "+6281234567890", LastCustomerAt: time.Date(2026, 12, 3, 9, 15, 2, 0, time.UTC), Now: clock.Now, Sleep: clock.Sleep,
+			HSMPages: func() int { return rc.hsmPages },
+			Arrange: func(t *testing.T, err string) {
+				switch err {
+				case qiscustest.ErrSessionExpired:
+					rc.errorFile, rc.errorStatus = "error_131047.json", 400
+				case qiscustest.ErrParameterMismatch:
+					rc.errorFile, rc.errorStatus = "error_132000.json", 400
+				default:
+					t.Fatalf("no recorded answer for %s", err)
+				}
+			}}
+	})
+}
 
 // recorded serves the answers in testdata/, written from the platform's
 // documented samples (field names and types as documented, values our
@@ -38,6 +63,10 @@ func (rc *recorded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	send := func(status int, body string) {
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
+	}
+	if r.Header.Get("Qiscus-Secret-Key") != testSecret {
+		send(401, rc.file("error_unauthorized.json"))
+		return
 	}
 	isSend := r.Method == http.MethodPost && (r.URL.Path == "/"+testApp+"/bot" || strings.HasPrefix(r.URL.Path, "/whatsapp/v1/"))
 	switch {

@@ -63,6 +63,16 @@
 //
 // What no source shows is marked ASSUMED.
 //
+// # The contract
+//
+// The cases of package qiscustest run this client against recorded answers
+// in testdata/ (written from the samples above: the field names and types
+// as documented, the values our own) and against the sandbox's local Qiscus
+// (provider/sandbox, served under /sandbox/qiscus on msgcenter's own
+// listener), so the sandbox answers in the documented shapes. The client
+// calls no endpoint to register the custom button or to check credentials:
+// the platform documents none.
+//
 // # Requests
 //
 // Every request carries the headers Qiscus-App-Id and Qiscus-Secret-Key.

@@ -27,7 +27,10 @@ type Message struct {
 	ButtonLabel       string
 	ButtonURL         string
 	ProviderMessageID string
-	CreatedAt         time.Time
+	// Status is what the platform last reported of an outbound message of
+	// the local Qiscus: sent, delivered, read or failed.
+	Status    string
+	CreatedAt time.Time
 }
 
 // maxInboundLength is the longest customer message the sandbox accepts, the

@@ -46,7 +46,8 @@ type handler struct {
 
 // Handler returns the sandbox's pages: the rooms at /sandbox, each room's
 // conversation at /sandbox/rooms/{id} with forms to post a customer message
-// and to age the room, and the faults form. It serves full paths, so mount it
+// and to age the room, and the faults form; and the local Qiscus's API
+// under APIPrefix (see API). It serves full paths, so mount it
 // at "/sandbox" and "/sandbox/" without stripping the prefix. The embedded
 // templates are parsed here: Handler panics if one is broken, which the tests
 // catch before any request could.
@@ -80,6 +81,9 @@ func (p *Provider) Handler(cfg HandlerConfig) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		fileServer.ServeHTTP(w, r)
 	}))
+	// The platform's API authenticates its callers by app id and secret
+	// key, not by an admin's sign-in.
+	mux.mux.Handle(APIPrefix+"/", p.API())
 	mux.mux.HandleFunc("/sandbox/", func(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, msgcenter.Errorf(msgcenter.ENOTFOUND, "Page not found."))
 	})

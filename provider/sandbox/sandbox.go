@@ -18,6 +18,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +37,12 @@ type Provider struct {
 	Now func() time.Time
 
 	latency atomic.Int64 // time.Duration added before every send
+
+	// self and hookClient are where and how webhooks are posted (SetSelf).
+	self       func() string
+	hookClient *http.Client
+
+	apps sync.Map // app id → *App, as issued (see authApp)
 }
 
 // sendItem is one send: the message, its time, and the start of the session
