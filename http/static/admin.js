@@ -128,6 +128,7 @@ function T(key, ...args) {
     "fallback.template_type": T("js.field.template_type"), "fallback.template_category": T("js.field.template_category"),
     "fallback.template_name": T("js.field.template_name"), "fallback.template_language": T("js.field.language"),
     "fallback.variables": T("js.field.variables"), "fallback.button": T("js.field.button"),
+    "fallback.header_variables": T("js.field.header") + " · " + T("js.field.variables"),
   };
   const varField = (k) => /^fallback\.(header_)?variables\.(\d+)$/.exec(k);
   const varPrefix = (m) => (m[1] ? "fb-hvar-" : "fb-var-");
