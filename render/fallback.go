@@ -46,6 +46,9 @@ func FallbackLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Langua
 // button, else the template's first static URL button.
 type FallbackMessage struct {
 	Message
+	// Header is a text header filled with HeaderParams, as the customer
+	// reads it above the text; "" when the template has none.
+	Header string `json:"header,omitempty"`
 	// Buttons are every button of the template, in its order, as the
 	// customer sees them: a URL button with its link (a static one as
 	// approved, a dynamic one on its own base with the suffix), a phone
@@ -75,6 +78,10 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 	params, suffix := FallbackParams(tpl, fb, values)
 	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
 		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}
+	if tpl.HeaderFormat == "" || tpl.HeaderFormat == msgcenter.HeaderText {
+		// The header's own {{n}} are filled as the body's are.
+		m.Header = (&msgcenter.WhatsAppTemplate{Body: tpl.Header}).Fill(m.HeaderParams)
+	}
 	_, dyn := tpl.DynamicButton()
 	chosen := false
 	for i := range tpl.Buttons {

@@ -114,6 +114,7 @@ func TestAdminEditorBrowser(t *testing.T) {
 				{Type: msgcenter.ButtonURL, Text: "Visit Website", URL: "https://kopi.example/"},
 				{Type: msgcenter.ButtonURL, Text: "View order", URL: "https://shop.qiscus.com/", Dynamic: true},
 			}},
+		{Name: "with_header", HeaderFormat: msgcenter.HeaderText, Header: "Order {{1}}", Body: "Hi {{1}}, it is on its way."},
 	} {
 		tpl.ChannelID, tpl.Language, tpl.Type = sh.WhatsApp, "en", msgcenter.TemplateType24Hour
 		tpl.Category, tpl.Status = msgcenter.CategoryUtility, msgcenter.TemplateApproved
@@ -214,6 +215,22 @@ func TestAdminEditorBrowser(t *testing.T) {
 			t.Errorf("a field is still marked after a good save")
 		}
 		e.screenshot("admin-mc-fallback-static-button-1440.png")
+
+		// A text header's variables have rows of their own, numbered apart.
+		e.choose("fb-name", "with_header")
+		e.wait("header and body rows", `document.getElementById("fb-hvar-text-1") && document.getElementById("fb-var-text-1") && !document.getElementById("fb-var-text-2")`)
+		e.choose("fb-hvar-src-1", "placeholder")
+		e.choose("fb-hvar-ph-1", "order_id")
+		// Variable 1 keeps what it held for the previous template.
+		if got := e.eval(`document.getElementById("fb-var-text-1").value`); got != "Kak Budi" {
+			t.Errorf("variable 1 = %q, want what it held", got)
+		}
+		e.wait("fallback preview", visible("fbpv-chat")+` && document.getElementById("fbpv-text").textContent === "Hi Kak Budi, it is on its way."`)
+		if got := e.eval(`document.getElementById("fbpv-header").textContent`); got != "Order #1042" {
+			t.Errorf("fallback preview header %q, want the sample order's number", got)
+		}
+		e.run("save", chromedp.Click(chromedp.ID("mc-save")))
+		e.wait("saved", `document.getElementById("mc-status").textContent.startsWith("Saved as version 3")`)
 	})
 
 	t.Run("PhonePreviewStaysInSight", func(t *testing.T) {

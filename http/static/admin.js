@@ -563,6 +563,8 @@ function T(key, ...args) {
     fbPreview.hidden = !(f && fb.enabled);
     showProblems($("fbpv-invalid"), $("fbpv-problems"), $("fbpv-chat"), []);
     if (!f) return;
+    $("fbpv-header").textContent = f.header || "";
+    $("fbpv-header").hidden = !f.header;
     $("fbpv-text").textContent = f.text;
     const main = f.button || { label: "", url: "" };
     let marked = false;
