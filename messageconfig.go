@@ -12,6 +12,10 @@ import (
 const (
 	MaxBodyLength        = 4096
 	MaxButtonLabelLength = 20
+	// MaxTemplateBodyLength is the most characters WhatsApp sends in an
+	// approved template's body once its variables are filled; a longer one
+	// is refused (error 132005, hydrated text too long).
+	MaxTemplateBodyLength = 1024
 )
 
 // MessageConfig is how one store sends the message of one event.

@@ -43,11 +43,13 @@ func FailureSummary(unprocessed []UnprocessedItem) string {
 // and their delivery jobs; repeating a change raises nothing twice.
 type OrderFlowService interface {
 	// PlaceOrder reserves stock and creates the order, raising order_placed.
-	// When any item is unknown, inactive or out of stock, or the delivery or
-	// payment method is invalid, no order is created: the failure is
+	// When any item is out of stock or no longer sold (the causes of Order
+	// Failed, UnprocessedReason), no order is created: the failure is
 	// recorded, order_failed is raised for the room, and the answer is the
-	// failure with a nil order. Returns EINVALID for a malformed request and
-	// ENOTFOUND for a room or checkout of another store.
+	// failure with a nil order. Returns EINVALID, writing nothing, for a
+	// malformed request: a delivery or payment method the store does not
+	// offer, or a product it does not have (named by its line); ENOTFOUND
+	// for a room or checkout of another store.
 	PlaceOrder(ctx context.Context, storeID int64, req *OrderRequest) (*Order, *FailedCheckout, error)
 
 	// PayOrder marks the order paid and raises order_paid, once however

@@ -79,52 +79,67 @@ func (o *Order) Apply(a OrderAction, now time.Time, restockOnRefund bool) (Order
 		to              OrderStatus
 		refund, restock bool
 	)
-	conflict := func(format string, args ...any) (OrderChange, error) {
-		return OrderChange{}, Errorf(ECONFLICT, "Order #%d "+format, append([]any{o.Number}, args...)...)
+	// Each refusal is written out whole, so the pages can tell it in the
+	// admin's language (the catalogues' msg. block).
+	refuse := func(format string) (OrderChange, error) {
+		return OrderChange{}, Errorf(ECONFLICT, format, o.Number)
 	}
 	switch a {
 	case ActionPay:
 		switch o.Status {
-		case OrderCancelled, OrderRefunded:
-			return conflict("is %s; it cannot be paid.", o.Status)
+		case OrderCancelled:
+			return refuse("Order #%d is cancelled; it cannot be paid.")
+		case OrderRefunded:
+			return refuse("Order #%d is refunded; it cannot be paid.")
 		case OrderExpired:
-			return conflict("expired unpaid and its items went back to stock; it cannot be paid.")
+			return refuse("Order #%d expired unpaid and its items went back to stock; it cannot be paid.")
 		}
 		to = OrderPaid
 	case ActionCancel:
 		switch o.Status {
 		case OrderPaid:
-			return conflict("is paid: it is cancelled only with a refund of its payment. Cancel it with a refund.")
-		case OrderRefunded, OrderExpired:
-			return conflict("is %s; it cannot be cancelled.", o.Status)
+			return refuse("Order #%d is paid: it is cancelled only with a refund of its payment. Cancel it with a refund.")
+		case OrderRefunded:
+			return refuse("Order #%d is refunded; it cannot be cancelled.")
+		case OrderExpired:
+			return refuse("Order #%d is expired; it cannot be cancelled.")
 		}
 		to, restock = OrderCancelled, true
 	case ActionCancelRefund:
 		switch {
 		case o.Status == OrderCancelled && o.Refunded():
 			return OrderChange{}, nil
-		case o.Status == OrderPlaced || o.Status == OrderCancelled:
-			return conflict("is %s, not paid: there is no payment to refund. Cancel it without a refund.", o.Status)
-		case o.Status == OrderRefunded || o.Status == OrderExpired:
-			return conflict("is %s; it cannot be cancelled.", o.Status)
+		case o.Status == OrderPlaced:
+			return refuse("Order #%d is placed, not paid: there is no payment to refund. Cancel it without a refund.")
+		case o.Status == OrderCancelled:
+			return refuse("Order #%d is cancelled, not paid: there is no payment to refund. Cancel it without a refund.")
+		case o.Status == OrderRefunded:
+			return refuse("Order #%d is refunded; it cannot be cancelled.")
+		case o.Status == OrderExpired:
+			return refuse("Order #%d is expired; it cannot be cancelled.")
 		}
 		to, refund, restock = OrderCancelled, true, true
 	case ActionRefund:
 		switch {
 		case o.Refunded():
 			return OrderChange{}, nil
-		case o.Status != OrderPaid:
-			return conflict("is %s, not paid; it cannot be refunded.", o.Status)
+		case o.Status == OrderPlaced:
+			return refuse("Order #%d is placed, not paid; it cannot be refunded.")
+		case o.Status == OrderCancelled:
+			return refuse("Order #%d is cancelled, not paid; it cannot be refunded.")
+		case o.Status == OrderExpired:
+			return refuse("Order #%d is expired, not paid; it cannot be refunded.")
 		}
 		to, refund, restock = OrderRefunded, true, restockOnRefund
 	case ActionExpire:
+		// The release job's, never shown to a person.
 		switch {
 		case o.Status == OrderExpired:
 			return OrderChange{}, nil
 		case o.Status != OrderPlaced:
-			return conflict("is %s; only an unpaid order expires.", o.Status)
+			return OrderChange{}, Errorf(ECONFLICT, "Order #%d is %s; only an unpaid order expires.", o.Number, o.Status)
 		case o.ReleaseAt == nil:
-			return conflict("was placed before stock was held for a time; it does not expire.")
+			return refuse("Order #%d was placed before stock was held for a time; it does not expire.")
 		}
 		to, restock = OrderExpired, true
 	default:

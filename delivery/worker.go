@@ -238,7 +238,7 @@ func (s *Service) record(ctx context.Context, work *msgcenter.DeliveryWork, res 
 // data gathers the values of the message's placeholders and button.
 func (s *Service) data(ctx context.Context, w *msgcenter.DeliveryWork) *render.Data {
 	st := w.Store
-	d := &render.Data{StoreName: st.Name, Currency: st.Currency, BaseURL: s.cfg.PublicURL}
+	d := &render.Data{StoreName: st.Name, StoreLanguage: st.Language, Currency: st.Currency, BaseURL: s.cfg.PublicURL}
 	if w.Room != nil {
 		d.CustomerName = w.Room.CustomerName
 	}

@@ -123,7 +123,9 @@ func (s *Server) handleMessageCenterPage(w http.ResponseWriter, r *http.Request)
 	}
 	// A saved message that no longer renders (rules tightened since) is
 	// shown without a preview; the script shows the error beside the field.
-	if msg, err := render.RenderMessage(c, render.SampleData(st.Name, s.publicLink(""))); err == nil {
+	sample := render.SampleData(st.Name, s.publicLink(""))
+	sample.StoreLanguage = st.Language
+	if msg, err := render.RenderMessage(c, sample); err == nil {
 		mp.Preview = msg
 	}
 	s.renderAdmin(w, r, http.StatusOK, "admin_messagecenter.html", mp)

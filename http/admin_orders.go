@@ -271,7 +271,8 @@ func (s *Server) orderDetail(r *http.Request) (*orderDetailPage, error) {
 }
 
 // actionDone are the catalogue keys of the notices after an order action.
-var actionDone = map[string]string{"pay": "admin.order.done_pay", "cancel": "admin.order.done_cancel", "refund": "admin.order.done_refund"}
+var actionDone = map[string]string{"pay": "admin.order.done_pay", "cancel": "admin.order.done_cancel",
+	"cancel_refund": "admin.order.done_cancel_refund", "refund": "admin.order.done_refund"}
 
 func (s *Server) handleOrderDetailPage(w http.ResponseWriter, r *http.Request) {
 	p, err := s.orderDetail(r)
@@ -291,13 +292,18 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st := storeFrom(r.Context())
 		id, err := idFrom(r, "id")
+		done := action
 		if err == nil {
 			switch action {
 			case "pay":
 				_, err = s.Orders.PayOrder(r.Context(), st.ID, id)
 			case "cancel":
 				// A paid order's cancel button says it refunds (refund=1).
-				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id, r.PostFormValue("refund") == "1")
+				refund := r.PostFormValue("refund") == "1"
+				if refund {
+					done = "cancel_refund"
+				}
+				_, err = s.Orders.CancelOrder(r.Context(), st.ID, id, refund)
 			case "refund":
 				_, err = s.Orders.RefundOrder(r.Context(), st.ID, id)
 			}
@@ -316,7 +322,7 @@ func (s *Server) handleAdminOrderAction(action string) http.HandlerFunc {
 			s.Error(w, r, err)
 			return
 		}
-		http.Redirect(w, r, storeURL(st, "/orders/"+strconv.FormatInt(id, 10)+"?done="+action), http.StatusSeeOther)
+		http.Redirect(w, r, storeURL(st, "/orders/"+strconv.FormatInt(id, 10)+"?done="+done), http.StatusSeeOther)
 	}
 }
 

@@ -218,6 +218,7 @@ func (s *Server) handleMessageConfigPreview(w http.ResponseWriter, r *http.Reque
 	}
 	var out previewJSON
 	sample := render.SampleData(st.Name, s.publicLink(""))
+	sample.StoreLanguage = st.Language
 	if err == nil {
 		out.Message, err = render.RenderMessage(c, sample)
 	}

@@ -77,13 +77,15 @@ func (s *Server) newCheckoutPage(ctx context.Context, st *msgcenter.Store, items
 	}
 	var subtotal int64
 	for _, it := range items {
-		t := i18n.For(lang).T
-		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: t("checkout.unknown_product"), Reason: t("reason.inactive")}
+		pr18 := i18n.For(lang)
+		t := pr18.T
+		line := checkoutLine{ProductID: it.ProductID, Quantity: it.Quantity, Name: t("checkout.unknown_product"),
+			Reason: pr18.Unprocessed(msgcenter.UnprocessedUnknown)}
 		if pr, ok := byID[it.ProductID]; ok {
 			line.Name, line.UnitPrice, line.Total = pr.Name, money(pr.Price), money(pr.Price*int64(it.Quantity))
 			switch {
 			case !pr.Active:
-				line.Reason = t("reason.inactive")
+				line.Reason = pr18.Unprocessed(msgcenter.UnprocessedInactive)
 			case pr.Stock < it.Quantity:
 				line.Reason = t("checkout.only_left", pr.Stock)
 			default:

@@ -3,6 +3,8 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/qiscus/msgcenter"
@@ -88,8 +90,7 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 		}
 		p.Name, p.Phone, p.Address = req.CustomerName, req.CustomerPhone, req.Address
 		p.checkPayment(req.PaymentMethod)
-		// Messages of the domain's validation, in English, are told in the store's language.
-		p.Error, p.Fields = i18n.Translate(storeLang(st), msgcenter.ErrorMessage(err)), i18n.TranslateFields(storeLang(st), msgcenter.ErrorFields(err))
+		p.Error, p.Fields = formErrors(err, storeLang(st))
 		s.renderPage(w, r, http.StatusUnprocessableEntity, "checkout.html", p)
 		return
 	} else if err != nil {
@@ -101,4 +102,41 @@ func (s *Server) placeOrder(w http.ResponseWriter, r *http.Request, st *msgcente
 		return
 	}
 	http.Redirect(w, r, sitePath(msgcenter.OrderConfirmationPath(st.Slug, order.Token)), http.StatusSeeOther)
+}
+
+// formErrors is a refused order as the checkout form shows it, in lang: the
+// fields the form offers as choices (the methods, the cart's lines) say
+// what to do beside them, each line by its place in the cart; the others,
+// and the message, are the domain's English told in lang (i18n.Translate).
+func formErrors(err error, lang msgcenter.Language) (string, map[string]string) {
+	t := i18n.For(lang).T
+	msg, fields := i18n.Translate(lang, msgcenter.ErrorMessage(err)), map[string]string{}
+	var lines []int
+	said := false // a field in lang's words: the message says so too
+	for name, text := range msgcenter.ErrorFields(err) {
+		switch {
+		case name == "delivery_method":
+			fields[name], said = t("checkout.bad_delivery"), true
+		case name == "payment_method":
+			fields[name], said = t("checkout.bad_payment"), true
+		case strings.HasPrefix(name, "items["):
+			said = true
+			n, _ := strconv.Atoi(strings.TrimPrefix(name[:strings.IndexByte(name, ']')], "items["))
+			lines = append(lines, n+1)
+		default:
+			fields[name] = i18n.Translate(lang, text)
+		}
+	}
+	if len(lines) > 0 {
+		slices.Sort(lines)
+		texts := make([]string, len(lines))
+		for i, n := range lines {
+			texts[i] = t("checkout.bad_line", n)
+		}
+		fields["items"] = strings.Join(texts, " ")
+	}
+	if said {
+		msg = t("checkout.fix_below")
+	}
+	return msg, fields
 }

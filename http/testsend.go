@@ -136,6 +136,7 @@ func testText(lang msgcenter.Language, text string) string {
 // events whose button opens the shop or resumes a checkout.
 func (s *Server) testSampleData(st *msgcenter.Store) *render.Data {
 	d := render.SampleData(st.Name, s.publicLink(""))
+	d.StoreLanguage = st.Language
 	d.DetailsPath = msgcenter.SamplePagePath(st.Slug, msgcenter.SampleOrderPage)
 	d.ReceiptPath = msgcenter.SamplePagePath(st.Slug, msgcenter.SampleReceiptPage)
 	d.MicrositeURL = s.publicLink(msgcenter.ShopPath(st.Slug))

@@ -346,6 +346,24 @@ var english = map[string]string{
 	"admin.location.restock_hint": "Cancelling an order always returns its items to stock. Turn this off if refunded items do not go back on sale.",
 	"render.more_items":           "…and %d more items",
 	"render.more_item":            "…and 1 more item",
+	"checkout.fix_below":          "Some details need a fix: see below.",
+	"checkout.bad_delivery":       "Choose one of these delivery methods.",
+	"checkout.bad_payment":        "Choose one of these payment methods.",
+	"checkout.bad_line":           "Line %d of the cart is not a product of this store.",
+	// The order's state machine's refusals (Order.Apply), as the admin's
+	// order page shows them.
+	"msg.order_cancelled_no_pay":           "Order #%d is cancelled; it cannot be paid.",
+	"msg.order_refunded_no_pay":            "Order #%d is refunded; it cannot be paid.",
+	"msg.order_expired_no_pay":             "Order #%d expired unpaid and its items went back to stock; it cannot be paid.",
+	"msg.order_paid_cancel":                "Order #%d is paid: it is cancelled only with a refund of its payment. Cancel it with a refund.",
+	"msg.order_refunded_no_cancel":         "Order #%d is refunded; it cannot be cancelled.",
+	"msg.order_expired_no_cancel":          "Order #%d is expired; it cannot be cancelled.",
+	"msg.order_placed_no_refund_cancel":    "Order #%d is placed, not paid: there is no payment to refund. Cancel it without a refund.",
+	"msg.order_cancelled_no_refund_cancel": "Order #%d is cancelled, not paid: there is no payment to refund. Cancel it without a refund.",
+	"msg.order_placed_no_refund":           "Order #%d is placed, not paid; it cannot be refunded.",
+	"msg.order_cancelled_no_refund":        "Order #%d is cancelled, not paid; it cannot be refunded.",
+	"msg.order_expired_no_refund":          "Order #%d is expired, not paid; it cannot be refunded.",
+	"admin.order.done_cancel_refund":       "Order cancelled and its payment refunded.",
 	// Fallback, custom button and the automatic tabs' triggers (Message
 	// Center), and the custom button webhook's answer to the agent.
 	"click.sent":                  "The microsite link was sent to the customer.",
@@ -423,6 +441,7 @@ var english = map[string]string{
 	"msg.shop_not_found":        "Shop not found.",
 	"msg.checkout_not_found":    "Checkout not found.",
 	"msg.store_not_found":       "Store not found.",
+	"msg.give_label":            "Give the label.",
 	"msg.page_not_found":        "Page not found.",
 	"msg.orders_unavailable":    "Orders are not available right now.",
 	"msg.form_unreadable":       "The form could not be read.",

@@ -346,6 +346,24 @@ var indonesian = map[string]string{
 	"admin.location.restock_hint": "Membatalkan pesanan selalu mengembalikan stok barangnya. Matikan jika barang yang dananya dikembalikan tidak dijual lagi.",
 	"render.more_items":           "…dan %d produk lainnya",
 	"render.more_item":            "…dan 1 produk lainnya",
+	"checkout.fix_below":          "Ada data yang perlu diperbaiki: lihat di bawah.",
+	"checkout.bad_delivery":       "Pilih salah satu metode pengiriman ini.",
+	"checkout.bad_payment":        "Pilih salah satu metode pembayaran ini.",
+	"checkout.bad_line":           "Baris %d keranjang bukan produk toko ini.",
+	// The order's state machine's refusals (Order.Apply), as the admin's
+	// order page shows them.
+	"msg.order_cancelled_no_pay":           "Pesanan #%d sudah dibatalkan; pesanan ini tidak dapat dibayar.",
+	"msg.order_refunded_no_pay":            "Dana pesanan #%d sudah dikembalikan; pesanan ini tidak dapat dibayar.",
+	"msg.order_expired_no_pay":             "Pesanan #%d kedaluwarsa sebelum dibayar dan barangnya sudah kembali ke stok; pesanan ini tidak dapat dibayar.",
+	"msg.order_paid_cancel":                "Pesanan #%d sudah dibayar: pesanan ini hanya dapat dibatalkan dengan mengembalikan dananya. Batalkan dan kembalikan dana.",
+	"msg.order_refunded_no_cancel":         "Dana pesanan #%d sudah dikembalikan; pesanan ini tidak dapat dibatalkan.",
+	"msg.order_expired_no_cancel":          "Pesanan #%d sudah kedaluwarsa; pesanan ini tidak dapat dibatalkan.",
+	"msg.order_placed_no_refund_cancel":    "Pesanan #%d belum dibayar: tidak ada dana yang perlu dikembalikan. Batalkan tanpa pengembalian dana.",
+	"msg.order_cancelled_no_refund_cancel": "Pesanan #%d dibatalkan sebelum dibayar: tidak ada dana yang perlu dikembalikan.",
+	"msg.order_placed_no_refund":           "Pesanan #%d belum dibayar; dananya tidak dapat dikembalikan.",
+	"msg.order_cancelled_no_refund":        "Pesanan #%d dibatalkan sebelum dibayar; dananya tidak dapat dikembalikan.",
+	"msg.order_expired_no_refund":          "Pesanan #%d kedaluwarsa sebelum dibayar; dananya tidak dapat dikembalikan.",
+	"admin.order.done_cancel_refund":       "Pesanan dibatalkan dan dananya dikembalikan.",
 	// Fallback, custom button and the automatic tabs' triggers (Message
 	// Center), and the custom button webhook's answer to the agent.
 	"click.sent":                  "Tautan microsite telah dikirim ke pelanggan.",
@@ -423,6 +441,7 @@ var indonesian = map[string]string{
 	"msg.shop_not_found":        "Toko tidak ditemukan.",
 	"msg.checkout_not_found":    "Checkout tidak ditemukan.",
 	"msg.store_not_found":       "Toko tidak ditemukan.",
+	"msg.give_label":            "Isi label tombol.",
 	"msg.page_not_found":        "Halaman tidak ditemukan.",
 	"msg.orders_unavailable":    "Pesanan sedang tidak dapat dibuka.",
 	"msg.form_unreadable":       "Formulir tidak dapat dibaca.",

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/i18n"
@@ -76,5 +77,30 @@ func TestUnprocessed(t *testing.T) {
 	}
 	if got := i18n.For(msgcenter.LanguageIndonesian).ProductName(msgcenter.UnprocessedItem{ProductID: 7}); got != "Produk tidak dikenal (#7)" {
 		t.Errorf("a line without a name = %q", got)
+	}
+}
+
+// TestOrderRefusalsTranslated checks that every refusal of the order's
+// state machine an admin can meet on the order page (pay, cancel, cancel
+// with refund, refund) reads in Indonesian, not in the code's English.
+func TestOrderRefusalsTranslated(t *testing.T) {
+	at := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
+	for _, status := range msgcenter.OrderStatuses() {
+		for _, refunded := range []bool{false, true} {
+			for _, a := range []msgcenter.OrderAction{msgcenter.ActionPay, msgcenter.ActionCancel, msgcenter.ActionCancelRefund, msgcenter.ActionRefund} {
+				o := &msgcenter.Order{Number: 7, Status: status, ReleaseAt: &at}
+				if refunded {
+					o.PaidAt, o.RefundedAt = &at, &at
+				}
+				_, err := o.Apply(a, at, true)
+				if msgcenter.ErrorCode(err) != msgcenter.ECONFLICT {
+					continue
+				}
+				en := msgcenter.ErrorMessage(err)
+				if got := i18n.Translate(msgcenter.LanguageIndonesian, en); got == en || !strings.Contains(got, "#7") {
+					t.Errorf("%s/%s: %q reads %q in Indonesian", status, a, en, got)
+				}
+			}
+		}
 	}
 }

@@ -30,10 +30,11 @@ func FindTemplate(ctx context.Context, p msgcenter.TemplateProvider, storeID, ch
 	return nil, msgcenter.Errorf(msgcenter.ENOTFOUND, "Template %s (%s) not found on channel %d.", name, language, channelID)
 }
 
-// FallbackLanguage is the language the fallback's placeholders (money,
-// product lines) are formatted in: the default message's language, or the
-// store's for a custom message, whose language the admin did not choose.
-func FallbackLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Language) msgcenter.Language {
+// MessageLanguage is the language a message's and its fallback's
+// placeholders (money, product lines, an unprocessed line's cause) are
+// formatted in: the default message's language, or the store's for a
+// custom message, whose language the admin did not choose.
+func MessageLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Language) msgcenter.Language {
 	if c.Type == msgcenter.MessageTypeCustom {
 		return storeLanguage
 	}
@@ -66,7 +67,8 @@ type FallbackMessage struct {
 }
 
 // RenderFallback fills tpl with the bindings of c's fallback and the values
-// of d, in FallbackLanguage. The preview uses it too, so what the admin sees
+// of d, in MessageLanguage, its product lists shortened as Fit shortens them
+// when the filled body would pass msgcenter.MaxTemplateBodyLength. The preview uses it too, so what the admin sees
 // is what is sent. The dynamic URL button's link is built on the template's
 // own base URL, as WhatsApp builds it.
 func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig, storeLanguage msgcenter.Language, d *Data) *FallbackMessage {
@@ -74,7 +76,13 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 	if fb == nil {
 		fb = &msgcenter.FallbackConfig{}
 	}
-	values := NewValues(d, FallbackLanguage(c, storeLanguage))
+	values := NewValues(d, MessageLanguage(c, storeLanguage))
+	// The filled body is held to WhatsApp's limit by the product lists'
+	// part of the length rule (Fit); a template cannot be cut.
+	values, _, _ = fitLists(values, msgcenter.MaxTemplateBodyLength, func(v *Values) string {
+		params, _ := FallbackParams(tpl, fb, v)
+		return tpl.Fill(params)
+	})
 	params, suffix := FallbackParams(tpl, fb, values)
 	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
 		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}

@@ -3,10 +3,12 @@ package render_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/mock"
@@ -80,14 +82,14 @@ func TestFindTemplate(t *testing.T) {
 	})
 }
 
-func TestFallbackLanguage(t *testing.T) {
+func TestMessageLanguage(t *testing.T) {
 	c := msgcenter.DefaultMessageConfig(1, msgcenter.EventOrderPaid)
 	c.Language = msgcenter.LanguageEnglish
-	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageEnglish {
+	if got := render.MessageLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageEnglish {
 		t.Errorf("default message: %q, want the message's language", got)
 	}
 	c.Type = msgcenter.MessageTypeCustom
-	if got := render.FallbackLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageIndonesian {
+	if got := render.MessageLanguage(c, msgcenter.LanguageIndonesian); got != msgcenter.LanguageIndonesian {
 		t.Errorf("custom message: %q, want the store's language", got)
 	}
 }
@@ -113,6 +115,26 @@ func TestRenderFallback(t *testing.T) {
 		m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, d)
 		if want := "3 x Es Kopi Susu — " + rp + "54.000; 1 x Roti Bakar Keju — " + rp + "22.000"; m.Params[1] != want {
 			t.Errorf("params %q, want %q", m.Params[1], want)
+		}
+	})
+	// A long order's product list in a template variable is shortened by
+	// the length rule until the filled body is within WhatsApp's limit.
+	t.Run("LongOrderWithinTemplateLimit", func(t *testing.T) {
+		c := fallbackConfig()
+		c.Fallback.Variables[1] = msgcenter.Binding{Placeholder: "order.products"}
+		for _, lang := range msgcenter.Languages() {
+			c.Language = lang
+			m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, bigOrder(40, false))
+			n := utf8.RuneCountInString(m.Text)
+			shown := strings.Count(m.Params[1], " x Kopi")
+			more := map[msgcenter.Language]string{msgcenter.LanguageEnglish: "; …and %d more items", msgcenter.LanguageIndonesian: "; …dan %d produk lainnya"}[lang]
+			if n > msgcenter.MaxTemplateBodyLength || shown == 0 || !strings.HasSuffix(m.Params[1], fmt.Sprintf(more, 40-shown)) {
+				t.Errorf("%s: %d characters, %d lines shown: %q", lang, n, shown, m.Params[1])
+			}
+		}
+		// A short order is filled as it is.
+		if m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, d); strings.Contains(m.Params[1], "…") {
+			t.Errorf("a short order was shortened: %q", m.Params[1])
 		}
 	})
 	t.Run("HeaderNumberedApart", func(t *testing.T) {

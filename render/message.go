@@ -122,7 +122,8 @@ func Content(c *msgcenter.MessageConfig) (body, buttonLabel string) {
 	return c.Body, c.ButtonLabel
 }
 
-// RenderMessage renders the message c sends for d: its text, held to
+// RenderMessage renders the message c sends for d, its placeholders in
+// MessageLanguage (c's language when d has no StoreLanguage): its text, held to
 // msgcenter.MaxBodyLength characters by the length rule (Fit), its
 // plain-text button label and the button's link (ButtonURL). It returns
 // EINVALID when the body uses placeholders that event does not have (field
@@ -152,8 +153,12 @@ func RenderMessage(c *msgcenter.MessageConfig, d *Data) (*Message, error) {
 		}
 		label = c.ButtonLabel
 	}
+	lang := c.Language
+	if d.StoreLanguage.Valid() {
+		lang = MessageLanguage(c, d.StoreLanguage)
+	}
 	return &Message{
-		Text:   Fit(t, NewValues(d, c.Language), msgcenter.MaxBodyLength),
+		Text:   Fit(t, NewValues(d, lang), msgcenter.MaxBodyLength),
 		Button: Button{Label: label, URL: ButtonURL(c.Event, d)},
 	}, nil
 }
@@ -194,30 +199,44 @@ func ButtonURL(event msgcenter.Event, d *Data) string {
 //
 // Characters are Unicode code points, as the body's own limit counts them.
 func Fit(t *Template, v *Values, limit int) string {
-	text := t.Render(v)
-	if fits(text, limit) {
+	_, text, ok := fitLists(v, limit, t.Render)
+	if ok {
 		return text
+	}
+	return cutText(text, limit)
+}
+
+// fitLists applies steps 1 and 2 of the length rule (Fit) to whatever text
+// makes of values: it returns v and its text when that is within limit,
+// else the v.Shorten with the most lines whose text is, and ok. When none
+// is, it returns v.Shorten(0), its text, and false.
+func fitLists(v *Values, limit int, text func(*Values) string) (*Values, string, bool) {
+	s := text(v)
+	if fits(s, limit) {
+		return v, s, true
 	}
 	// More lines make a longer text, so the largest count that fits is
 	// found by halving.
-	best, found := "", false
+	var (
+		best     *Values
+		bestText string
+	)
 	for lo, hi := 0, v.longestList()-1; lo <= hi; {
 		keep := (lo + hi) / 2
-		if s := t.Render(v.Shorten(keep)); fits(s, limit) {
-			best, found = s, true
+		short := v.Shorten(keep)
+		if s := text(short); fits(s, limit) {
+			best, bestText = short, s
 			lo = keep + 1
 		} else {
 			hi = keep - 1
 		}
 	}
-	if found {
-		return best
+	if best != nil {
+		return best, bestText, true
 	}
-	text = t.Render(v.Shorten(0))
-	if fits(text, limit) {
-		return text
-	}
-	return cutText(text, limit)
+	short := v.Shorten(0)
+	s = text(short)
+	return short, s, fits(s, limit)
 }
 
 // fits reports whether s has at most limit characters.

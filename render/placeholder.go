@@ -10,11 +10,14 @@
 // as many as let the whole text fit, and ends the list with "…and N more
 // items" ("…dan N produk lainnya"), the rest of the text as written; the
 // order page the button opens lists every item. A text that would not fit
-// even without product lines is cut to the limit, ending with "…".
+// even without product lines is cut to the limit, ending with "…". A
+// WhatsApp fallback's filled template body is held to WhatsApp's own limit
+// (msgcenter.MaxTemplateBodyLength, 1,024) by the same shortening of its
+// product lists; an approved template's text itself is never cut.
 //
 // A line of {{order.unprocessed_products}} names why its product could not
-// be ordered, in the message's language ("1 x Es Teh — out of stock"); the
-// words are the i18n catalogues'.
+// be ordered ("1 x Es Teh — out of stock"), in MessageLanguage like every
+// placeholder; the words are the i18n catalogues'.
 package render
 
 import (

@@ -565,3 +565,25 @@ func assertInvalid(t *testing.T, err error, field, contains string) {
 		t.Errorf("field %s = %q, want it to contain %q", field, got, contains)
 	}
 }
+
+// TestRenderMessageLanguage checks that a custom message's placeholders
+// (money, an unprocessed line's cause) follow the store's language, and a
+// default message's its own, as the fallback's do (MessageLanguage).
+func TestRenderMessageLanguage(t *testing.T) {
+	d := fixture()
+	d.StoreLanguage = msgcenter.LanguageIndonesian
+	custom := &msgcenter.MessageConfig{Event: msgcenter.EventOrderFailed, Type: msgcenter.MessageTypeCustom,
+		Language: msgcenter.LanguageEnglish, Body: "Maaf:\n{{order.unprocessed_products}}", ButtonLabel: "Belanja"}
+	msg, err := render.RenderMessage(custom, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Maaf:\n2 x Matcha Latte — stok habis\n1 x Kue Lapis — tidak dijual lagi"; msg.Text != want {
+		t.Errorf("custom message in an Indonesian store: %q, want %q", msg.Text, want)
+	}
+	def := msgcenter.DefaultMessageConfig(1, msgcenter.EventOrderFailed)
+	def.Language = msgcenter.LanguageEnglish
+	if msg, _ = render.RenderMessage(def, d); !strings.Contains(msg.Text, "2 x Matcha Latte — out of stock") {
+		t.Errorf("English default message in an Indonesian store: %q", msg.Text)
+	}
+}

@@ -13,11 +13,15 @@ import (
 // Data is what a message is about: the store, the customer, the order and its
 // links. Money is in whole units of Currency (IDR has no minor unit in use).
 type Data struct {
-	StoreName    string
-	CustomerName string // "" → "Kak"
-	OrderNumber  int64  // rendered "#1042"
-	Items        []Item // ordered / processable products
-	Unprocessed  []Item // products that could not be processed (order_failed)
+	StoreName string
+	// StoreLanguage is the store's language, in which a custom message's
+	// placeholders are formatted (MessageLanguage); "" formats them in the
+	// message configuration's language.
+	StoreLanguage msgcenter.Language
+	CustomerName  string // "" → "Kak"
+	OrderNumber   int64  // rendered "#1042"
+	Items         []Item // ordered / processable products
+	Unprocessed   []Item // products that could not be processed (order_failed)
 
 	ProductSubtotal, DeliveryFee, ServiceFee, GrandTotal int64
 
