@@ -393,6 +393,8 @@ var english = map[string]string{
 	"js.cb_label_saved":           "Label saved.",
 	"js.cb_label_follows":         "The label follows the store name again.",
 	"js.cb_label_not_saved":       "The label was not saved: %s",
+	"msg.cb_label_missing":        "Give the label.",
+	"msg.cb_label_invalid":        "The label is not valid.",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.

@@ -393,6 +393,8 @@ var indonesian = map[string]string{
 	"js.cb_label_saved":           "Label disimpan.",
 	"js.cb_label_follows":         "Label kembali mengikuti nama toko.",
 	"js.cb_label_not_saved":       "Label tidak disimpan: %s",
+	"msg.cb_label_missing":        "Berikan labelnya.",
+	"msg.cb_label_invalid":        "Label tidak valid.",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.
