@@ -8,6 +8,9 @@ import (
 // TestSend is a Message Center draft rendered with sample data and sent to
 // one room the admin picked, so the admin sees it as a customer would. It is
 // the subject (SubjectTest) of one delivery, which the worker sends as is.
+// Its Text starts with a test marker in the message's language ("[TEST]",
+// "[UJI COBA]"), since the room may be a real customer's, and its button
+// opens a sample page that exists (SamplePagePath) or the store's microsite.
 type TestSend struct {
 	ID          int64     `json:"id"`
 	StoreID     int64     `json:"-"`

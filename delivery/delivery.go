@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/qiscus/msgcenter"
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 // QueueDeliveries is the River queue of message jobs.
@@ -30,8 +31,8 @@ const QueueDeliveries = "deliveries"
 type Config struct {
 	// SQL is the database handle the store uses; jobs live in it too.
 	SQL *sql.DB
-	// Engine is the store's engine, EngineSQLite (the default) or
-	// EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on
+	// Engine is the store's engine, sqlstore.EngineSQLite (the default)
+	// or sqlstore.EnginePostgres. On PostgreSQL workers are woken by LISTEN/NOTIFY on
 	// a small pgx pool of their own, connected to DatabaseURL.
 	Engine      string
 	DatabaseURL string
@@ -128,7 +129,7 @@ func (SweepArgs) Kind() string { return "sweep_checkouts" }
 // engine.
 func (c *Config) defaults() (engine, error) {
 	if c.Engine == "" {
-		c.Engine = EngineSQLite
+		c.Engine = sqlstore.EngineSQLite
 	}
 	e, err := engineOf(c.Engine)
 	if err != nil {

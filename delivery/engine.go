@@ -8,12 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver"
-)
 
-// The engines the store reports (sqlstore.DB.Engine), which pick River's driver.
-const (
-	EngineSQLite   = "sqlite"
-	EnginePostgres = "postgres"
+	"github.com/qiscus/msgcenter/sqlstore"
 )
 
 // engine is what differs between the engines for River, one file each
@@ -32,12 +28,13 @@ type engine interface {
 	fetch() (cooldown, poll time.Duration)
 }
 
-// engineOf returns the engine named name (Config.Engine).
+// engineOf returns the engine named name (Config.Engine), as the store
+// names it (sqlstore.DB.Engine).
 func engineOf(name string) (engine, error) {
 	switch name {
-	case EngineSQLite:
+	case sqlstore.EngineSQLite:
 		return sqliteEngine{}, nil
-	case EnginePostgres:
+	case sqlstore.EnginePostgres:
 		return postgresEngine{}, nil
 	}
 	return nil, fmt.Errorf("delivery: unknown engine %q", name)

@@ -83,6 +83,12 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 		data.Title = t(key)
 	}
 	data.Heading = data.Title
+	// "Page not found" over "Page not found." says nothing more: say what may have happened.
+	if strings.EqualFold(strings.TrimSuffix(data.Message, "."), data.Heading) {
+		if key := "error.text." + strconv.Itoa(status); i18n.Has(key) {
+			data.Message = t(key)
+		}
+	}
 	if st != nil {
 		data.Title += " · " + st.Name
 		data.StoreName, data.ShopURL = st.Name, sitePath(msgcenter.ShopPath(st.Slug))

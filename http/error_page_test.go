@@ -44,12 +44,12 @@ func TestErrorPageLanguage(t *testing.T) {
 		want, notWant              []string
 	}{
 		{"StoreBranded404", "/s/warung-bu-sri/nope", "en", []string{`lang="id"`, "<h1>Halaman tidak ditemukan</h1>",
-			"Halaman tidak ditemukan.", `id="error-store">Warung Bu Sri 🍜<`, `href="/s/warung-bu-sri"`, "Kembali ke Warung Bu Sri 🍜"}, []string{"Page not found"}},
-		{"SamplePageOfStore", "/s/warung-bu-sri/sample/nope", "en", []string{`lang="id"`, "Halaman tidak ditemukan.", "Kembali ke Warung Bu Sri 🍜"}, nil},
+			"Alamatnya mungkin salah ketik", `id="error-store">Warung Bu Sri 🍜<`, `href="/s/warung-bu-sri"`, "Kembali ke Warung Bu Sri 🍜"}, []string{"Page not found"}},
+		{"SamplePageOfStore", "/s/warung-bu-sri/sample/nope", "en", []string{`lang="id"`, "Alamatnya mungkin salah ketik", "Kembali ke Warung Bu Sri 🍜"}, nil},
 		{"UnknownShopIndonesianBrowser", "/s/nobody/sample/order", "id-ID,id;q=0.9", []string{`lang="id"`, "Toko tidak ditemukan."}, []string{"error-store"}},
 		{"UnknownShopEnglishBrowser", "/s/nobody/sample/order", "en-US", []string{`lang="en"`, "<h1>Page not found</h1>", "Shop not found."}, nil},
 		{"UnknownOrderIndonesianBrowser", "/order/unknown-token", "id", []string{`lang="id"`, "Pesanan tidak ditemukan."}, []string{"Order not found"}},
-		{"UnknownPathEnglish", "/nowhere", "", []string{`lang="en"`, "Page not found."}, nil},
+		{"UnknownPathEnglish", "/nowhere", "", []string{`lang="en"`, "<h1>Page not found</h1>", "The address may be mistyped"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := nethttp.NewRequest("GET", ts.URL+tc.path, nil)

@@ -32,7 +32,9 @@ func (s *Server) sampleOrder(st *msgcenter.Store, status msgcenter.OrderStatus) 
 // handleSamplePage answers GET /s/{slug}/sample/{page}: the store's sample
 // order page ("order") or receipt page ("receipt"), which the button of a
 // test message opens. The page is the customer's page filled with the
-// sample order and says at its top that it is a sample; it has no PDF.
+// sample order (unpaid, by bank transfer, so the order page shows how the
+// store's customers are told to pay) and says at its top that it is a
+// sample; it has no PDF.
 func (s *Server) handleSamplePage(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.micrositeStore(w, r)
 	if !ok {
@@ -45,7 +47,10 @@ func (s *Server) handleSamplePage(w http.ResponseWriter, r *http.Request) {
 	)
 	switch r.PathValue("page") {
 	case msgcenter.SampleOrderPage:
-		p, name = s.newOrderPage(st, s.sampleOrder(st, msgcenter.OrderPlaced), "order.details"), "order.html"
+		o := s.sampleOrder(st, msgcenter.OrderPlaced)
+		p, name = s.newOrderPage(st, o, "order.details"), "order.html"
+		// How the store's bank transfer customers are told to pay.
+		p.Story.Pay = payInstructions(st, o)
 	case msgcenter.SampleReceiptPage:
 		p, name = s.newOrderPage(st, s.sampleOrder(st, msgcenter.OrderPaid), "receipt.title"), "receipt.html"
 	default:

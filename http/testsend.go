@@ -92,7 +92,7 @@ func (s *Server) handleTestSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := &msgcenter.TestSend{
-		StoreID: st.ID, Event: c.Event, RoomID: *in.RoomID, Text: testText(c.Language, msg.Text),
+		StoreID: st.ID, Event: c.Event, RoomID: *in.RoomID, Text: testText(render.MessageLanguage(c, st.Language), msg.Text),
 		ButtonLabel: msg.Button.Label, ButtonURL: msg.Button.URL, CreatedBy: userFrom(r.Context()).Email,
 	}
 	id, err := tests.CreateTestSend(r.Context(), t)
@@ -124,7 +124,8 @@ func (s *Server) handleDeliveryGet(w http.ResponseWriter, r *http.Request) {
 }
 
 // testText marks the text of a test message as a test, in the message's
-// own language ("[TEST] …", "[UJI COBA] …"), so whoever reads it in the
+// language (render.MessageLanguage: a default message's own, a custom
+// one's the store's) ("[TEST] …", "[UJI COBA] …"), so whoever reads it in the
 // chat room knows that no order stands behind it.
 func testText(lang msgcenter.Language, text string) string {
 	return i18n.For(lang).T("test.marker") + " " + text

@@ -393,6 +393,8 @@ var english = map[string]string{
 	"js.cb_label_saved":           "Label saved.",
 	"js.cb_label_follows":         "The label follows the store name again.",
 	"js.cb_label_not_saved":       "The label was not saved: %s",
+	"msg.cb_label_missing":        "Give the label.",
+	"msg.cb_label_invalid":        "The label is not valid.",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.
@@ -460,6 +462,8 @@ var english = map[string]string{
 	"msg.field.whole_minutes":   "must be a whole number of minutes between %d and %d",
 	"msg.field.phone":           "must be a phone number in international form, such as +6281234567890",
 	"msg.field.items_min":       "must hold at least one product",
+	"msg.field.quantity":        "every quantity must be between %d and %d",
+	"msg.field.not_product":     "is not a product of this store",
 	"msg.field.items_max":       "must hold at most %d lines",
 	"error.title.400":           "Bad request",
 	"error.title.401":           "Sign-in needed",
@@ -472,6 +476,7 @@ var english = map[string]string{
 	"error.title.500":           "Something went wrong",
 	"error.title.503":           "Not available right now",
 	"error.title.other":         "Error %d",
+	"error.text.404":            "The address may be mistyped, or the page is no longer there.",
 	"error.back_to_shop":        "Back to %s",
 	"admin.check_fields":        "Check the fields marked below.",
 	"admin.location.saved":      "Location saved.",

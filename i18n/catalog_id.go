@@ -393,6 +393,8 @@ var indonesian = map[string]string{
 	"js.cb_label_saved":           "Label disimpan.",
 	"js.cb_label_follows":         "Label kembali mengikuti nama toko.",
 	"js.cb_label_not_saved":       "Label tidak disimpan: %s",
+	"msg.cb_label_missing":        "Berikan labelnya.",
+	"msg.cb_label_invalid":        "Label tidak valid.",
 	// What each person is told is so: test messages and the sample pages
 	// their buttons open, what was sent about an order, how to pay, the
 	// messages' triggers and statuses, and the error pages.
@@ -460,6 +462,8 @@ var indonesian = map[string]string{
 	"msg.field.whole_minutes":   "harus bilangan bulat menit antara %d dan %d",
 	"msg.field.phone":           "harus nomor telepon dalam format internasional, misalnya +6281234567890",
 	"msg.field.items_min":       "harus berisi setidaknya satu produk",
+	"msg.field.quantity":        "setiap jumlah harus antara %d dan %d",
+	"msg.field.not_product":     "bukan produk toko ini",
 	"msg.field.items_max":       "paling banyak %d baris",
 	"error.title.400":           "Permintaan tidak valid",
 	"error.title.401":           "Perlu masuk",
@@ -472,6 +476,7 @@ var indonesian = map[string]string{
 	"error.title.500":           "Terjadi kesalahan",
 	"error.title.503":           "Sedang tidak tersedia",
 	"error.title.other":         "Kesalahan %d",
+	"error.text.404":            "Alamatnya mungkin salah ketik, atau halamannya sudah tidak ada.",
 	"error.back_to_shop":        "Kembali ke %s",
 	"admin.check_fields":        "Periksa kolom yang ditandai di bawah.",
 	"admin.location.saved":      "Lokasi disimpan.",

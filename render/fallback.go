@@ -47,6 +47,9 @@ func MessageLanguage(c *msgcenter.MessageConfig, storeLanguage msgcenter.Languag
 // button, else the template's first static URL button.
 type FallbackMessage struct {
 	Message
+	// Header is a text header filled with HeaderParams, as the customer
+	// reads it above the text; "" when the template has none.
+	Header string `json:"header,omitempty"`
 	// Buttons are every button of the template, in its order, as the
 	// customer sees them: a URL button with its link (a static one as
 	// approved, a dynamic one on its own base with the suffix), a phone
@@ -83,6 +86,10 @@ func RenderFallback(tpl *msgcenter.WhatsAppTemplate, c *msgcenter.MessageConfig,
 	params, suffix := FallbackParams(tpl, fb, values)
 	m := &FallbackMessage{Message: Message{Text: tpl.Fill(params)}, Params: params, ButtonSuffix: suffix,
 		HeaderParams: bindAll(fb.HeaderVariables, tpl.HeaderVariables(), values)}
+	if tpl.HeaderFormat == "" || tpl.HeaderFormat == msgcenter.HeaderText {
+		// The header's own {{n}} are filled as the body's are.
+		m.Header = (&msgcenter.WhatsAppTemplate{Body: tpl.Header}).Fill(m.HeaderParams)
+	}
 	_, dyn := tpl.DynamicButton()
 	chosen := false
 	for i := range tpl.Buttons {

@@ -147,6 +147,9 @@ func TestRenderFallback(t *testing.T) {
 		if len(m.HeaderParams) != 1 || m.HeaderParams[0] == m.Params[0] || !strings.HasPrefix(m.HeaderParams[0], "#") {
 			t.Errorf("header params %q with body params %q, want the order number alone", m.HeaderParams, m.Params)
 		}
+		if m.Header != "Order "+m.HeaderParams[0] {
+			t.Errorf("header %q, want it filled with %q", m.Header, m.HeaderParams[0])
+		}
 		if m := render.RenderFallback(orderUpdate(), c, msgcenter.LanguageIndonesian, d); m.HeaderParams != nil {
 			t.Errorf("a template without header variables got header params %q", m.HeaderParams)
 		}

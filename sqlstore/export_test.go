@@ -21,3 +21,32 @@ func (db *DB) RaiseTx(ctx context.Context, tx *TestTx, storeID int64, subject ms
 	return db.raise(ctx, tx, occurrence{storeID: storeID, subject: subject, subjectID: subjectID, orderID: orderID,
 		event: event, roomID: roomID, kind: kind})
 }
+
+// TestStmt is one statement of a pipeline, for tests: when Read is set, it
+// gets the first column of each of the statement's rows, an integer.
+type TestStmt struct {
+	What, Query string
+	Args        []any
+	Read        *[]int64
+}
+
+// Pipeline runs stmts in tx as one pipeline, as the store's writes do.
+func (tx *TestTx) Pipeline(ctx context.Context, stmts ...TestStmt) error {
+	ps := make([]stmt, len(stmts))
+	for i, st := range stmts {
+		ps[i] = stmt{what: st.What, query: st.Query, args: st.Args}
+		if read := st.Read; read != nil {
+			ps[i].rows = func(rows rowReader) error {
+				for rows.Next() {
+					var v int64
+					if err := rows.Scan(&v); err != nil {
+						return err
+					}
+					*read = append(*read, v)
+				}
+				return nil
+			}
+		}
+	}
+	return tx.pipeline(ctx, ps...)
+}

@@ -3,8 +3,8 @@
 // The engine is chosen by the URL given to Open; the SQL is the same on both
 // except for the schema, which has one migration directory per engine, and
 // what engine_sqlite.go and engine_postgres.go hold: how write transactions
-// run (group commit on SQLite), the handle of reads, locking clauses and
-// advisory locks.
+// run (group commit on SQLite) and how their pipelines do (one round trip
+// on PostgreSQL), the handle of reads, locking clauses and advisory locks.
 package sqlstore
 
 import (
@@ -103,14 +103,15 @@ type DB struct {
 }
 
 // engine is what differs between the two engines, one file each
-// (engine_sqlite.go, engine_postgres.go): how write transactions run, the
-// handle of reads, locking clauses, and the locks of migrations and slugs.
+// (engine_sqlite.go, engine_postgres.go): how write transactions and their
+// pipelines run, the handle of reads, locking clauses, and the locks of
+// migrations and slugs.
 type engine interface {
 	name() string
 	// reads is the handle for reads outside transactions.
 	reads() *sql.DB
-	// withTx runs fn in a write transaction, then end, both inside it,
-	// and commits when they return nil.
+	// withTx runs fn in a write transaction whose pipelines (txn.pipe) it
+	// sets, then end, both inside it, and commits when they return nil.
 	withTx(ctx context.Context, fn func(tx *txn) error, end func(ctx context.Context, tx *sql.Tx, jobs TxJobs) error) error
 	// forUpdate is the locking clause of a row read that a write will
 	// follow, limited to one table of a join when of is set.
@@ -149,12 +150,12 @@ type rowReader interface {
 	Err() error
 }
 
-// pipeline runs stmts in tx, in order, as one would one after another,
-// and returns the first error, naming its statement, after which none
-// runs. On PostgreSQL they
-// go to the server together and come back together, in one round trip;
-// SQLite, in the process, runs them one by one. Statements whose inputs do
-// not depend on each other's results are sent this way.
+// pipeline runs stmts in tx, in order, as if one after another, and
+// returns the first error, naming its statement; a statement that fails
+// fails the transaction, as it would alone. On PostgreSQL they go to the
+// server together and their results come back together, in one round
+// trip; SQLite, in the process, runs them one by one. Statements whose
+// arguments do not wait on each other's results are sent this way.
 func (tx *txn) pipeline(ctx context.Context, stmts ...stmt) error {
 	return tx.pipe(ctx, stmts)
 }

@@ -155,7 +155,7 @@ func TestTestSendLinks(t *testing.T) {
 		event, lang, marker string
 		want                []string
 	}{
-		{"order_placed", "en", "[TEST] ", []string{"Sample page", "#1042", "Croissant Cokelat"}},
+		{"order_placed", "en", "[TEST] ", []string{"Sample page", "#1042", "Croissant Cokelat", "How to pay", "Transfer exactly Rp\u00a095.000"}},
 		{"order_paid", "id", "[UJI COBA] ", []string{"Halaman contoh", "#1042", "Kopi Susu Gula Aren"}},
 		{"order_incomplete", "en", "[TEST] ", []string{"Toko Uji"}},
 		{"order_failed", "id", "[UJI COBA] ", []string{"Toko Uji"}},
@@ -178,6 +178,19 @@ func TestTestSendLinks(t *testing.T) {
 			assertSamplePage(t, a, d.ButtonURL, tc.want...)
 		})
 	}
+	t.Run("CustomMessageInStoreLanguage", func(t *testing.T) {
+		// A custom message speaks the store's language, and so does its marker.
+		sh.MustJSON(200, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "id"}, nil)
+		defer sh.MustJSON(200, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "en"}, nil)
+		var out struct {
+			DeliveryID int64 `json:"delivery_id"`
+		}
+		sh.MustJSON(http.StatusAccepted, "POST", "/api/v1/stores/"+sh.Store+"/message-center/order_placed/test",
+			map[string]any{"room_id": sh.IGRoom, "type": "custom", "language": "en", "body": "Pesanan {{order_id}}", "button_label": "Lihat"}, &out)
+		if d := sh.waitDelivery(out.DeliveryID); d.Text != "[UJI COBA] Pesanan #1042" {
+			t.Fatalf("custom test message = %q", d.Text)
+		}
+	})
 	t.Run("ErrUnknownSample", func(t *testing.T) {
 		if resp, _ := a.Do("GET", "/s/"+shopSlug(sh)+"/sample/nope", "", nil); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown sample page: %d", resp.StatusCode)

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestServeFlags_CTABaseURLs(t *testing.T) {
+func TestConfig_CTABaseURLs(t *testing.T) {
 	t.Run("DefaultLeavesItToTheServer", func(t *testing.T) {
 		c, err := parseServe(nil, io.Discard, io.Discard, envMap(nil))
 		if err != nil || c.CTABaseURLs != nil {

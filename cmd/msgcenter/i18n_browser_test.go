@@ -21,10 +21,12 @@ import (
 
 // TestIndonesianStoreBrowser walks a phone-sized browser through an
 // Indonesian store, "Warung Bu Sri 🍜", whose products have emoji: the
-// microsite, checkout, confirmation, order page, receipt page and receipt
-// PDF are in Indonesian and print every name; then the dashboard, switched
-// to Bahasa Indonesia, remembers it. Screenshots and the PDF go to
-// $MSGCENTER_TEST_OUTPUT.
+// microsite, checkout (bank transfer), confirmation, order page, receipt
+// page and receipt PDF are in Indonesian and print every name; the
+// confirmation and the order page say what the chat was sent and how to
+// pay; a 404 under the store's microsite carries its name; then the
+// dashboard, switched to Bahasa Indonesia, remembers it. Screenshots and
+// the PDF go to $MSGCENTER_TEST_OUTPUT.
 func TestIndonesianStoreBrowser(t *testing.T) {
 	exe := browsertest.Chromium(t)
 	pdftotext, err := exec.LookPath("pdftotext")
@@ -35,7 +37,11 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 		t.Skip("pdftotext not found; install poppler-utils to run this test (scripts/test does it as root)")
 	}
 	sh := MustRunMain(t, sqltest.SQLiteURL(t)).NewShop("Warung Bu Sri 🍜")
-	sh.MustJSON(http.StatusOK, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "id"}, nil)
+	const bank = "BCA 123-456-7890\na.n. Sri Wahyuni"
+	var store struct {
+		Slug string `json:"slug"`
+	}
+	sh.MustJSON(http.StatusOK, "PATCH", "/api/v1/stores/"+sh.Store, map[string]any{"language": "id", "bank_transfer_instructions": bank}, &store)
 	mie := sh.create("products", sh.Store, map[string]any{"name": "Mie Ayam 🍜 Spesial", "price": 1250000, "stock": 50})
 	if code, ans := sh.Webhook(sh.CustomButton().URL, sh.clickPayload(sh.WARoom)); code != 200 {
 		t.Fatalf("click: %d %v", code, ans)
@@ -106,6 +112,7 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("checkout")),
 		chromedp.WaitVisible(chromedp.ID("checkout-form")),
 		chromedp.SetValue(chromedp.ID("address"), "Gg. Mawar 🌹 7, Yogyakarta"),
+		chromedp.Click(chromedp.CSS(`input[name="payment_method"][value="bank_transfer"]`)),
 		screenshot("id-checkout-375.png"),
 	)
 	if err != nil {
@@ -118,19 +125,15 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("place-order")),
 		chromedp.WaitVisible(chromedp.ID("confirmation")),
-		screenshot("id-confirmation-375.png"),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page("confirmation", []string{"Terima kasih! Pesanan Anda sudah dibuat.", "No. pesanan", "Lihat detail pesanan"},
-		[]string{"Thank you", "Order number", "View order details"})
-
-	// Paid, the order page offers the receipt.
 	var list struct {
 		Orders []struct {
-			ID    int64  `json:"id"`
-			Token string `json:"token"`
+			ID     int64  `json:"id"`
+			Number int64  `json:"number"`
+			Token  string `json:"token"`
 		} `json:"orders"`
 	}
 	sh.MustJSON(http.StatusOK, "GET", "/api/v1/stores/"+sh.Store+"/orders", nil, &list)
@@ -138,8 +141,37 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 		t.Fatalf("orders = %+v, want one", list.Orders)
 	}
 	o := list.Orders[0]
-	sh.MustJSON(http.StatusOK, "POST", fmt.Sprintf("/api/v1/stores/%s/orders/%d/pay", sh.Store, o.ID), nil, nil)
+	number := fmt.Sprintf("#%d", o.Number)
+	// Once Order Placed is sent, the confirmation says so, and how to pay.
+	sh.WaitOrderDeliveries(o.ID, 1)
+	err = chromedp.Do(ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("how-to-pay")),
+		screenshot("id-confirmation-375.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	howToPay := []string{"Cara membayar", "Transfer tepat Rp\u00a01.267.000 dan tulis " + number + " sebagai berita transfer.", bank}
+	page("confirmation", append([]string{"Terima kasih! Pesanan Anda sudah dibuat.", "No. pesanan", "Lihat detail pesanan", "Transfer bank",
+		"Detail pesanan sudah kami kirim ke chat Anda."}, howToPay...),
+		[]string{"Thank you", "Order number", "View order details", "We also sent", "How to pay"})
 
+	// Unpaid, the order page tells how to pay.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("view-order")),
+		chromedp.WaitVisible(chromedp.ID("how-to-pay")),
+		screenshot("id-order-unpaid-375.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page("unpaid order page", append([]string{"Detail pesanan", "Menunggu pembayaran", "Detail pesanan sudah kami kirim ke chat Anda."}, howToPay...),
+		[]string{"Order details", "How to pay", "Waiting for payment"})
+
+	// Paid, the order page offers the receipt and tells of the payment's message.
+	sh.MustJSON(http.StatusOK, "POST", fmt.Sprintf("/api/v1/stores/%s/orders/%d/pay", sh.Store, o.ID), nil, nil)
+	sh.WaitOrderDeliveries(o.ID, 2)
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(sh.Base+"/order/"+o.Token),
 		chromedp.WaitVisible(chromedp.ID("view-receipt")),
@@ -148,8 +180,9 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page("order page", []string{"Detail pesanan", "Lunas", "Lihat Struk Pesanan", "Mie Ayam 🍜 Spesial"},
-		[]string{"Order details", "View Order Receipt", "Payment method"})
+	page("order page", []string{"Detail pesanan", "Lunas", "Lihat Struk Pesanan", "Mie Ayam 🍜 Spesial",
+		"Konfirmasi pembayaran sudah kami kirim ke chat Anda."},
+		[]string{"Order details", "View Order Receipt", "Payment method", "Cara membayar"})
 
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("view-receipt")),
@@ -187,7 +220,7 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 	pdfText := strings.NewReplacer("\u00a0", " ").Replace(string(raw))
 	// 🍜 is beyond what the receipt's fonts name (see package receipt): it
 	// prints as □.
-	for _, s := range []string{"STRUK", "Warung Bu Sri □", "Mie Ayam □ Spesial", "Gg. Mawar □ 7", "Budi", "Lunas",
+	for _, s := range []string{"STRUK", "Warung Bu Sri □", "Mie Ayam □ Spesial", "Gg. Mawar □ 7", "Budi", "Lunas", "Transfer bank", number,
 		"Rp 1.250.000", "Rp 15.000", "Rp 2.000", "Rp 1.267.000", "Total bayar"} {
 		if !strings.Contains(pdfText, s) {
 			t.Errorf("receipt PDF text lacks %q; text:\n%s", s, pdfText)
@@ -196,6 +229,18 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 	if png, err := exec.Command("pdftoppm", "-png", "-r", "60", "-singlefile", pdfPath, filepath.Join(out, "id-receipt-pdf")).CombinedOutput(); err != nil {
 		t.Logf("no picture of the PDF: %v %s", err, png)
 	}
+
+	// A page the store's microsite does not have: the 404 carries the
+	// store's name and language, and leads back to its shop.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(sh.Base+"/s/"+store.Slug+"/no-such-page"),
+		chromedp.WaitVisible(chromedp.ID("back-to-shop")),
+		screenshot("id-404-375.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page("404 page", []string{"Halaman tidak ditemukan", "Warung Bu Sri 🍜", "Kembali ke Warung Bu Sri 🍜"}, []string{"Page not found", "Reference"})
 
 	// The dashboard: English by default, Indonesian once chosen, and still
 	// Indonesian on the next page.
@@ -214,8 +259,19 @@ func TestIndonesianStoreBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page("dashboard orders", []string{"Pesanan", "Pelanggan", "Total bayar", "Pesan Otomatis", "Lunas", "Rp\u00a01.267.000"},
+	page("dashboard orders", []string{"Pesanan", "Pelanggan", "Total bayar", "Pesan Otomatis", "Lunas", "Rp\u00a01.267.000", "Terkirim (2) · Gagal (0)"},
 		[]string{"Grand total", "Automation Message", "Customer"})
+	// The Messages page names the agent's Share as such, with its recipient and room.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(sh.Base+"/admin/stores/"+sh.Store+"/messages"),
+		chromedp.WaitVisible(chromedp.CSS(`.msglist .msg-to`)),
+		screenshot("id-dashboard-messages.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page("dashboard messages", []string{"Dibagikan manual oleh agen · WhatsApp", fmt.Sprintf("Kepada Budi (+6281234567890) · ruang %d", sh.WARoom), "Terkirim"},
+		[]string{"automation", "Automation", "Sent"})
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(sh.Base+"/admin/stores/"+sh.Store+"/location"),
 		chromedp.WaitVisible(chromedp.ID("location-save")),

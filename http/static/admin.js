@@ -128,6 +128,7 @@ function T(key, ...args) {
     "fallback.template_type": T("js.field.template_type"), "fallback.template_category": T("js.field.template_category"),
     "fallback.template_name": T("js.field.template_name"), "fallback.template_language": T("js.field.language"),
     "fallback.variables": T("js.field.variables"), "fallback.button": T("js.field.button"),
+    "fallback.header_variables": T("js.field.header") + " · " + T("js.field.variables"),
   };
   const varField = (k) => /^fallback\.(header_)?variables\.(\d+)$/.exec(k);
   const varPrefix = (m) => (m[1] ? "fb-hvar-" : "fb-var-");
@@ -153,7 +154,7 @@ function T(key, ...args) {
     const fields = (err && err.fields) || {};
     const main = [], fallback = [];
     for (const [k, v] of Object.entries(fields)) {
-      const line = fieldName(k) + ": " + v;
+      const line = fieldName(k).replace(/:$/, "") + ": " + v;
       (isFallbackKey(k) ? fallback : main).push(line);
       const p = $("err-" + k);
       if (p && shown(k)) {
@@ -562,6 +563,8 @@ function T(key, ...args) {
     fbPreview.hidden = !(f && fb.enabled);
     showProblems($("fbpv-invalid"), $("fbpv-problems"), $("fbpv-chat"), []);
     if (!f) return;
+    $("fbpv-header").textContent = f.header || "";
+    $("fbpv-header").hidden = !f.header;
     $("fbpv-text").textContent = f.text;
     const main = f.button || { label: "", url: "" };
     let marked = false;
@@ -584,6 +587,9 @@ function T(key, ...args) {
     const k = el.dataset.field || Object.keys(fieldInput).find((f) => fieldInput[f] === el);
     if (!k || !isFallbackKey(k) || touched.has(k)) return;
     touched.add(k);
+    // Left for Save: the save marks every field; an error appearing now
+    // would move the button from under the pointer and lose the click.
+    if (e.relatedTarget === save) return;
     if (lastErr) showErrors(lastErr);
   }
 
