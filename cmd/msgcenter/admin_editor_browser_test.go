@@ -118,9 +118,7 @@ func TestAdminEditorBrowser(t *testing.T) {
 	} {
 		tpl.ChannelID, tpl.Language, tpl.Type = sh.WhatsApp, "en", msgcenter.TemplateType24Hour
 		tpl.Category, tpl.Status = msgcenter.CategoryUtility, msgcenter.TemplateApproved
-		if err := a.Main.Sandbox.CreateTemplate(ctx, sh.StoreID, tpl); err != nil {
-			t.Fatal(err)
-		}
+		sh.CreateTemplate(t, tpl)
 	}
 	if err := a.Main.Sandbox.TopUp(ctx, sh.StoreID, 10); err != nil {
 		t.Fatal(err)

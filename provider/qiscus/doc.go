@@ -69,7 +69,10 @@
 // in testdata/ (written from the samples above: the field names and types
 // as documented, the values our own) and against the sandbox's local Qiscus
 // (provider/sandbox, served under /sandbox/qiscus on msgcenter's own
-// listener), so the sandbox answers in the documented shapes. The client
+// listener), so the sandbox answers in the documented shapes. A store that
+// connects no app of its own is connected to its sandbox app, and reaches it
+// through this client too: serve --demo, the end-to-end tests and the bench
+// run the code a connected store runs. The client
 // calls no endpoint to register the custom button or to check credentials:
 // the platform documents none.
 //
