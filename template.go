@@ -147,12 +147,6 @@ func (t *WhatsAppTemplate) DynamicButton() (int, *TemplateButton) {
 	return -1, nil
 }
 
-// UsableForFallback reports whether the template may be sent as a fallback
-// now: approved, of an allowed category and of a known type.
-func (t *WhatsAppTemplate) UsableForFallback() bool {
-	return t.Status == TemplateApproved && FallbackCategoryAllowed(t.Category) && slices.Contains(TemplateTypes(), t.Type)
-}
-
 // Identical reports whether o is the same template on another channel:
 // same name, language, header, body and buttons.
 func (t *WhatsAppTemplate) Identical(o *WhatsAppTemplate) bool {

@@ -48,9 +48,13 @@ type Config struct {
 
 	// PublicURL is the base of every customer link, with a trailing slash.
 	PublicURL string
-	Now       func() time.Time
-	Logger    *slog.Logger
-	Metrics   *Metrics
+	// CTABaseURLs are the base URLs a fallback template's dynamic URL button
+	// may have (render.CTABases: empty means the public URL and the spec's
+	// base). A template is checked against them again when it is sent.
+	CTABaseURLs []string
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Metrics     *Metrics
 
 	// Work runs workers in this process; false makes an insert-only client.
 	Work bool

@@ -3,6 +3,9 @@ package delivery
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/qiscus/msgcenter"
@@ -39,15 +42,22 @@ func (s *Service) deliverFallback(ctx context.Context, work *msgcenter.DeliveryW
 	} else if err != nil && msgcenter.ErrorCode(err) != msgcenter.ENOTFOUND {
 		return s.retryOrFail(ctx, work, err)
 	}
-	if err != nil || !tpl.UsableForFallback() {
+	if err != nil {
 		return failed(msgcenter.ReasonTemplateNotApproved,
-			fmt.Sprintf("template %s (%s) is not an approved, usable template on channel %d", fb.TemplateName, fb.TemplateLanguage, channel.ID))
+			fmt.Sprintf("template %s (%s) is not on channel %d", fb.TemplateName, fb.TemplateLanguage, channel.ID))
+	}
+	// The save's own rule (render.TemplateProblems), asked again: approval,
+	// category or the accepted CTA bases may have changed since.
+	bases := render.CTABases(s.cfg.CTABaseURLs, s.cfg.PublicURL)
+	if problems := render.TemplateProblems(tpl, bases); len(problems) > 0 {
+		return failed(msgcenter.ReasonTemplateNotApproved, fmt.Sprintf("template %s (%s) on channel %d cannot serve as fallback: %s",
+			fb.TemplateName, fb.TemplateLanguage, channel.ID, strings.Join(slices.Sorted(maps.Values(problems)), "; ")))
 	}
 	// The customer's own WhatsApp channel is preferred when it holds the
 	// same approved template: the message then arrives in their conversation.
 	if room := work.Room; room != nil && room.ChannelType == msgcenter.ChannelWhatsApp && room.ChannelID != channel.ID && work.Channel != nil {
 		own, err := render.FindTemplate(ctx, provider, d.StoreID, room.ChannelID, tpl.Name, tpl.Language)
-		if err == nil && own.UsableForFallback() && own.Identical(tpl) {
+		if err == nil && render.UsableForFallback(own, bases) && own.Identical(tpl) {
 			channel, tpl = work.Channel, own
 		}
 	}

@@ -157,6 +157,13 @@ func TestDeliverFallbackFails(t *testing.T) {
 			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"TemplateCategoryRefused", func(w *worker) { w.Catalog[fallbackChannel][0].Category = msgcenter.CategoryAuthentication },
 			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
+		// The save's rule is asked again at sending: a button on a base the
+		// deployment no longer accepts would open somebody else's site.
+		{"ButtonBaseNoLongerAccepted", func(w *worker) {
+			w.Catalog[fallbackChannel][0].Buttons = []msgcenter.TemplateButton{
+				{Type: msgcenter.ButtonURL, Text: "View order", URL: "https://elsewhere.example/", Dynamic: true}}
+			w.Work.Config.Fallback.Button = &msgcenter.Binding{Placeholder: "order.details_path"}
+		}, msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"TemplateGone", func(w *worker) { w.Catalog[fallbackChannel] = nil },
 			msgcenter.ReasonTemplateNotApproved, msgcenter.OutcomeFailed, 0},
 		{"FallbackChannelGone", func(w *worker) { w.Work.Config.Fallback.ChannelID = 99 },

@@ -363,7 +363,7 @@ func (m *Main) startDelivery(ctx context.Context, svc services, providers msgcen
 	dcfg := delivery.Config{
 		SQL: db.SQL(), Engine: db.Engine(), DatabaseURL: c.DatabaseURL, Workers: dc.Workers,
 		Store: svc.deliveries, Commerce: svc.commerce, Flow: svc.orders, Providers: providers,
-		PublicURL: m.HTTP.PublicURL.String(), Now: c.Now, Logger: c.Logger, Metrics: metrics,
+		PublicURL: m.HTTP.PublicURL.String(), CTABaseURLs: c.CTABaseURLs, Now: c.Now, Logger: c.Logger, Metrics: metrics,
 		Work: dc.Work && c.Role != RoleHTTP, MaxWorkers: dc.MaxWorkers, MaxAttempts: dc.MaxAttempts, RetryBase: dc.RetryBase, RetryMax: dc.RetryMax,
 		MaxWait: dc.MaxWait, ParkRecheck: dc.ParkRecheck,
 		JobTimeout: dc.JobTimeout, RescueAfter: dc.RescueAfter, FetchCooldown: dc.FetchCooldown,

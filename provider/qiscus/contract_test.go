@@ -142,7 +142,7 @@ func TestContract(t *testing.T) {
 		receipt := byKey["order_paid_receipt/id"]
 		if receipt == nil || receipt.Namespace != "b7e1c2d4_aa01_4f6e_9d1b_77e0c5b2a913" || receipt.Type != msgcenter.TemplateType24Hour ||
 			receipt.Status != msgcenter.TemplateApproved || receipt.HeaderFormat != msgcenter.HeaderDocument ||
-			receipt.HeaderSample != "https://cdn.example/hsm/receipt-sample.pdf" || receipt.ChannelID != 7 || !receipt.UsableForFallback() {
+			receipt.HeaderSample != "https://cdn.example/hsm/receipt-sample.pdf" || receipt.ChannelID != 7 || !qiscustest.UsableForFallback(receipt) {
 			t.Errorf("order_paid_receipt = %+v", receipt)
 		}
 		for key, want := range map[string]string{
@@ -159,7 +159,7 @@ func TestContract(t *testing.T) {
 		if p := byKey["weekend_promo/id"]; p.Type != msgcenter.TemplateTypeBroadcast || p.Category != msgcenter.CategoryMarketing {
 			t.Errorf("weekend_promo = %+v, want a marketing broadcast", p)
 		}
-		if a := byKey["login_code/en"]; a.UsableForFallback() {
+		if a := byKey["login_code/en"]; qiscustest.UsableForFallback(a) {
 			t.Error("an authentication template is usable for fallback")
 		}
 	})

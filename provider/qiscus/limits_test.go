@@ -8,6 +8,7 @@ import (
 
 	"github.com/qiscus/msgcenter"
 	"github.com/qiscus/msgcenter/provider/qiscus"
+	"github.com/qiscus/msgcenter/provider/qiscus/qiscustest"
 )
 
 func TestClient_RateLimit(t *testing.T) {
@@ -232,7 +233,7 @@ func TestClient_Templates(t *testing.T) {
 		t.Errorf("request = %s %s?%s", r.Method, r.Path, r.Query)
 	}
 	checkHeaders(t, r, testApp, testSecret, false)
-	if !ts[0].UsableForFallback() {
+	if !qiscustest.UsableForFallback(ts[0]) {
 		t.Error("the approved utility 24-hour template is not usable for fallback")
 	}
 
