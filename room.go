@@ -53,6 +53,18 @@ func CheckInboundTime(at, now time.Time) error {
 	return nil
 }
 
+// PhoneDigits keeps the digits of a phone number: how WhatsApp's Cloud API
+// writes a recipient ("to": "6281234567890").
+func PhoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // ValidPhone reports whether s looks like an international phone number:
 // an optional +, then 8 to 15 digits.
 func ValidPhone(s string) bool {

@@ -39,3 +39,17 @@ func TestRoomValidate(t *testing.T) {
 		"Phone15Digits":    func(r *msgcenter.Room) { r.CustomerPhone = "+123456789012345" },
 	})
 }
+
+func TestPhoneDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"+6281234567890":     "6281234567890",
+		"+62 812-3456-7890":  "6281234567890",
+		"(0812) 3456 7890":   "081234567890",
+		"":                   "",
+		"no digits at all +": "",
+	} {
+		if got := msgcenter.PhoneDigits(in); got != want {
+			t.Errorf("PhoneDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

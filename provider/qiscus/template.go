@@ -67,17 +67,6 @@ type templateAnswer struct {
 	} `json:"messages"`
 }
 
-// digits keeps the digits of a phone number: the Cloud API's "to".
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // templateComponents builds the header, body and button components of m,
 // or a parameter_mismatch error when m's parameters do not fit its template.
 func templateComponents(m *msgcenter.TemplateMessage) ([]component, error) {
@@ -153,7 +142,7 @@ func (c *Client) SendTemplate(ctx context.Context, m *msgcenter.TemplateMessage)
 		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: channel "+strconv.FormatInt(m.Channel.ID, 10)+
 			" has no platform id: set its external_id to the Qiscus channel id")
 	}
-	to := digits(m.To)
+	to := msgcenter.PhoneDigits(m.To)
 	if len(to) < 8 {
 		return nil, permanent(msgcenter.ReasonUndeliverable, "qiscus: no phone number to send the template to")
 	}

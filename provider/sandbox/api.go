@@ -326,17 +326,6 @@ type mediaLink struct {
 	Filename string `json:"filename"`
 }
 
-// digits keeps the digits of a phone number.
-func digits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // validParam reports whether v may fill a template variable: WhatsApp
 // refuses empty values, new lines, tabs and more than four spaces in a row.
 func validParam(v string) bool {
@@ -370,7 +359,7 @@ func (p *Provider) apiTemplateSend(w http.ResponseWriter, r *http.Request, app *
 		apiError(w, http.StatusNotFound, "channel not found: not a WhatsApp channel of this app")
 		return
 	}
-	to := digits(in.To)
+	to := msgcenter.PhoneDigits(in.To)
 	if in.Type != "template" || len(to) < 8 {
 		whatsAppError(w, http.StatusBadRequest, codeParamInvalid, "Invalid parameter", "to must be a phone number and type template")
 		return

@@ -214,7 +214,7 @@ func (p *Provider) CreateRoom(ctx context.Context, r *PlatformRoom) error {
 	switch {
 	case ch.Type == msgcenter.ChannelWhatsApp:
 		// WhatsApp names its customers by number, digits only.
-		if r.CustomerUserID = digits(r.CustomerUserID); len(r.CustomerUserID) < 8 {
+		if r.CustomerUserID = msgcenter.PhoneDigits(r.CustomerUserID); len(r.CustomerUserID) < 8 {
 			return msgcenter.Invalid("The room is not valid.", map[string]string{"customer_user_id": "is required on WhatsApp: the customer's phone number"})
 		}
 	case r.CustomerUserID == "":
