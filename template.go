@@ -252,6 +252,13 @@ func FlattenParam(s string) string {
 	return blanks.ReplaceAllString(s, " ")
 }
 
+// ValidTemplateParam reports whether s may fill a WhatsApp template
+// parameter as WhatsApp accepts one: not empty, no new lines, no tabs and no
+// more than four spaces in a row. FlattenParam makes any non-blank value so.
+func ValidTemplateParam(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "\n\t") && !strings.Contains(s, "     ")
+}
+
 // TemplateVariable writes variable n of a WhatsApp template as the
 // template's text holds it: {{n}}. Together with templateVar it is the one
 // place of the variable's form.

@@ -35,3 +35,24 @@ func TestTemplateVariables(t *testing.T) {
 		}
 	})
 }
+
+func TestValidTemplateParam(t *testing.T) {
+	for in, want := range map[string]bool{
+		"Budi":               true,
+		"a    b":             true, // four spaces in a row are allowed
+		"a     b":            false,
+		"":                   false,
+		"line one\nline two": false,
+		"tab\there":          false,
+	} {
+		if got := msgcenter.ValidTemplateParam(in); got != want {
+			t.Errorf("ValidTemplateParam(%q) = %v, want %v", in, got, want)
+		}
+	}
+	// What FlattenParam makes of any non-blank value is a valid parameter.
+	for _, in := range []string{"1 x Kopi\n2 x Roti", "a\t\t\tb", "x      y", " padded \r\n"} {
+		if out := msgcenter.FlattenParam(in); !msgcenter.ValidTemplateParam(out) {
+			t.Errorf("FlattenParam(%q) = %q, not a valid parameter", in, out)
+		}
+	}
+}

@@ -326,12 +326,6 @@ type mediaLink struct {
 	Filename string `json:"filename"`
 }
 
-// validParam reports whether v may fill a template variable: WhatsApp
-// refuses empty values, new lines, tabs and more than four spaces in a row.
-func validParam(v string) bool {
-	return v != "" && !strings.ContainsAny(v, "\n\t") && !strings.Contains(v, "     ")
-}
-
 // apiTemplateSend answers POST /whatsapp/v1/{app_id}/{channel_id}/messages:
 // the template must exist on the channel, approved, with the channel's
 // namespace, and the parameters must fit its header, body and button; one
@@ -431,7 +425,7 @@ func (p *Provider) apiTemplateSend(w http.ResponseWriter, r *http.Request, app *
 		return
 	}
 	for _, v := range append(append([]string(nil), bodyParams...), headerText...) {
-		if !validParam(v) {
+		if !msgcenter.ValidTemplateParam(v) {
 			whatsAppError(w, http.StatusBadRequest, codeParamInvalid, "Invalid parameter",
 				"a parameter is empty or holds new lines, tabs or more than four spaces in a row")
 			return
