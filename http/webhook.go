@@ -44,7 +44,9 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// buttonWebhook is the body of the omnichannel's custom-button webhook. Only
+// buttonWebhook is the body of the omnichannel's custom-button webhook, as
+// documented at documentation.qiscus.com/omnichannel-chat/webhook ([QD] in
+// the qiscus package's doc, which lists every shape and its source). Only
 // the fields msgcenter uses are read; any other is ignored. The room is
 // room_id, room.id (or room.room_id), or an additional_info entry keyed
 // room_id; the channel is nested ({"channel": {"id", "type"}}) or flat

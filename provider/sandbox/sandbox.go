@@ -3,7 +3,13 @@
 // calls (API) and posts the webhooks a real app posts (CustomerWrites,
 // MarkStatus, ClickInPlatformRoom), in the documented shapes, so msgcenter
 // reaches it exactly as it reaches a real app: through the adapter, over
-// HTTP. Its apps, channels, rooms (with the customer's last message time),
+// HTTP. The shapes it serves and posts are the ones the qiscus package's
+// doc lists with their sources ([QG], [N8N], [QD], [HSM], [META]); the
+// contract cases of qiscus/qiscustest run against this API and against the
+// recorded answers in qiscus/testdata alike, so the two cannot drift; the
+// webhooks it posts are read by msgcenter's own handlers in the end-to-end
+// tests.
+// Its apps, channels, rooms (with the customer's last message time),
 // template catalogue, credits, every message it carries and the faults it
 // injects into its next sends are its own tables, so every process sharing
 // the database sees the same platform; it never writes msgcenter's.
